@@ -1,0 +1,72 @@
+package dev.trainer.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The numeric kernels of a training step: losses, regularization, gradient norms and optimizer
+ * updates over flat float32 buffers. This is the device seam: a CPU implementation works on host
+ * segments, a CUDA one would take segments that wrap device addresses.
+ *
+ * <p>Every method checks that each segment holds at least the elements its sizes imply and
+ * throws {@link IllegalArgumentException} before touching memory otherwise. Nothing here
+ * allocates; callers own every segment.
+ */
+public interface Kernels {
+
+    /**
+     * Weighted softmax cross-entropy over {@code n} rows of {@code c} logits, with the gradient
+     * of the returned mean loss with respect to the logits written to {@code dLogits}.
+     *
+     * <p>Row i contributes {@code w_i = classWeight[label_i] * sampleWeight[i]} times
+     * {@code -sum_k q_k log softmax(z_i)_k}, where q is the one-hot label smoothed to
+     * {@code (1 - smoothing) * onehot + smoothing / c}. The loss is {@code sum_i w_i l_i / sum_i w_i},
+     * as PyTorch's weighted mean; rows whose label equals {@code ignoreIndex} count for nothing
+     * and get a zero gradient row. With no rows left the loss and gradient are zero.
+     *
+     * @param logits        float32 [n, c], row-major
+     * @param labels        int32 [n], each in [0, c) or equal to ignoreIndex
+     * @param classWeights  float32 [c], or {@link MemorySegment#NULL} for all ones
+     * @param sampleWeights float32 [n], or {@link MemorySegment#NULL} for all ones
+     * @param dLogits       float32 [n, c], written
+     * @return the weighted mean loss
+     */
+    double softmaxCrossEntropy(MemorySegment logits, MemorySegment labels, long n, long c,
+                               MemorySegment classWeights, MemorySegment sampleWeights,
+                               float labelSmoothing, int ignoreIndex, MemorySegment dLogits);
+
+    /**
+     * Mean squared error {@code sum (p - t)^2 / count} over {@code count} elements, with its
+     * gradient {@code 2 (p - t) / count} written to {@code dPredictions}.
+     */
+    double meanSquaredError(MemorySegment predictions, MemorySegment targets, long count,
+                            MemorySegment dPredictions);
+
+    /** Adds {@code lambda * sign(p)} to each gradient; returns the penalty {@code lambda * sum |p|}. */
+    double l1Penalty(MemorySegment params, MemorySegment grads, long count, float lambda);
+
+    /** Adds {@code lambda * p} to each gradient; returns the penalty {@code lambda / 2 * sum p^2}. */
+    double l2Penalty(MemorySegment params, MemorySegment grads, long count, float lambda);
+
+    /** The sum of squares of {@code count} floats, accumulated in double: a global norm is its root. */
+    double sumOfSquares(MemorySegment values, long count);
+
+    /** Multiplies {@code count} floats by {@code factor} in place (gradient clipping). */
+    void scale(MemorySegment values, long count, float factor);
+
+    /**
+     * SGD in place, as PyTorch's {@code torch.optim.SGD} with dampening 0:
+     * {@code g += weightDecay * p; v = momentum * v + g; p -= lr * (nesterov ? g + momentum * v : v)}.
+     * With momentum 0 the velocity buffer may be {@link MemorySegment#NULL} and is not touched.
+     */
+    void sgd(MemorySegment params, MemorySegment grads, MemorySegment velocity, long count,
+             float lr, float momentum, boolean nesterov, float weightDecay);
+
+    /**
+     * Adam (decoupled false: L2 added to the gradient, as {@code torch.optim.Adam}) or AdamW
+     * (decoupled true: {@code p -= lr * weightDecay * p} first, as {@code torch.optim.AdamW}),
+     * in place, with bias correction for the 1-based {@code step}.
+     */
+    void adam(MemorySegment params, MemorySegment grads, MemorySegment m, MemorySegment v, long count,
+              float lr, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled,
+              long step);
+}

@@ -1,0 +1,1 @@
+int trainer_kernels_version(void) { return 1; }
