@@ -1,0 +1,58 @@
+package dev.trainer.data;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
+
+/**
+ * One batch as tensors: a {@link HostTensor} per model input and, when the data has labels, one
+ * for them (int32 class ids of shape {@code [n]}, or float32 targets of shape {@code [n, ...]}).
+ * The buffers belong to the {@link BatchAssembler} that made the batch and are valid until its
+ * next {@code assemble} call or until its arena closes.
+ */
+public final class Batch {
+
+    private final int size;
+    private final SequencedMap<String, HostTensor> inputs;
+    private final HostTensor labels;
+
+    Batch(int size, Map<String, HostTensor> inputs, HostTensor labels) {
+        this.size = size;
+        this.inputs = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(inputs));
+        this.labels = labels;
+    }
+
+    /** Number of samples. */
+    public int size() {
+        return size;
+    }
+
+    /** The model inputs, in the model's order. */
+    public List<String> inputNames() {
+        return List.copyOf(inputs.keySet());
+    }
+
+    /** The tensor for one input. */
+    public HostTensor input(String name) {
+        HostTensor tensor = inputs.get(name);
+        if (tensor == null) {
+            throw new IllegalArgumentException("batch has no input '" + name + "'");
+        }
+        return tensor;
+    }
+
+    /** Whether the batch carries labels. */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /** The labels; throws {@link IllegalStateException} when there are none. */
+    public HostTensor labels() {
+        if (labels == null) {
+            throw new IllegalStateException("batch has no labels");
+        }
+        return labels;
+    }
+}

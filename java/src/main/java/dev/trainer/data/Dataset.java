@@ -1,0 +1,117 @@
+package dev.trainer.data;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
+
+/**
+ * Samples in memory: one {@link Feature} per model input, in the model's input order, and
+ * optionally {@link Labels} (a data set read for prediction may have none). Immutable.
+ */
+public final class Dataset {
+
+    private final String source;
+    private final SequencedMap<String, Feature> features;
+    private final Labels labels;
+    private final int size;
+
+    /**
+     * @param source   where the samples came from, as error messages should name it
+     * @param features per input name, in the model's input order; at least one
+     * @param labels   the labels, or null when there are none
+     * @throws IllegalArgumentException when the features and labels disagree on the sample count
+     */
+    public Dataset(String source, Map<String, Feature> features, Labels labels) {
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException(source + ": a data set needs at least one input");
+        }
+        this.source = source;
+        this.features = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(features));
+        this.labels = labels;
+        this.size = this.features.firstEntry().getValue().size();
+        this.features.forEach((name, feature) -> {
+            if (feature.size() != size) {
+                throw new IllegalArgumentException(source + ": input '" + name + "' has " + feature.size()
+                        + " samples, but '" + this.features.firstEntry().getKey() + "' has " + size);
+            }
+        });
+        if (labels != null && labels.size() != size) {
+            throw new IllegalArgumentException(source + ": " + labels.size() + " labels for " + size + " samples");
+        }
+    }
+
+    /** Where the samples came from, e.g. the file name. */
+    public String source() {
+        return source;
+    }
+
+    /** Number of samples. */
+    public int size() {
+        return size;
+    }
+
+    /** The model inputs this data set fills, in the model's order. */
+    public List<String> inputNames() {
+        return List.copyOf(features.keySet());
+    }
+
+    /** The values for one input. */
+    public Feature feature(String inputName) {
+        Feature feature = features.get(inputName);
+        if (feature == null) {
+            throw new IllegalArgumentException(source + " has no input '" + inputName + "'");
+        }
+        return feature;
+    }
+
+    /** Whether labels were read; data for {@code predict} may have none. */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /** The labels; throws {@link IllegalStateException} when there are none. */
+    public Labels labels() {
+        if (labels == null) {
+            throw new IllegalStateException(source + " has no labels");
+        }
+        return labels;
+    }
+
+    /** Highest class id plus one; only for classification labels. */
+    public int numClassesSeen() {
+        return labels().numClassesSeen();
+    }
+
+    /** The samples at {@code indices}, in that order, e.g. a train or validation split. */
+    public Dataset subset(int[] indices) {
+        Map<String, Feature> picked = new LinkedHashMap<>();
+        features.forEach((name, feature) -> picked.put(name, feature.subset(indices)));
+        return new Dataset(source, picked, labels == null ? null : labels.subset(indices));
+    }
+
+    /**
+     * Throws a {@link DataException} naming the first NaN or infinite feature value or target,
+     * by input and 0-based sample; a non-finite input would poison every gradient after it.
+     */
+    public void requireFinite() {
+        features.forEach((name, feature) -> {
+            if (feature.floats() != null) {
+                requireFinite(feature.floats(), feature.sampleSize(), "input '" + name + "'");
+            }
+        });
+        if (labels != null && labels.targets() != null) {
+            requireFinite(labels.targets(), labels.sampleSize(), "labels");
+        }
+    }
+
+    private void requireFinite(float[] values, int sampleSize, String what) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new DataException(source + ": " + what + " of sample " + (i / sampleSize) + " holds "
+                        + values[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.trainer.data;
+
+import java.util.Objects;
+
+/**
+ * The labels of a data set: class ids for {@link Task#CLASSIFICATION}, float targets for
+ * {@link Task#REGRESSION}. Exactly one of the two arrays is non-null, and like a
+ * {@link Feature}'s it is handed over, not copied.
+ *
+ * @param sampleShape the shape of one sample's label: {@code []} for a class id; for targets
+ *                    {@code [1]} from a CSV column, or whatever an NPZ {@code labels} array has
+ *                    after its first axis
+ */
+public record Labels(Task task, long[] sampleShape, int[] classes, float[] targets) {
+
+    public Labels {
+        Objects.requireNonNull(task, "task");
+        sampleShape = sampleShape.clone();
+        if (task == Task.CLASSIFICATION) {
+            if (classes == null || targets != null || sampleShape.length != 0) {
+                throw new IllegalArgumentException("classification labels are one class id per sample");
+            }
+        } else {
+            long sampleSize = Shapes.elementCount(sampleShape);
+            if (targets == null || classes != null || sampleSize < 1 || targets.length % sampleSize != 0) {
+                throw new IllegalArgumentException("regression targets must be whole samples of "
+                        + Shapes.format(sampleShape));
+            }
+        }
+    }
+
+    /** One class id per sample. */
+    public static Labels ofClasses(int[] classes) {
+        return new Labels(Task.CLASSIFICATION, new long[0], classes, null);
+    }
+
+    /** Regression targets, {@code sampleShape} per sample. */
+    public static Labels ofTargets(long[] sampleShape, float[] targets) {
+        return new Labels(Task.REGRESSION, sampleShape, null, targets);
+    }
+
+    @Override
+    public long[] sampleShape() {
+        return sampleShape.clone();
+    }
+
+    /** Elements in one sample's label. */
+    public int sampleSize() {
+        return (int) Shapes.elementCount(sampleShape);
+    }
+
+    /** Number of samples. */
+    public int size() {
+        return classes != null ? classes.length : targets.length / sampleSize();
+    }
+
+    /** Highest class id plus one, 0 without samples; only for classification. */
+    public int numClassesSeen() {
+        if (classes == null) {
+            throw new IllegalStateException("regression targets have no classes");
+        }
+        int max = -1;
+        for (int c : classes) {
+            max = Math.max(max, c);
+        }
+        return max + 1;
+    }
+
+    /** The labels at {@code indices}, in that order, in a new array. */
+    public Labels subset(int[] indices) {
+        if (classes != null) {
+            int[] picked = new int[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                picked[i] = classes[indices[i]];
+            }
+            return ofClasses(picked);
+        }
+        int sampleSize = sampleSize();
+        float[] picked = new float[indices.length * sampleSize];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(targets, Math.multiplyExact(indices[i], sampleSize), picked, i * sampleSize, sampleSize);
+        }
+        return ofTargets(sampleShape, picked);
+    }
+}

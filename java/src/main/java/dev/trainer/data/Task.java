@@ -1,0 +1,7 @@
+package dev.trainer.data;
+
+/** What the labels mean: class ids or real-valued targets. */
+public enum Task {
+    CLASSIFICATION,
+    REGRESSION
+}
