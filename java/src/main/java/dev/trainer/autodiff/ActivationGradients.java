@@ -1,0 +1,76 @@
+package dev.trainer.autodiff;
+
+import java.util.Map;
+
+/** Pointwise activations and the softmax family. */
+final class ActivationGradients {
+
+    private ActivationGradients() {
+    }
+
+    static void register(Map<String, GradientRule> rules) {
+        rules.put("Relu", g -> g.dx(0, () -> g.y(0).greater(0).where(g.dy(), g.dy().scalar(0))));
+        rules.put("LeakyRelu", g -> g.dx(0, () ->
+                g.x(0).greater(0).where(g.dy(), g.dy().mul(g.attr("alpha", 0.01f)))));
+        // y = 1 / (1 + e^-x): dx = dy * y * (1 - y)
+        rules.put("Sigmoid", g -> g.dx(0, () -> {
+            Value y = g.y(0);
+            return g.dy().mul(y).mul(y.neg().add(1));
+        }));
+        // dx = dy * (1 - y^2)
+        rules.put("Tanh", g -> g.dx(0, () -> {
+            Value y = g.y(0);
+            return g.dy().mul(y.mul(y).neg().add(1));
+        }));
+        // y = clamp(alpha x + beta, 0, 1): slope alpha strictly inside the clamp
+        rules.put("HardSigmoid", g -> g.dx(0, () -> {
+            Value y = g.y(0);
+            Value inside = y.greater(0).and(y.less(1));
+            return inside.where(g.dy().mul(g.attr("alpha", 0.2f)), g.dy().scalar(0));
+        }));
+        // y = x * clamp(x / 6 + 1/2, 0, 1): dx = dy * (0 below -3, x / 3 + 1/2 up to 3, 1 above)
+        rules.put("HardSwish", g -> g.dx(0, () -> {
+            Value x = g.x(0);
+            Value slope = x.less(-3).where(x.scalar(0),
+                    x.less(3).where(x.mul(1.0 / 3).add(0.5), x.scalar(1)));
+            return g.dy().mul(slope);
+        }));
+        // dx = y * (dy - sum(dy * y)) over the softmax axes
+        rules.put("Softmax", g -> g.dx(0, () -> {
+            Value y = g.y(0);
+            return y.mul(g.dy().sub(g.dy().mul(y).sum(softmaxAxes(g), true)));
+        }));
+        // dx = dy - exp(y) * sum(dy) over the softmax axes
+        rules.put("LogSoftmax", g -> g.dx(0, () ->
+                g.dy().sub(g.y(0).exp().mul(g.dy().sum(softmaxAxes(g), true)))));
+        // The gradient passes where min <= x <= max, as PyTorch's clamp.
+        rules.put("Clip", g -> g.dx(0, () -> {
+            Value x = g.x(0);
+            Value low = g.opset() < 11 ? x.scalar(g.attr("min", -Float.MAX_VALUE)) : g.hasInput(1) ? g.x(1) : null;
+            Value high = g.opset() < 11 ? x.scalar(g.attr("max", Float.MAX_VALUE)) : g.hasInput(2) ? g.x(2) : null;
+            Value mask = low == null ? null : x.greaterOrEqual(low);
+            if (high != null) {
+                Value belowHigh = x.lessOrEqual(high);
+                mask = mask == null ? belowHigh : mask.and(belowHigh);
+            }
+            return mask == null ? g.dy() : mask.where(g.dy(), g.dy().scalar(0));
+        }));
+    }
+
+    /**
+     * Before opset 13, Softmax and LogSoftmax normalize over all axes from {@code axis} on (default 1);
+     * from 13 over {@code axis} alone (default -1).
+     */
+    private static long[] softmaxAxes(NodeGradient g) {
+        int rank = g.xType(0).rank();
+        if (g.opset() < 13) {
+            int axis = g.axis("axis", 1);
+            long[] axes = new long[rank - axis];
+            for (int a = axis; a < rank; a++) {
+                axes[a - axis] = a;
+            }
+            return axes;
+        }
+        return new long[] {g.axis("axis", -1)};
+    }
+}

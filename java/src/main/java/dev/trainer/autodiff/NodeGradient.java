@@ -1,0 +1,183 @@
+package dev.trainer.autodiff;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trainer.onnx.Attributes;
+import dev.trainer.onnx.ModelException;
+import dev.trainer.onnx.ValueType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What a gradient rule sees of one forward node: its inputs {@code x(i)}, outputs {@code y(i)},
+ * attributes, the gradients of its outputs {@code dy(i)}, and where to put input gradients.
+ */
+public final class NodeGradient {
+
+    private final NodeProto node;
+    private final GraphBuilder b;
+    private final Map<String, ValueType> types;
+    private final long opset;
+    private final boolean[] needed;
+    private final Value[] outputGradients;
+    private final Value[] inputGradients;
+
+    NodeGradient(NodeProto node, GraphBuilder b, Map<String, ValueType> types, long opset,
+                 boolean[] needed, Value[] outputGradients) {
+        this.node = node;
+        this.b = b;
+        this.types = types;
+        this.opset = opset;
+        this.needed = needed;
+        this.outputGradients = outputGradients;
+        this.inputGradients = new Value[node.getInputCount()];
+    }
+
+    public NodeProto node() {
+        return node;
+    }
+
+    public GraphBuilder builder() {
+        return b;
+    }
+
+    /** The default-domain opset of the forward model, for ops whose meaning changed across opsets. */
+    public long opset() {
+        return opset;
+    }
+
+    public int inputCount() {
+        return node.getInputCount();
+    }
+
+    /** Whether input {@code i} exists (optional inputs may be absent or empty). */
+    public boolean hasInput(int i) {
+        return i < node.getInputCount() && !node.getInput(i).isEmpty();
+    }
+
+    public Value x(int i) {
+        return forward(node.getInput(i));
+    }
+
+    public Value y(int i) {
+        return forward(node.getOutput(i));
+    }
+
+    private Value forward(String name) {
+        return new Value(b, name, type(name).elementType());
+    }
+
+    /** The gradient of output {@code i}, or {@code null} when nothing downstream depends on it. */
+    public Value dy(int i) {
+        return i < outputGradients.length ? outputGradients[i] : null;
+    }
+
+    public Value dy() {
+        return dy(0);
+    }
+
+    public ValueType xType(int i) {
+        return type(node.getInput(i));
+    }
+
+    public ValueType yType(int i) {
+        return type(node.getOutput(i));
+    }
+
+    private ValueType type(String name) {
+        ValueType t = types.get(name);
+        if (t == null) {
+            throw new ModelException("no shape is known for " + name + " (input of " + describe() + ")");
+        }
+        return t;
+    }
+
+    /** Static dimensions of input {@code i}, failing clearly where the rule needs them and they are symbolic. */
+    public long[] staticDims(int i, int fromAxis) {
+        long[] dims = xType(i).dims();
+        for (int a = fromAxis; a < dims.length; a++) {
+            if (dims[a] < 0) {
+                throw new ModelException(describe() + " needs a static size for axis " + a + " of " + node.getInput(i)
+                        + ", which is " + xType(i).shapeString());
+            }
+        }
+        return dims;
+    }
+
+    public boolean needs(int i) {
+        return i < needed.length && needed[i];
+    }
+
+    /** Sets the gradient of input {@code i}, computing it only when that input needs one. */
+    public void dx(int i, Supplier<Value> gradient) {
+        if (needs(i)) {
+            inputGradients[i] = gradient.get();
+        }
+    }
+
+    Value inputGradient(int i) {
+        return inputGradients[i];
+    }
+
+    /** The shape of a forward value, computed in the forward graph so only the shape is stashed. */
+    public Value shapeOf(Value forwardValue) {
+        return b.forwardShape(forwardValue);
+    }
+
+    public long attr(String name, long fallback) {
+        return Attributes.getInt(node, name, fallback);
+    }
+
+    public float attr(String name, float fallback) {
+        return Attributes.getFloat(node, name, fallback);
+    }
+
+    public String attr(String name, String fallback) {
+        return Attributes.getString(node, name, fallback);
+    }
+
+    public long[] attrInts(String name, long[] fallback) {
+        long[] v = Attributes.getInts(node, name);
+        return v == null ? fallback : v;
+    }
+
+    /** An axis attribute made non-negative against the rank of input 0. */
+    public int axis(String name, long fallback) {
+        long a = attr(name, fallback);
+        return (int) (a < 0 ? a + xType(0).rank() : a);
+    }
+
+    /**
+     * Reduces a gradient shaped like output 0 to the shape of input {@code i}, summing over the axes
+     * that broadcasting added or stretched (ONNX multidirectional broadcasting).
+     */
+    public Value sumToInput(Value gradient, int i) {
+        return unbroadcast(gradient, yType(0).dims(), xType(i).dims());
+    }
+
+    /** Reduces a gradient of shape {@code from} to shape {@code to}, which broadcast to {@code from}. */
+    public static Value unbroadcast(Value gradient, long[] from, long[] to) {
+        int lead = from.length - to.length;
+        List<Long> stretched = new ArrayList<>();
+        for (int a = 0; a < to.length; a++) {
+            if (to[a] == 1 && from[a + lead] != 1) {
+                stretched.add((long) (a + lead));
+            }
+        }
+        long[] leading = new long[lead];
+        for (int a = 0; a < lead; a++) {
+            leading[a] = a;
+        }
+        return gradient.sum(stretched.stream().mapToLong(Long::longValue).toArray(), true).sum(leading, false);
+    }
+
+    /** The node as users know it: op type and name. */
+    public String describe() {
+        return describe(node);
+    }
+
+    static String describe(NodeProto node) {
+        return node.getOpType() + " node '" + (node.getName().isEmpty() ? node.getOutput(0) : node.getName()) + "'";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.trainer.autodiff;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trainer.onnx.Attributes;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Max and average pooling, windowed and global. */
+final class PoolingGradients {
+
+    private PoolingGradients() {
+    }
+
+    static void register(Map<String, GradientRule> rules) {
+        // The forward MaxPool also emits the flat index of each maximum; dy is scattered (added,
+        // as windows overlap) onto those positions of a zero tensor shaped like x.
+        rules.put("MaxPool", g -> g.dx(0, () -> {
+            if (g.attr("storage_order", 0L) != 0) {
+                throw new dev.trainer.onnx.ModelException(g.describe() + ": column-major storage_order has no gradient rule");
+            }
+            Value indices = maxPoolIndices(g);
+            Value shape = g.shapeOf(g.x(0));
+            Value zeros = shape.product().unsqueeze(0).constantOfShape(0, g.dy().elementType());
+            Value flat = g.builder().op("ScatterElements",
+                    List.of(zeros, indices.reshape(-1), g.dy().reshape(-1)),
+                    Attributes.ofInt("axis", 0), Attributes.ofString("reduction", "add"));
+            return flat.reshape(shape);
+        }));
+        // dy spread evenly over each window: a depthwise transposed convolution with a kernel of
+        // ones, after dividing dy by each window's divisor (its size, or its unpadded part).
+        rules.put("AveragePool", g -> g.dx(0, () -> {
+            long[] kernel = g.attrInts("kernel_shape", null);
+            ConvolutionGeometry geometry = ConvolutionGeometry.of(g, kernel);
+            long channels = g.staticDims(0, 1)[1];
+            long windowSize = Arrays.stream(kernel).reduce(1, Math::multiplyExact);
+            boolean padded = Arrays.stream(geometry.pads()).anyMatch(p -> p != 0);
+            Value scaled = g.attr("count_include_pad", 0L) == 1 || !padded
+                    ? g.dy().mul(1.0 / windowSize)
+                    : g.dy().div(validFraction(g, geometry, kernel).mul(windowSize));
+            int elementType = g.dy().elementType();
+            return g.builder().op("ConvTranspose",
+                    List.of(scaled, g.builder().ones(elementType, ConvolutionGradients.concat(new long[] {channels, 1}, kernel))),
+                    Attributes.ofInt("group", channels),
+                    Attributes.ofInts("strides", geometry.strides()),
+                    Attributes.ofInts("dilations", geometry.dilations()),
+                    Attributes.ofInts("pads", geometry.pads()),
+                    Attributes.ofInts("kernel_shape", kernel),
+                    Attributes.ofInts("output_padding", geometry.outputPadding()));
+        }));
+        // y = mean over the spatial axes: dx = dy / (spatial size), broadcast back
+        rules.put("GlobalAveragePool", g -> g.dx(0, () -> {
+            Value shape = g.shapeOf(g.x(0));
+            Value count = shape.slice(0, 2, Long.MAX_VALUE).product().cast(g.dy().elementType());
+            return g.dy().div(count).expand(shape);
+        }));
+    }
+
+    /** The unpadded fraction of each window: average pooling of ones with padding counted. */
+    private static Value validFraction(NodeGradient g, ConvolutionGeometry geometry, long[] kernel) {
+        Value ones = g.shapeOf(g.x(0)).constantOfShape(1, g.dy().elementType());
+        return g.builder().op("AveragePool", List.of(ones),
+                Attributes.ofInts("kernel_shape", kernel),
+                Attributes.ofInts("strides", geometry.strides()),
+                Attributes.ofInts("pads", geometry.pads()),
+                Attributes.ofInt("ceil_mode", g.attr("ceil_mode", 0L)),
+                Attributes.ofInt("count_include_pad", 1));
+    }
+
+    /** Makes the forward MaxPool emit its indices too, and returns them. */
+    private static Value maxPoolIndices(NodeGradient g) {
+        NodeProto node = g.node();
+        String indices = node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()
+                ? node.getOutput(1)
+                : node.getOutput(0) + "::indices";
+        if (node.getOutputCount() < 2 || node.getOutput(1).isEmpty()) {
+            NodeProto.Builder withIndices = node.toBuilder().clearOutput().addOutput(node.getOutput(0)).addOutput(indices);
+            g.builder().replaceForwardNode(node, withIndices.build());
+        }
+        return new Value(g.builder(), indices, TensorProto.DataType.INT64_VALUE);
+    }
+}

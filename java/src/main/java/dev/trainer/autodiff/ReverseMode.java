@@ -1,0 +1,310 @@
+package dev.trainer.autodiff;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trainer.onnx.ModelException;
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.TensorTypes;
+import dev.trainer.onnx.ValueType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reverse-mode differentiation of an ONNX graph into a forward and a backward graph of standard
+ * ops (DESIGN.md §2). Walks the nodes between the trainable parameters and the differentiated
+ * outputs in reverse order, asks each op's rule for its input gradients and sums them per value.
+ */
+public final class ReverseMode {
+
+    /** The backward graph's opset: ReduceSum, Squeeze and Split take their axes as inputs from 13 on. */
+    private static final long BACKWARD_OPSET = 17;
+    private static final String GRAD = "::grad";
+
+    private final OnnxModel model;
+    private final GraphProto graph;
+    private final Set<String> trainable;
+    private final Map<String, ValueType> types;
+    private final Map<String, NodeProto> producers = new HashMap<>();
+    private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+
+    private ReverseMode(OnnxModel model, Collection<String> trainable, Map<String, ValueType> types) {
+        this.model = model;
+        this.graph = model.proto().getGraph();
+        this.trainable = new LinkedHashSet<>(trainable);
+        this.types = types;
+        graph.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+    }
+
+    /**
+     * Builds the training graphs.
+     *
+     * @param trainable  names of float initializers to train
+     * @param outputs    graph outputs the loss reads, differentiated
+     * @param types      element type and shape of every value of the graph (see ShapeInference)
+     * @throws ModelException naming the op, node and blocked parameters when an op on the way has no rule
+     */
+    public static TrainingGraphs differentiate(OnnxModel model, Collection<String> trainable, List<String> outputs,
+                                               Map<String, ValueType> types) {
+        return new ReverseMode(model, trainable, types).build(outputs);
+    }
+
+    private TrainingGraphs build(List<String> outputs) {
+        for (String name : trainable) {
+            TensorProto t = initializers.get(name);
+            if (t == null || !TensorTypes.isFloatingPoint(t.getDataType())) {
+                throw new ModelException("cannot train " + name + ": not a floating-point initializer of the model");
+            }
+        }
+        Set<String> requiresGrad = forwardReach();
+        Set<String> reachesOutputs = backwardReach(outputs);
+        GraphBuilder b = new GraphBuilder("");
+        Map<String, List<Value>> contributions = new HashMap<>();
+        Map<String, String> outputGradientInputs = new LinkedHashMap<>();
+        for (String output : outputs) {
+            String name = output + GRAD;
+            outputGradientInputs.put(output, name);
+            contributions.computeIfAbsent(output, k -> new ArrayList<>())
+                    .add(new Value(b, name, types.get(output).elementType()));
+        }
+        List<NodeProto> nodes = graph.getNodeList();
+        for (int n = nodes.size() - 1; n >= 0; n--) {
+            NodeProto node = nodes.get(n);
+            boolean active = node.getOutputList().stream().anyMatch(o -> requiresGrad.contains(o) && reachesOutputs.contains(o));
+            if (active) {
+                differentiateNode(node, b, requiresGrad, contributions);
+            }
+        }
+        Map<String, String> parameterGradients = new LinkedHashMap<>();
+        for (String p : trainable) {
+            Value grad = sum(contributions.get(p));
+            if (grad != null) {
+                String name = p + GRAD;
+                b.nodes().add(NodeProto.newBuilder().setOpType("Identity").setName(name)
+                        .addInput(grad.name()).addOutput(name).build());
+                parameterGradients.put(p, name);
+            }
+        }
+        return assemble(b, outputs, outputGradientInputs, parameterGradients);
+    }
+
+    private void differentiateNode(NodeProto node, GraphBuilder b, Set<String> requiresGrad,
+                                   Map<String, List<Value>> contributions) {
+        Value[] dys = new Value[node.getOutputCount()];
+        boolean any = false;
+        for (int i = 0; i < dys.length; i++) {
+            dys[i] = sum(contributions.get(node.getOutput(i)));
+            any |= dys[i] != null;
+        }
+        if (!any) {
+            return;
+        }
+        GradientRule rule = GradientRules.of(node.getOpType());
+        if (rule == null || !node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
+            throw blocked(node, "trainer has no gradient rule for " + node.getOpType());
+        }
+        boolean[] needed = new boolean[node.getInputCount()];
+        for (int i = 0; i < needed.length; i++) {
+            needed[i] = requiresGrad.contains(node.getInput(i));
+        }
+        NodeGradient g = new NodeGradient(node, b, types, model.opset(), needed, dys);
+        rule.backward(g);
+        for (int i = 0; i < needed.length; i++) {
+            if (!needed[i]) {
+                continue;
+            }
+            Value dx = g.inputGradient(i);
+            if (dx == null) {
+                throw blocked(node, node.getOpType() + " gives no gradient for its input " + i + " (" + node.getInput(i) + ")");
+            }
+            contributions.computeIfAbsent(node.getInput(i), k -> new ArrayList<>()).add(dx);
+        }
+    }
+
+    private ModelException blocked(NodeProto node, String why) {
+        Set<String> params = new TreeSet<>();
+        ArrayDeque<String> todo = new ArrayDeque<>(node.getInputList());
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String v = todo.pop();
+            if (!seen.add(v)) {
+                continue;
+            }
+            if (trainable.contains(v)) {
+                params.add(v);
+            }
+            NodeProto p = producers.get(v);
+            if (p != null) {
+                todo.addAll(p.getInputList());
+            }
+        }
+        return new ModelException(why + " (" + NodeGradient.describe(node) + "), which blocks training of "
+                + String.join(", ", params) + "; freeze them (e.g. --freeze '" + params.iterator().next() + "')");
+    }
+
+    private static Value sum(List<Value> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        return values.size() == 1 ? values.getFirst() : values.getFirst().b().op("Sum", values);
+    }
+
+    /** Values that depend on a trainable parameter through ops that carry gradients. */
+    private Set<String> forwardReach() {
+        Set<String> reach = new HashSet<>(trainable);
+        for (NodeProto node : graph.getNodeList()) {
+            if (GradientRules.isNonDifferentiable(node.getOpType())) {
+                continue;
+            }
+            if (node.getInputList().stream().anyMatch(reach::contains)) {
+                for (String o : node.getOutputList()) {
+                    ValueType t = types.get(o);
+                    if (!o.isEmpty() && t != null && TensorTypes.isFloatingPoint(t.elementType())) {
+                        reach.add(o);
+                    }
+                }
+            }
+        }
+        return reach;
+    }
+
+    /** Values that the differentiated outputs depend on. */
+    private Set<String> backwardReach(List<String> outputs) {
+        Set<String> reach = new HashSet<>(outputs);
+        List<NodeProto> nodes = graph.getNodeList();
+        for (int n = nodes.size() - 1; n >= 0; n--) {
+            NodeProto node = nodes.get(n);
+            if (node.getOutputList().stream().anyMatch(reach::contains)) {
+                reach.addAll(node.getInputList());
+            }
+        }
+        return reach;
+    }
+
+    private TrainingGraphs assemble(GraphBuilder b, List<String> outputs, Map<String, String> outputGradientInputs,
+                                    Map<String, String> parameterGradients) {
+        List<NodeProto> backwardNodes = prune(b.nodes(), parameterGradients.values());
+        Set<String> produced = new HashSet<>();
+        backwardNodes.forEach(n -> produced.addAll(n.getOutputList()));
+        Set<String> graphInputs = new HashSet<>();
+        graph.getInputList().forEach(i -> graphInputs.add(i.getName()));
+
+        Set<String> consumed = new LinkedHashSet<>();
+        backwardNodes.forEach(n -> n.getInputList().stream().filter(i -> !i.isEmpty() && !produced.contains(i)).forEach(consumed::add));
+
+        GraphProto.Builder backward = GraphProto.newBuilder().setName(graph.getName() + "_backward");
+        List<NodeProto> copiedConstants = new ArrayList<>();
+        List<String> stash = new ArrayList<>();
+        for (String name : consumed) {
+            NodeProto producer = producers.get(name);
+            if (outputGradientInputs.containsValue(name)) {
+                continue;
+            } else if (trainable.contains(name)) {
+                backward.addInput(valueInfo(name, types.get(name)));
+            } else if (initializers.containsKey(name)) {
+                backward.addInitializer(initializers.get(name));
+            } else if (producer != null && producer.getOpType().equals("Constant")) {
+                copiedConstants.add(producer);
+            } else {
+                stash.add(name);
+                backward.addInput(valueInfo(name, stashType(name, b)));
+            }
+        }
+        outputGradientInputs.forEach((output, gradName) -> backward.addInput(valueInfo(gradName, types.get(output))));
+        backward.addAllNode(copiedConstants).addAllNode(backwardNodes);
+        parameterGradients.forEach((p, gradName) -> backward.addOutput(valueInfo(gradName, types.get(p))));
+
+        GraphProto.Builder forward = graph.toBuilder().clearNode().clearInitializer();
+        for (NodeProto node : graph.getNodeList()) {
+            forward.addNode(b.forwardReplacements().getOrDefault(node.getOutput(0), node));
+        }
+        b.forwardShapes().values().stream().filter(n -> stash.contains(n.getOutput(0))).forEach(forward::addNode);
+        graph.getInitializerList().stream().filter(t -> !trainable.contains(t.getName())).forEach(forward::addInitializer);
+        for (String p : trainable) {
+            if (!graphInputs.contains(p)) {
+                forward.addInput(valueInfo(p, types.get(p)));
+            }
+        }
+        Set<String> forwardOutputs = new HashSet<>();
+        graph.getOutputList().forEach(o -> forwardOutputs.add(o.getName()));
+        for (String s : stash) {
+            if (!graphInputs.contains(s) && forwardOutputs.add(s)) {
+                forward.addOutput(ValueInfoProto.newBuilder().setName(s));
+            }
+        }
+        ModelProto forwardModel = model.proto().toBuilder().setGraph(forward).build();
+        ModelProto backwardModel = ModelProto.newBuilder()
+                .setIrVersion(Math.max(8, model.proto().getIrVersion()))
+                .setProducerName("trainer")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(Math.max(BACKWARD_OPSET, model.opset())))
+                .setGraph(backward).build();
+        return new TrainingGraphs(model.withProto(forwardModel), model.withProto(backwardModel),
+                List.copyOf(trainable), List.copyOf(stash), outputGradientInputs, parameterGradients);
+    }
+
+    /** Shapes stashed by rules are int64 vectors, MaxPool indices int64 shaped like the pooled output. */
+    private ValueType stashType(String name, GraphBuilder b) {
+        ValueType known = types.get(name);
+        if (known != null) {
+            return known;
+        }
+        NodeProto shape = b.forwardShapes().get(name);
+        if (shape != null) {
+            return new ValueType(TensorProto.DataType.INT64_VALUE, new long[] {types.get(shape.getInput(0)).rank()});
+        }
+        for (NodeProto replacement : b.forwardReplacements().values()) {
+            if (replacement.getOutputCount() > 1 && replacement.getOutput(1).equals(name)) {
+                return new ValueType(TensorProto.DataType.INT64_VALUE, types.get(replacement.getOutput(0)).dims());
+            }
+        }
+        throw new ModelException("no type known for stashed value " + name);
+    }
+
+    /** Keeps only the nodes the gradients depend on. */
+    private static List<NodeProto> prune(List<NodeProto> nodes, Collection<String> outputs) {
+        Set<String> live = new HashSet<>(outputs);
+        boolean[] keep = new boolean[nodes.size()];
+        for (int n = nodes.size() - 1; n >= 0; n--) {
+            NodeProto node = nodes.get(n);
+            if (node.getOutputList().stream().anyMatch(live::contains)) {
+                keep[n] = true;
+                live.addAll(node.getInputList());
+            }
+        }
+        List<NodeProto> kept = new ArrayList<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            if (keep[n]) {
+                kept.add(nodes.get(n));
+            }
+        }
+        return kept;
+    }
+
+    static ValueInfoProto valueInfo(String name, ValueType type) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (int i = 0; i < type.rank(); i++) {
+            long d = type.dims()[i];
+            shape.addDim(d >= 0
+                    ? TensorShapeProto.Dimension.newBuilder().setDimValue(d)
+                    : TensorShapeProto.Dimension.newBuilder().setDimParam(
+                            type.dimNames()[i] != null && !type.dimNames()[i].isEmpty() ? type.dimNames()[i] : name + "_d" + i));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(type.elementType()).setShape(shape))).build();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.trainer.autodiff;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Ops that move elements without changing them: the gradient moves back the same way. */
+final class ShapeGradients {
+
+    private ShapeGradients() {
+    }
+
+    static void register(Map<String, GradientRule> rules) {
+        rules.put("Identity", g -> g.dx(0, g::dy));
+        // Exported inference graphs run Dropout inactive, where it is the identity.
+        rules.put("Dropout", g -> g.dx(0, g::dy));
+        rules.put("Flatten", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
+        rules.put("Reshape", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
+        rules.put("Transpose", g -> g.dx(0, () -> g.dy().transpose(inverse(transposePerm(g)))));
+        // Split dy along the axis into pieces as long as each input was along it.
+        rules.put("Concat", g -> {
+            int rank = g.xType(0).rank();
+            long axis = g.attr("axis", 0L);
+            long positiveAxis = axis < 0 ? axis + rank : axis;
+            List<Value> lengths = new ArrayList<>();
+            for (int i = 0; i < g.inputCount(); i++) {
+                lengths.add(g.shapeOf(g.x(i)).slice(0, positiveAxis, positiveAxis + 1));
+            }
+            Value splits = g.builder().op("Concat", lengths, dev.trainer.onnx.Attributes.ofInt("axis", 0));
+            List<Value> parts = g.builder().ops("Split", g.inputCount(), List.of(g.dy(), splits),
+                    dev.trainer.onnx.Attributes.ofInt("axis", positiveAxis));
+            for (int i = 0; i < g.inputCount(); i++) {
+                int input = i;
+                g.dx(input, () -> parts.get(input));
+            }
+        });
+    }
+
+    private static long[] transposePerm(NodeGradient g) {
+        int rank = g.xType(0).rank();
+        long[] reversed = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            reversed[i] = rank - 1 - i;
+        }
+        return g.attrInts("perm", reversed);
+    }
+
+    private static long[] inverse(long[] perm) {
+        long[] inv = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            inv[(int) perm[i]] = i;
+        }
+        return inv;
+    }
+}

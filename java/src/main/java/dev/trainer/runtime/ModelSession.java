@@ -1,0 +1,102 @@
+package dev.trainer.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trainer.onnx.ModelException;
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.TensorTypes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An ONNX Runtime session over an {@link OnnxModel}. Large initializers are not serialized into
+ * the session's protobuf: they are handed to ORT as external initializers over their existing
+ * bytes (the model's memory map for external data), which keeps models beyond 2 GB loadable and
+ * avoids a copy. Closing the session closes those tensors.
+ */
+public final class ModelSession implements AutoCloseable {
+
+    /** Initializers from this size on are passed by reference rather than inside the protobuf. */
+    private static final long BY_REFERENCE_BYTES = 1 << 20;
+
+    private final OrtSession session;
+    private final List<OnnxTensor> initializerTensors;
+
+    private ModelSession(OrtSession session, List<OnnxTensor> initializerTensors) {
+        this.session = session;
+        this.initializerTensors = initializerTensors;
+    }
+
+    /** Opens a session with ORT's default optimizations and thread count. */
+    public static ModelSession open(OnnxModel model) {
+        return open(model, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    }
+
+    public static ModelSession open(OnnxModel model, OrtSession.SessionOptions.OptLevel level) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        GraphProto.Builder graph = model.proto().getGraph().toBuilder().clearInitializer();
+        Map<String, ai.onnxruntime.OnnxTensorLike> byReference = new HashMap<>();
+        List<OnnxTensor> tensors = new ArrayList<>();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(level);
+            for (TensorProto t : model.proto().getGraph().getInitializerList()) {
+                boolean external = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
+                if (external || t.getRawData().size() >= BY_REFERENCE_BYTES) {
+                    OnnxTensor tensor = tensorOver(env, t, model.initializerBytes(t));
+                    tensors.add(tensor);
+                    byReference.put(t.getName(), tensor);
+                } else {
+                    graph.addInitializer(t);
+                }
+            }
+            if (!byReference.isEmpty()) {
+                options.addExternalInitializers(byReference);
+            }
+            byte[] bytes = model.proto().toBuilder().setGraph(graph).build().toByteArray();
+            return new ModelSession(env.createSession(bytes, options), tensors);
+        } catch (OrtException e) {
+            tensors.forEach(OnnxTensor::close);
+            throw new ModelException("ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static OnnxTensor tensorOver(OrtEnvironment env, TensorProto t, ByteBuffer bytes) throws OrtException {
+        ByteBuffer direct = bytes;
+        if (!bytes.isDirect()) {
+            direct = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.nativeOrder());
+            direct.put(bytes.duplicate()).flip();
+        }
+        return OnnxTensor.createTensor(env, direct, TensorTypes.dims(t), Tensors.javaType(t.getDataType()));
+    }
+
+    public OrtSession session() {
+        return session;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing an ONNX Runtime session failed", e);
+        } finally {
+            initializerTensors.forEach(OnnxTensor::close);
+        }
+    }
+}
