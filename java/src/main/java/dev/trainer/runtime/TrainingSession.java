@@ -10,7 +10,6 @@ import ai.onnxruntime.OrtSession;
 import dev.trainer.autodiff.ReverseMode;
 import dev.trainer.autodiff.TrainingGraphs;
 import dev.trainer.data.Batch;
-import dev.trainer.data.HostTensor;
 import dev.trainer.data.InputSpec;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.OnnxModel;
@@ -34,7 +33,7 @@ import java.util.Set;
  * leaves the gradients in {@link ParameterBuffer#gradients()}; updating the parameters is the
  * caller's (the optimizer's) business.
  */
-public final class TrainingSession implements AutoCloseable {
+public final class TrainingSession implements Predictor, AutoCloseable {
 
     private final OnnxModel model;
     private final TrainingGraphs graphs;
@@ -153,7 +152,7 @@ public final class TrainingSession implements AutoCloseable {
      * holds the gradient of the returned loss.
      */
     public double step(Batch batch, LossFunction loss) {
-        Map<String, OnnxTensor> batchTensors = wrap(batch);
+        Map<String, OnnxTensor> batchTensors = InferenceSession.wrap(batch, inputs);
         try {
             Map<String, OnnxTensor> feeds = new HashMap<>(batchTensors);
             for (String p : graphs.trainable()) {
@@ -193,42 +192,14 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    /** Runs the model on a batch with the current parameters; returns the named float32 outputs, copied. */
+    /** Runs the model on a batch with the current parameters. */
+    @Override
     public Map<String, float[]> predict(Batch batch, List<String> outputs) {
-        Map<String, OnnxTensor> batchTensors = wrap(batch);
-        try {
-            Map<String, OnnxTensor> feeds = new HashMap<>(batchTensors);
-            for (String p : graphs.trainable()) {
-                feeds.put(p, parameters.valueTensor(p));
-            }
-            try (OrtSession.Result result = forward.session().run(feeds, new LinkedHashSet<>(outputs))) {
-                Map<String, float[]> values = new LinkedHashMap<>();
-                for (String name : outputs) {
-                    OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow();
-                    if (t.getInfo().type != OnnxJavaType.FLOAT) {
-                        throw new ModelException("output " + name + " is " + t.getInfo().type + ", not float32");
-                    }
-                    var floats = t.getFloatBuffer();
-                    float[] copy = new float[floats.remaining()];
-                    floats.get(copy);
-                    values.put(name, copy);
-                }
-                return values;
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run the model: " + ModelSession.firstLine(e.getMessage()), e);
-        } finally {
-            batchTensors.values().forEach(OnnxTensor::close);
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        for (String p : graphs.trainable()) {
+            feeds.put(p, parameters.valueTensor(p));
         }
-    }
-
-    private Map<String, OnnxTensor> wrap(Batch batch) {
-        Map<String, OnnxTensor> tensors = new HashMap<>();
-        for (InputSpec spec : inputs) {
-            HostTensor t = batch.input(spec.name());
-            tensors.put(spec.name(), Tensors.over(t.data(), t.shape(), Tensors.javaType(t.type())));
-        }
-        return tensors;
+        return InferenceSession.run(forward.session(), batch, inputs, feeds, outputs);
     }
 
     private void ensureOutputCapacity(long count) {

@@ -1,0 +1,22 @@
+package dev.trainer.cli;
+
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.train.ModelInspection;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Shows a model's inputs, outputs, parameters, ops and whether trainer can train it.")
+final class InspectCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "M.onnx")
+    Path model;
+
+    @Override
+    public Integer call() {
+        System.out.print(ModelInspection.describe(OnnxModel.load(model)));
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.trainer.cli;
+
+import dev.trainer.data.Batch;
+import dev.trainer.data.BatchAssembler;
+import dev.trainer.data.BatchOrder;
+import dev.trainer.data.Dataset;
+import dev.trainer.data.Datasets;
+import dev.trainer.data.NpzWriter;
+import dev.trainer.data.Task;
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.runtime.InferenceSession;
+import dev.trainer.train.Losses;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs a model over data and writes its outputs.",
+                "P.npz: one array per model output. P.csv: the first output's values per row,",
+                "with the argmax class in a 'prediction' column when it has several values per sample."})
+final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "M.onnx")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Data: .csv or .npz; labels optional.")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "P.csv|P.npz")
+    Path out;
+
+    @Option(names = "--label-column", defaultValue = "label", description = "A CSV column to leave out of the features.")
+    String labelColumn;
+
+    @Option(names = "--batch-size", defaultValue = "256")
+    int batchSize;
+
+    @Override
+    public Integer call() throws IOException {
+        String file = out.getFileName().toString();
+        if (!file.endsWith(".csv") && !file.endsWith(".npz")) {
+            throw new IllegalArgumentException("--out must end in .csv or .npz: " + out);
+        }
+        OnnxModel onnx = OnnxModel.load(model);
+        List<String> outputs = onnx.proto().getGraph().getOutputList().stream().map(o -> o.getName()).toList();
+        try (InferenceSession session = new InferenceSession(onnx); Arena arena = Arena.ofConfined()) {
+            Dataset dataset = Datasets.read(data, session.inputs(), Task.CLASSIFICATION, labelColumn, false);
+            Map<String, List<float[]>> chunks = new LinkedHashMap<>();
+            BatchAssembler assembler = new BatchAssembler(dataset, batchSize, arena);
+            for (int[] indices : BatchOrder.epochBatches(dataset.size(), batchSize, false, 0, 0)) {
+                Batch batch = assembler.assemble(indices);
+                session.predict(batch, outputs).forEach((name, v) -> chunks.computeIfAbsent(name, k -> new ArrayList<>()).add(v));
+            }
+            Path tmp = out.toAbsolutePath().resolveSibling("." + file + ".tmp");
+            try {
+                if (file.endsWith(".npz")) {
+                    writeNpz(tmp, chunks, dataset.size());
+                } else {
+                    String first = outputs.getFirst();
+                    writeCsv(tmp, first, concat(chunks.get(first)), dataset.size());
+                }
+                Files.move(tmp, out.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            System.out.printf("wrote %d predictions to %s%n", dataset.size(), out);
+        }
+        return ExitCode.OK;
+    }
+
+    private static void writeNpz(Path file, Map<String, List<float[]>> chunks, int samples) throws IOException {
+        try (NpzWriter npz = new NpzWriter(file)) {
+            for (Map.Entry<String, List<float[]>> e : chunks.entrySet()) {
+                float[] values = concat(e.getValue());
+                npz.writeFloats(e.getKey(), new long[] {samples, values.length / Math.max(1, samples)}, values);
+            }
+        }
+    }
+
+    private static void writeCsv(Path file, String output, float[] values, int samples) {
+        int width = values.length / Math.max(1, samples);
+        int[] predicted = width > 1 ? Losses.argmax(values, samples) : null;
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            StringBuilder header = new StringBuilder(width > 1 ? "prediction" : "");
+            for (int c = 0; c < width; c++) {
+                header.append(header.isEmpty() ? "" : ",").append(output).append('_').append(c);
+            }
+            w.write(header.toString());
+            w.newLine();
+            for (int r = 0; r < samples; r++) {
+                StringBuilder row = new StringBuilder(predicted != null ? Integer.toString(predicted[r]) : "");
+                for (int c = 0; c < width; c++) {
+                    row.append(row.isEmpty() ? "" : ",").append(values[r * width + c]);
+                }
+                w.write(row.toString());
+                w.newLine();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        int total = parts.stream().mapToInt(p -> p.length).sum();
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+}
