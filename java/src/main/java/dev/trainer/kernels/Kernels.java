@@ -7,11 +7,23 @@ import java.lang.foreign.MemorySegment;
  * updates over flat float32 buffers. This is the device seam: a CPU implementation works on host
  * segments, a CUDA one would take segments that wrap device addresses.
  *
- * <p>Every method checks that each segment holds at least the elements its sizes imply and
- * throws {@link IllegalArgumentException} before touching memory otherwise. Nothing here
- * allocates; callers own every segment.
+ * <p>Every method checks its arguments and throws {@link IllegalArgumentException} before
+ * touching memory when: a size is negative; a segment holds fewer elements than its sizes
+ * imply; a float or int segment is not 4-byte aligned; a segment it writes is read-only or
+ * overlaps another segment of the call; a label or hyperparameter is out of its range. An
+ * implementation may add requirements of its own (see {@link NativeKernels}). Nothing here
+ * allocates; callers own every segment. Buffers the kernels only read are never written.
  */
 public interface Kernels {
+
+    /**
+     * The kernels a training step should use: the vectorized C kernels of {@link NativeKernels}.
+     *
+     * @throws IllegalStateException if the native library is missing or stale (run {@code mvn package})
+     */
+    static Kernels defaultKernels() {
+        return NativeKernels.instance();
+    }
 
     /**
      * Weighted softmax cross-entropy over {@code n} rows of {@code c} logits, with the gradient
@@ -21,13 +33,19 @@ public interface Kernels {
      * {@code -sum_k q_k log softmax(z_i)_k}, where q is the one-hot label smoothed to
      * {@code (1 - smoothing) * onehot + smoothing / c}. The loss is {@code sum_i w_i l_i / sum_i w_i},
      * as PyTorch's weighted mean; rows whose label equals {@code ignoreIndex} count for nothing
-     * and get a zero gradient row. With no rows left the loss and gradient are zero.
+     * and get a zero gradient row. With no rows left (or a zero weight sum) the loss and gradient
+     * are zero. The gradient row is {@code w_i / sum_j w_j * (softmax(z_i) - q)}.
      *
-     * @param logits        float32 [n, c], row-major
-     * @param labels        int32 [n], each in [0, c) or equal to ignoreIndex
-     * @param classWeights  float32 [c], or {@link MemorySegment#NULL} for all ones
-     * @param sampleWeights float32 [n], or {@link MemorySegment#NULL} for all ones
-     * @param dLogits       float32 [n, c], written
+     * <p>With both class weights and smoothing this weights the whole smoothed row by its label's
+     * class weight; PyTorch instead weights each smoothing term {@code q_k} by class k's weight.
+     * The two agree whenever either feature is off.
+     *
+     * @param logits         float32 [n, c], row-major
+     * @param labels         int32 [n], each in [0, c) or equal to ignoreIndex
+     * @param classWeights   float32 [c], or {@link MemorySegment#NULL} for all ones
+     * @param sampleWeights  float32 [n], or {@link MemorySegment#NULL} for all ones
+     * @param labelSmoothing in [0, 1]
+     * @param dLogits        float32 [n, c], written; must not overlap the inputs
      * @return the weighted mean loss
      */
     double softmaxCrossEntropy(MemorySegment logits, MemorySegment labels, long n, long c,
@@ -36,12 +54,15 @@ public interface Kernels {
 
     /**
      * Mean squared error {@code sum (p - t)^2 / count} over {@code count} elements, with its
-     * gradient {@code 2 (p - t) / count} written to {@code dPredictions}.
+     * gradient {@code 2 (p - t) / count} written to {@code dPredictions}. Zero when count is zero.
      */
     double meanSquaredError(MemorySegment predictions, MemorySegment targets, long count,
                             MemorySegment dPredictions);
 
-    /** Adds {@code lambda * sign(p)} to each gradient; returns the penalty {@code lambda * sum |p|}. */
+    /**
+     * Adds {@code lambda * sign(p)} to each gradient (with {@code sign(0) = 0}); returns the
+     * penalty {@code lambda * sum |p|}.
+     */
     double l1Penalty(MemorySegment params, MemorySegment grads, long count, float lambda);
 
     /** Adds {@code lambda * p} to each gradient; returns the penalty {@code lambda / 2 * sum p^2}. */
@@ -55,8 +76,10 @@ public interface Kernels {
 
     /**
      * SGD in place, as PyTorch's {@code torch.optim.SGD} with dampening 0:
-     * {@code g += weightDecay * p; v = momentum * v + g; p -= lr * (nesterov ? g + momentum * v : v)}.
-     * With momentum 0 the velocity buffer may be {@link MemorySegment#NULL} and is not touched.
+     * {@code g' = g + weightDecay * p; v = momentum * v + g'; p -= lr * (nesterov ? g' + momentum * v : v)}.
+     * The gradients are only read. The velocity must start zeroed, which makes the first step
+     * PyTorch's {@code v = g'}. With momentum 0 the velocity buffer may be
+     * {@link MemorySegment#NULL} and is not touched; Nesterov needs a positive momentum.
      */
     void sgd(MemorySegment params, MemorySegment grads, MemorySegment velocity, long count,
              float lr, float momentum, boolean nesterov, float weightDecay);
@@ -64,7 +87,10 @@ public interface Kernels {
     /**
      * Adam (decoupled false: L2 added to the gradient, as {@code torch.optim.Adam}) or AdamW
      * (decoupled true: {@code p -= lr * weightDecay * p} first, as {@code torch.optim.AdamW}),
-     * in place, with bias correction for the 1-based {@code step}.
+     * in place, with bias correction for the 1-based {@code step}:
+     * {@code m = m + (1 - beta1) (g - m); v = beta2 v + (1 - beta2) g^2;
+     * p -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + epsilon)}.
+     * The gradients are only read; {@code m} and {@code v} must start zeroed.
      */
     void adam(MemorySegment params, MemorySegment grads, MemorySegment m, MemorySegment v, long count,
               float lr, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled,

@@ -1,0 +1,78 @@
+package dev.trainer.bench;
+
+import dev.trainer.kernels.JavaKernels;
+import dev.trainer.kernels.Kernels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * How fast is one SGD update with momentum 0.9 and weight decay in place, native against Java,
+ * over {@code size} parameters?
+ *
+ * <p>Bytes per parameter: 20 (read parameter, gradient and velocity; write parameter and velocity).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class SgdMomentumBenchmark {
+
+    static final long BYTES_PER_ELEMENT = 20;
+
+    /** Parameters, gradients and the velocity buffer. */
+    @State(Scope.Benchmark)
+    public static class Optimizer {
+        @Param({"65536", "4194304"})
+        public int size;
+
+        final Kernels nativeKernels = Kernels.defaultKernels();
+        final Kernels javaKernels = new JavaKernels();
+        Arena arena;
+        MemorySegment params;
+        MemorySegment grads;
+        MemorySegment velocity;
+
+        @Setup
+        public void allocate() {
+            arena = Arena.ofShared();
+            params = RandomFloats.gaussian(arena, size, 1, 1);
+            grads = RandomFloats.gaussian(arena, size, 2, 1);
+            velocity = arena.allocate((long) size * Float.BYTES, 64);
+        }
+
+        @TearDown
+        public void free() {
+            arena.close();
+        }
+
+        void step(Kernels kernels) {
+            kernels.sgd(params, grads, velocity, size, 1e-3f, 0.9f, false, 1e-4f);
+        }
+    }
+
+    @Benchmark
+    public void nativeKernel(Optimizer optimizer, BytesMoved moved) {
+        optimizer.step(optimizer.nativeKernels);
+        moved.add(BYTES_PER_ELEMENT * optimizer.size);
+    }
+
+    @Benchmark
+    public void javaKernel(Optimizer optimizer, BytesMoved moved) {
+        optimizer.step(optimizer.javaKernels);
+        moved.add(BYTES_PER_ELEMENT * optimizer.size);
+    }
+}

@@ -1,0 +1,12 @@
+#include "trainer_kernels.h"
+
+double trainer_sum_of_squares(const float *restrict values, int64_t count) {
+    double sum = 0.0;
+#pragma omp simd reduction(+ : sum)
+    for (int64_t i = 0; i < count; i++) sum += (double)values[i] * values[i];
+    return sum;
+}
+
+void trainer_scale(float *restrict values, int64_t count, float factor) {
+    for (int64_t i = 0; i < count; i++) values[i] *= factor;
+}
