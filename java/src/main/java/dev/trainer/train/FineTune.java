@@ -66,6 +66,10 @@ public final class FineTune {
             RunRecord record = new RunRecord(config, model, session, train, validation, started);
             LossFunction loss = Losses.of(config.loss(), kernels);
             BatchAssembler assembler = new BatchAssembler(train, config.batchSize(), arena);
+            if (validation != null) {
+                Evaluation initial = Evaluation.of(session, output, validation, config.batchSize(), config.loss(), kernels);
+                log.println(epochLine(0, Double.NaN, initial, 0));
+            }
             Evaluation lastValidation = null;
             double lastTrainLoss = Double.NaN;
             long step = 0;
@@ -162,14 +166,15 @@ public final class FineTune {
     }
 
     private static String epochLine(int epoch, double trainLoss, Evaluation validation, double seconds) {
-        StringBuilder s = new StringBuilder(String.format("epoch %3d  train_loss %.4f", epoch, trainLoss));
+        StringBuilder s = new StringBuilder(epoch == 0 ? "before fine-tuning"
+                : String.format("epoch %3d  train_loss %.4f", epoch, trainLoss));
         if (validation != null) {
             s.append(String.format("  val_loss %.4f", validation.loss()));
             if (!Double.isNaN(validation.accuracy())) {
                 s.append(String.format("  val_accuracy %.4f", validation.accuracy()));
             }
         }
-        return s.append(String.format("  (%.1f s)", seconds)).toString();
+        return epoch == 0 ? s.toString() : s.append(String.format("  (%.1f s)", seconds)).toString();
     }
 
     static void requireEmptyOutDir(Path dir) {

@@ -78,6 +78,7 @@ class PyTorchSgdFixtureTest {
             moved = Math.max(moved, Math.abs(after[i] - before[i]));
             error = Math.max(error, Math.abs(ours[i] - after[i]));
         }
+        System.out.printf("%s: outputs moved %.4f under SGD, trainer vs PyTorch max error %.2e%n", name, moved, error);
         assertTrue(moved > 0.1, "the fixture must move the outputs to prove anything; moved " + moved);
         assertTrue(error <= 0.02 * moved, name + ": max error " + error + " vs PyTorch, outputs moved " + moved);
         assertTrue(error <= 1e-4, name + ": max error " + error + " vs PyTorch (float32 agreement expected)");
