@@ -45,8 +45,10 @@ public final class TrainingSession implements Predictor, AutoCloseable {
     private final ParameterBuffer parameters;
     private final Set<String> forwardOutputsForStep;
     private final Arena arena = Arena.ofShared();
-    private MemorySegment outputBuffer = MemorySegment.NULL;
-    private MemorySegment outputGradientBuffer = MemorySegment.NULL;
+    private final Map<Integer, OutputPair> pinned = new HashMap<>();
+    private final Set<String> stashOutputs;
+    private final List<String> parametersInBackward;
+    private final Map<String, OnnxValue> gradientOutputs = new LinkedHashMap<>();
 
     private TrainingSession(OnnxModel model, TrainingGraphs graphs, String output, Map<String, ValueType> types) {
         this.model = model;
@@ -80,6 +82,10 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         forwardOutputsForStep = new LinkedHashSet<>();
         forwardOutputsForStep.add(output);
         graphs.stash().stream().filter(s -> !graphInputs.contains(s)).forEach(forwardOutputsForStep::add);
+        stashOutputs = new LinkedHashSet<>(forwardOutputsForStep);
+        stashOutputs.remove(output);
+        parametersInBackward = graphs.trainable().stream().filter(backward.session().getInputNames()::contains).toList();
+        graphs.parameterGradients().forEach((param, gradName) -> gradientOutputs.put(gradName, parameters.gradientTensor(param)));
     }
 
     /**
@@ -158,30 +164,25 @@ public final class TrainingSession implements Predictor, AutoCloseable {
             for (String p : graphs.trainable()) {
                 feeds.put(p, parameters.valueTensor(p));
             }
-            try (OrtSession.Result result = forward.session().run(feeds, forwardOutputsForStep)) {
-                OnnxTensor out = (OnnxTensor) result.get(output).orElseThrow();
-                long[] shape = out.getInfo().getShape();
-                long count = TensorTypes.elementCount(shape);
-                ensureOutputCapacity(count);
-                MemorySegment outputs = outputBuffer.asSlice(0, count * Float.BYTES);
-                MemorySegment.copy(MemorySegment.ofBuffer(out.getFloatBuffer()), 0, outputs, 0, count * Float.BYTES);
-                MemorySegment dOutputs = outputGradientBuffer.asSlice(0, count * Float.BYTES);
-                double value = loss.lossAndGradient(outputs, shape, batch, dOutputs);
-                try (OnnxTensor dOut = Tensors.over(dOutputs, shape, OnnxJavaType.FLOAT)) {
-                    Map<String, OnnxTensor> backwardFeeds = new HashMap<>();
-                    backwardFeeds.put(graphs.outputGradientInputs().get(output), dOut);
-                    for (String s : graphs.stash()) {
-                        OnnxTensor t = batchTensors.containsKey(s) ? batchTensors.get(s) : (OnnxTensor) result.get(s).orElseThrow();
-                        backwardFeeds.put(s, t);
-                    }
-                    for (String p : graphs.trainable()) {
-                        if (backward.session().getInputNames().contains(p)) {
-                            backwardFeeds.put(p, parameters.valueTensor(p));
-                        }
-                    }
-                    Map<String, OnnxValue> pinned = new LinkedHashMap<>();
-                    graphs.parameterGradients().forEach((p, gradName) -> pinned.put(gradName, parameters.gradientTensor(p)));
-                    backward.session().run(backwardFeeds, pinned).close();
+            OutputPair pinned = pinnedOutputs(batch.size());
+            try (OrtSession.Result result = pinned == null
+                    ? forward.session().run(feeds, forwardOutputsForStep)
+                    : forward.session().run(feeds, stashOutputs, Map.of(output, pinned.output()))) {
+                OutputPair pair = pinned != null ? pinned : copiedOutputs((OnnxTensor) result.get(output).orElseThrow());
+                double value = loss.lossAndGradient(pair.values(), pair.shape(), batch, pair.gradients());
+                Map<String, OnnxTensor> backwardFeeds = new HashMap<>();
+                backwardFeeds.put(graphs.outputGradientInputs().get(output), pair.gradient());
+                for (String s : graphs.stash()) {
+                    OnnxTensor t = batchTensors.containsKey(s) ? batchTensors.get(s)
+                            : s.equals(output) ? pair.output() : (OnnxTensor) result.get(s).orElseThrow();
+                    backwardFeeds.put(s, t);
+                }
+                for (String p : parametersInBackward) {
+                    backwardFeeds.put(p, parameters.valueTensor(p));
+                }
+                backward.session().run(backwardFeeds, gradientOutputs).close();
+                if (pinned == null) {
+                    pair.close();
                 }
                 return value;
             }
@@ -190,6 +191,53 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         } finally {
             batchTensors.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * The model output and its gradient as tensors over native buffers the loss kernel reads and
+     * writes directly.
+     */
+    private record OutputPair(OnnxTensor output, OnnxTensor gradient, MemorySegment values, MemorySegment gradients,
+                              long[] shape, Arena ownMemory) implements AutoCloseable {
+        @Override
+        public void close() {
+            output.close();
+            gradient.close();
+            if (ownMemory != null) {
+                ownMemory.close();
+            }
+        }
+    }
+
+    /**
+     * Where the output's per-sample shape is static, ORT writes it straight into a buffer of ours
+     * (a pinned output), one pair per batch size; otherwise {@code null}.
+     */
+    private OutputPair pinnedOutputs(int batchSize) {
+        if (!outputType.isStaticPerSample()) {
+            return null;
+        }
+        return pinned.computeIfAbsent(batchSize, n -> {
+            long[] shape = outputType.dims().clone();
+            shape[0] = n;
+            long count = TensorTypes.elementCount(shape);
+            MemorySegment values = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, count));
+            MemorySegment gradients = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, count));
+            return new OutputPair(Tensors.over(values, shape, OnnxJavaType.FLOAT),
+                    Tensors.over(gradients, shape, OnnxJavaType.FLOAT), values, gradients, shape, null);
+        });
+    }
+
+    /** For outputs whose shape only the run reveals: copy the output once into a buffer of ours. */
+    private OutputPair copiedOutputs(OnnxTensor out) throws OrtException {
+        long[] shape = out.getInfo().getShape();
+        long count = TensorTypes.elementCount(shape);
+        Arena memory = Arena.ofShared();
+        MemorySegment values = memory.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, count));
+        MemorySegment.copy(MemorySegment.ofBuffer(out.getFloatBuffer()), 0, values, 0, count * Float.BYTES);
+        MemorySegment gradients = memory.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, count));
+        return new OutputPair(Tensors.over(values, shape, OnnxJavaType.FLOAT),
+                Tensors.over(gradients, shape, OnnxJavaType.FLOAT), values, gradients, shape, memory);
     }
 
     /** Runs the model on a batch with the current parameters. */
@@ -202,15 +250,9 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         return InferenceSession.run(forward.session(), batch, inputs, feeds, outputs);
     }
 
-    private void ensureOutputCapacity(long count) {
-        if (outputBuffer.byteSize() < count * Float.BYTES) {
-            outputBuffer = arena.allocate(ValueLayout.JAVA_FLOAT, count);
-            outputGradientBuffer = arena.allocate(ValueLayout.JAVA_FLOAT, count);
-        }
-    }
-
     @Override
     public void close() {
+        pinned.values().forEach(OutputPair::close);
         closeAll(forward, backward, parameters);
         arena.close();
     }
