@@ -12,8 +12,16 @@ final class ShapeGradients {
 
     static void register(Map<String, GradientRule> rules) {
         rules.put("Identity", g -> g.dx(0, g::dy));
-        // Exported inference graphs run Dropout inactive, where it is the identity.
-        rules.put("Dropout", g -> g.dx(0, g::dy));
+        // Inactive (inference) Dropout is the identity. Active, it keeps the elements its mask
+        // marks and scales them by 1 / (1 - ratio): the gradient takes the same path back.
+        rules.put("Dropout", g -> g.dx(0, () -> {
+            if (g.node().getOutputCount() < 2 || g.node().getOutput(1).isEmpty() || !g.hasInput(2)) {
+                return g.dy();
+            }
+            Value keep = g.hasInput(1) ? g.x(1).neg().add(1) : g.dy().scalar(0.5);
+            Value mask = new Value(g.builder(), g.node().getOutput(1), ai.onnx.proto.OnnxMl.TensorProto.DataType.BOOL_VALUE);
+            return mask.where(g.dy().div(keep), g.dy().scalar(0));
+        }));
         rules.put("Flatten", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
         rules.put("Reshape", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
         rules.put("Transpose", g -> g.dx(0, () -> g.dy().transpose(inverse(transposePerm(g)))));

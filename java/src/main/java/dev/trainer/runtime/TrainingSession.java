@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trainer.autodiff.DropoutActivation;
 import dev.trainer.autodiff.ReverseMode;
 import dev.trainer.autodiff.TrainingGraphs;
 import dev.trainer.data.Batch;
@@ -48,10 +49,14 @@ public final class TrainingSession implements Predictor, AutoCloseable {
     private final Map<Integer, OutputPair> pinned = new HashMap<>();
     private final Set<String> stashOutputs;
     private final List<String> parametersInBackward;
+    /** The Dropout training-mode feeds, true for steps and false for predictions; null without active Dropout. */
+    private final OnnxTensor[] trainingFlags;
     private final Map<String, OnnxValue> gradientOutputs = new LinkedHashMap<>();
 
-    private TrainingSession(OnnxModel model, TrainingGraphs graphs, String output, Map<String, ValueType> types) {
+    private TrainingSession(OnnxModel model, TrainingGraphs graphs, String output, Map<String, ValueType> types,
+                            boolean dropoutActive) {
         this.model = model;
+        this.trainingFlags = dropoutActive ? flags() : null;
         this.graphs = graphs;
         this.output = output;
         this.outputType = types.get(output);
@@ -94,7 +99,17 @@ public final class TrainingSession implements Predictor, AutoCloseable {
      * @param output the model output the loss reads; it must be float32
      */
     public static TrainingSession open(OnnxModel model, List<String> trainable, String output) {
-        Map<String, ValueType> types = ShapeInference.infer(model);
+        return open(model, trainable, output, false, 0);
+    }
+
+    /**
+     * As {@link #open(OnnxModel, List, String)}, with the model's Dropout nodes active in training
+     * steps (seeded from {@code seed}) and inactive in {@link #predict} when {@code dropout} is set.
+     */
+    public static TrainingSession open(OnnxModel model, List<String> trainable, String output, boolean dropout, long seed) {
+        boolean activate = dropout && DropoutActivation.applies(model);
+        OnnxModel training = activate ? DropoutActivation.activate(model, seed) : model;
+        Map<String, ValueType> types = ShapeInference.infer(training);
         ValueType outputType = types.get(output);
         if (outputType == null || model.proto().getGraph().getOutputList().stream().noneMatch(o -> o.getName().equals(output))) {
             throw new ModelException("model has no output named " + output);
@@ -108,8 +123,8 @@ public final class TrainingSession implements Predictor, AutoCloseable {
                 throw new ModelException("parameter " + p + " is " + t + "; trainer trains float32 parameters");
             }
         }
-        TrainingGraphs graphs = ReverseMode.differentiate(model, trainable, List.of(output), types);
-        return new TrainingSession(model, graphs, output, types);
+        TrainingGraphs graphs = ReverseMode.differentiate(training, trainable, List.of(output), types);
+        return new TrainingSession(model, graphs, output, types, activate);
     }
 
     /** The model's inputs that data must fill: graph inputs that are not initializers. */
@@ -163,6 +178,9 @@ public final class TrainingSession implements Predictor, AutoCloseable {
             Map<String, OnnxTensor> feeds = new HashMap<>(batchTensors);
             for (String p : graphs.trainable()) {
                 feeds.put(p, parameters.valueTensor(p));
+            }
+            if (trainingFlags != null) {
+                feeds.put(DropoutActivation.TRAINING_FLAG, trainingFlags[1]);
             }
             OutputPair pinned = pinnedOutputs(batch.size());
             try (OrtSession.Result result = pinned == null
@@ -247,11 +265,32 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         for (String p : graphs.trainable()) {
             feeds.put(p, parameters.valueTensor(p));
         }
+        if (trainingFlags != null) {
+            feeds.put(DropoutActivation.TRAINING_FLAG, trainingFlags[0]);
+        }
         return InferenceSession.run(forward.session(), batch, inputs, feeds, outputs);
+    }
+
+    private static OnnxTensor[] flags() {
+        try {
+            var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+            return new OnnxTensor[] {OnnxTensor.createTensor(env, false), OnnxTensor.createTensor(env, true)};
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot make the training-mode flags", e);
+        }
+    }
+
+    /** Whether the model's Dropout nodes are active in training steps. */
+    public boolean dropoutActive() {
+        return trainingFlags != null;
     }
 
     @Override
     public void close() {
+        if (trainingFlags != null) {
+            trainingFlags[0].close();
+            trainingFlags[1].close();
+        }
         pinned.values().forEach(OutputPair::close);
         closeAll(forward, backward, parameters);
         arena.close();
