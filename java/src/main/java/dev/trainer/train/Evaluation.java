@@ -13,36 +13,88 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
- * Loss (and for classification, accuracy) of a model over a whole data set, batch by batch.
+ * Loss of a model over a whole data set, batch by batch, and for classification its accuracy
+ * and confusion matrix.
  *
- * @param accuracy fraction of correct argmax predictions, or {@code NaN} for regression
+ * @param accuracy  fraction of correct argmax predictions, or {@code NaN} for regression
+ * @param confusion {@code confusion[label][predicted]} counts, or {@code null} for regression
  */
-public record Evaluation(double loss, double accuracy, int samples) {
+public record Evaluation(double loss, double accuracy, int samples, long[][] confusion) {
 
     public static Evaluation of(Predictor model, String output, Dataset data, int batchSize, LossKind lossKind,
                                 Kernels kernels) {
         LossFunction loss = Losses.of(lossKind, kernels);
         double lossSum = 0;
-        long correct = 0;
+        long[][] confusion = null;
         try (Arena arena = Arena.ofConfined()) {
             BatchAssembler assembler = new BatchAssembler(data, batchSize, arena);
+            MemorySegment values = MemorySegment.NULL;
+            MemorySegment gradient = MemorySegment.NULL;
             for (int[] indices : BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0)) {
                 Batch batch = assembler.assemble(indices);
                 float[] outputs = model.predict(batch, List.of(output)).get(output);
+                if (values.byteSize() < (long) outputs.length * Float.BYTES) {
+                    values = arena.allocate(ValueLayout.JAVA_FLOAT, outputs.length);
+                    gradient = arena.allocate(ValueLayout.JAVA_FLOAT, outputs.length);
+                }
+                MemorySegment.copy(outputs, 0, values, ValueLayout.JAVA_FLOAT, 0, outputs.length);
                 long[] shape = {batch.size(), outputs.length / batch.size()};
-                MemorySegment values = arena.allocateFrom(ValueLayout.JAVA_FLOAT, outputs);
-                MemorySegment gradient = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, outputs.length));
                 lossSum += loss.lossAndGradient(values, shape, batch, gradient) * batch.size();
                 if (lossKind == LossKind.CROSS_ENTROPY) {
+                    int classes = (int) shape[1];
+                    if (confusion == null) {
+                        confusion = new long[classes][classes];
+                    }
                     int[] predicted = Losses.argmax(outputs, batch.size());
                     int[] labels = Losses.classes(batch);
                     for (int i = 0; i < predicted.length; i++) {
-                        correct += predicted[i] == labels[i] ? 1 : 0;
+                        confusion[labels[i]][predicted[i]]++;
                     }
                 }
             }
         }
         int n = data.size();
-        return new Evaluation(lossSum / n, lossKind == LossKind.CROSS_ENTROPY ? (double) correct / n : Double.NaN, n);
+        return new Evaluation(lossSum / n, confusion == null ? Double.NaN : (double) trace(confusion) / n, n, confusion);
+    }
+
+    private static long trace(long[][] m) {
+        long t = 0;
+        for (int i = 0; i < m.length; i++) {
+            t += m[i][i];
+        }
+        return t;
+    }
+
+    /** Recall of each class (NaN for a class absent from the data); {@code null} for regression. */
+    public double[] recallPerClass() {
+        if (confusion == null) {
+            return null;
+        }
+        double[] recall = new double[confusion.length];
+        for (int c = 0; c < confusion.length; c++) {
+            long total = 0;
+            for (long v : confusion[c]) {
+                total += v;
+            }
+            recall[c] = total == 0 ? Double.NaN : (double) confusion[c][c] / total;
+        }
+        return recall;
+    }
+
+    /** The share of predictions that went to each class; {@code null} for regression. */
+    public double[] predictedShare() {
+        if (confusion == null) {
+            return null;
+        }
+        double[] share = new double[confusion.length];
+        for (long[] row : confusion) {
+            for (int p = 0; p < row.length; p++) {
+                share[p] += row[p];
+            }
+        }
+        for (int p = 0; p < share.length; p++) {
+            share[p] /= samples;
+        }
+        return share;
     }
 }
