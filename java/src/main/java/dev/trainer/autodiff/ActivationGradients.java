@@ -35,6 +35,24 @@ final class ActivationGradients {
                     x.less(3).where(x.mul(1.0 / 3).add(0.5), x.scalar(1)));
             return g.dy().mul(slope);
         }));
+        // approximate="none": y = x Phi(x), dx = dy * (Phi(x) + x phi(x)),
+        //   Phi(x) = (1 + erf(x / sqrt 2)) / 2, phi(x) = exp(-x^2 / 2) / sqrt(2 pi)
+        // approximate="tanh": y = x (1 + t) / 2 with t = tanh(k (x + c x^3)), k = sqrt(2 / pi), c = 0.044715:
+        //   dx = dy * ((1 + t) / 2 + x (1 - t^2) k (1 + 3 c x^2) / 2)
+        rules.put("Gelu", g -> g.dx(0, () -> {
+            Value x = g.x(0);
+            Value x2 = x.mul(x);
+            if (g.attr("approximate", "none").equals("tanh")) {
+                double k = Math.sqrt(2 / Math.PI);
+                double c = 0.044715;
+                Value t = x.add(x2.mul(x).mul(c)).mul(k).tanh();
+                Value inner = t.mul(t).neg().add(1).mul(x2.mul(3 * c).add(1)).mul(x).mul(0.5 * k);
+                return g.dy().mul(t.add(1).mul(0.5).add(inner));
+            }
+            Value cdf = x.mul(Math.sqrt(0.5)).erf().add(1).mul(0.5);
+            Value pdf = x2.mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+            return g.dy().mul(cdf.add(x.mul(pdf)));
+        }));
         // dx = y * (dy - sum(dy * y)) over the softmax axes
         rules.put("Softmax", g -> g.dx(0, () -> {
             Value y = g.y(0);

@@ -20,6 +20,9 @@ public final class GradientRules {
         ConvolutionGradients.register(RULES);
         PoolingGradients.register(RULES);
         NormalizationGradients.register(RULES);
+        MathGradients.register(RULES);
+        ReductionGradients.register(RULES);
+        IndexingGradients.register(RULES);
     }
 
     /** Ops whose outputs carry no gradient whatever their inputs: shape and integer computations. */

@@ -5,8 +5,10 @@ import dev.trainer.onnx.Attributes;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.ValueType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,16 +21,20 @@ public final class NodeGradient {
     private final GraphBuilder b;
     private final Map<String, ValueType> types;
     private final long opset;
+    private final long backwardOpset;
+    private final Function<String, long[]> constants;
     private final boolean[] needed;
     private final Value[] outputGradients;
     private final Value[] inputGradients;
 
-    NodeGradient(NodeProto node, GraphBuilder b, Map<String, ValueType> types, long opset,
-                 boolean[] needed, Value[] outputGradients) {
+    NodeGradient(NodeProto node, GraphBuilder b, Map<String, ValueType> types, long opset, long backwardOpset,
+                 boolean[] needed, Value[] outputGradients, Function<String, long[]> constants) {
         this.node = node;
         this.b = b;
         this.types = types;
         this.opset = opset;
+        this.backwardOpset = backwardOpset;
+        this.constants = constants;
         this.needed = needed;
         this.outputGradients = outputGradients;
         this.inputGradients = new Value[node.getInputCount()];
@@ -47,6 +53,15 @@ public final class NodeGradient {
         return opset;
     }
 
+    /**
+     * The opset the backward graph is written in (17, or the model's when later). The vocabulary
+     * emits forms valid from 17 on (axes as inputs, Scatter* reductions); a rule that emits an op
+     * whose signature changed after 17 picks the form by this.
+     */
+    public long backwardOpset() {
+        return backwardOpset;
+    }
+
     public int inputCount() {
         return node.getInputCount();
     }
@@ -54,6 +69,24 @@ public final class NodeGradient {
     /** Whether input {@code i} exists (optional inputs may be absent or empty). */
     public boolean hasInput(int i) {
         return i < node.getInputCount() && !node.getInput(i).isEmpty();
+    }
+
+    /** Whether output {@code i} exists (optional outputs may be absent or empty). */
+    public boolean hasOutput(int i) {
+        return i < node.getOutputCount() && !node.getOutput(i).isEmpty();
+    }
+
+    /**
+     * The values of integer input {@code i} (axes, split sizes), which must be an initializer or a
+     * {@code Constant}: rules that need them to decide the graph's structure fail clearly otherwise.
+     */
+    public long[] constantInts(int i) {
+        long[] v = constants.apply(node.getInput(i));
+        if (v == null) {
+            throw new ModelException(describe() + " needs its input " + i + " (" + node.getInput(i)
+                    + ") to be a constant to be differentiated");
+        }
+        return v;
     }
 
     public Value x(int i) {
@@ -123,6 +156,16 @@ public final class NodeGradient {
     /** The shape of a forward value, computed in the forward graph so only the shape is stashed. */
     public Value shapeOf(Value forwardValue) {
         return b.forwardShape(forwardValue);
+    }
+
+    /** Zeros shaped and typed like a forward value, e.g. the gradient of an output nothing used. */
+    public Value zerosLike(Value forwardValue) {
+        return shapeOf(forwardValue).constantOfShape(0, forwardValue.elementType());
+    }
+
+    /** Axes made non-negative against {@code rank} and sorted. */
+    public static long[] normalizeAxes(long[] axes, int rank) {
+        return Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
     }
 
     public long attr(String name, long fallback) {

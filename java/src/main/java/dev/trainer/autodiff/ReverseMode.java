@@ -1,5 +1,6 @@
 package dev.trainer.autodiff;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -12,6 +13,7 @@ import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +33,11 @@ import java.util.TreeSet;
  */
 public final class ReverseMode {
 
-    /** The backward graph's opset: ReduceSum, Squeeze and Split take their axes as inputs from 13 on. */
+    /**
+     * The backward graph's least opset: ReduceSum, Squeeze and Split take their axes as inputs from 13
+     * on, ScatterND and ScatterElements reduce with {@code add} from 16. A model of a later opset
+     * keeps its own (see {@link #backwardOpset}).
+     */
     private static final long BACKWARD_OPSET = 17;
     private static final String GRAD = "::grad";
 
@@ -122,7 +128,8 @@ public final class ReverseMode {
         for (int i = 0; i < needed.length; i++) {
             needed[i] = requiresGrad.contains(node.getInput(i));
         }
-        NodeGradient g = new NodeGradient(node, b, types, model.opset(), needed, dys);
+        NodeGradient g = new NodeGradient(node, b, types, model.opset(), backwardOpset(model.opset()), needed, dys,
+                this::constantInts);
         rule.backward(g);
         for (int i = 0; i < needed.length; i++) {
             if (!needed[i]) {
@@ -134,6 +141,46 @@ public final class ReverseMode {
             }
             contributions.computeIfAbsent(node.getInput(i), k -> new ArrayList<>()).add(dx);
         }
+    }
+
+    /** The opset the backward graph is written in, for a forward model of {@code forwardOpset}. */
+    static long backwardOpset(long forwardOpset) {
+        return Math.max(BACKWARD_OPSET, forwardOpset);
+    }
+
+    /** The values of an integer initializer or {@code Constant} output; {@code null} for anything computed. */
+    private long[] constantInts(String name) {
+        TensorProto t = initializers.get(name);
+        NodeProto producer = producers.get(name);
+        if (t == null && producer != null && producer.getOpType().equals("Constant") && producer.getAttributeCount() == 1) {
+            AttributeProto a = producer.getAttribute(0);
+            switch (a.getName()) {
+                case "value" -> t = a.getT();
+                case "value_ints" -> {
+                    return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+                }
+                case "value_int" -> {
+                    return new long[] {a.getI()};
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        if (t == null) {
+            return null;
+        }
+        ByteBuffer bytes = TensorTypes.bytesOf(t);
+        long[] out = new long[Math.toIntExact(TensorTypes.elementCount(t.getDimsList()))];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (TensorProto.DataType.forNumber(t.getDataType())) {
+                case INT64 -> bytes.getLong();
+                case INT32 -> bytes.getInt();
+                case null, default -> throw new ModelException(name + " holds " + TensorTypes.name(t.getDataType())
+                        + " where integers are expected");
+            };
+        }
+        return out;
     }
 
     private ModelException blocked(NodeProto node, String why) {
@@ -251,7 +298,7 @@ public final class ReverseMode {
         ModelProto backwardModel = ModelProto.newBuilder()
                 .setIrVersion(Math.max(8, model.proto().getIrVersion()))
                 .setProducerName("trainer")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(Math.max(BACKWARD_OPSET, model.opset())))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(backwardOpset(model.opset())))
                 .setGraph(backward).build();
         return new TrainingGraphs(model.withProto(forwardModel), model.withProto(backwardModel),
                 List.copyOf(trainable), List.copyOf(stash), outputGradientInputs, parameterGradients);

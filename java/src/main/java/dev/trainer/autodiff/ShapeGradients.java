@@ -1,6 +1,7 @@
 package dev.trainer.autodiff;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,18 @@ final class ShapeGradients {
         }));
         rules.put("Flatten", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
         rules.put("Reshape", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
+        rules.put("Squeeze", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
+        rules.put("Unsqueeze", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
+        // dx = dy summed over the axes Expand broadcast along
+        rules.put("Expand", g -> g.dx(0, () -> g.sumToInput(g.dy(), 0)));
+        // dx = the dy's joined along the axis, zeros for outputs nothing used (whatever gave the sizes)
+        rules.put("Split", g -> g.dx(0, () -> {
+            Value[] parts = new Value[g.node().getOutputCount()];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = g.dy(i) != null ? g.dy(i) : g.zerosLike(g.y(i));
+            }
+            return parts[0].concat(g.axis("axis", 0), Arrays.copyOfRange(parts, 1, parts.length));
+        }));
         rules.put("Transpose", g -> g.dx(0, () -> g.dy().transpose(inverse(transposePerm(g)))));
         // Split dy along the axis into pieces as long as each input was along it.
         rules.put("Concat", g -> {

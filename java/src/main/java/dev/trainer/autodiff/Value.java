@@ -1,7 +1,9 @@
 package dev.trainer.autodiff;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.onnx.Attributes;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,6 +52,23 @@ public record Value(GraphBuilder b, String name, int elementType) {
         return b.op("Exp", List.of(this));
     }
 
+    public Value log() {
+        return b.op("Log", List.of(this));
+    }
+
+    public Value tanh() {
+        return b.op("Tanh", List.of(this));
+    }
+
+    public Value erf() {
+        return b.op("Erf", List.of(this));
+    }
+
+    /** This to the power {@code exponent}, elementwise with broadcasting. */
+    public Value pow(Value exponent) {
+        return b.op("Pow", List.of(this, exponent));
+    }
+
     /** A scalar of this value's element type. */
     public Value scalar(double c) {
         return b.scalar(c, elementType);
@@ -73,6 +92,14 @@ public record Value(GraphBuilder b, String name, int elementType) {
 
     public Value lessOrEqual(Value o) {
         return b.op("LessOrEqual", TensorProto.DataType.BOOL_VALUE, List.of(this, o));
+    }
+
+    public Value less(Value o) {
+        return b.op("Less", TensorProto.DataType.BOOL_VALUE, List.of(this, o));
+    }
+
+    public Value equal(Value o) {
+        return b.op("Equal", TensorProto.DataType.BOOL_VALUE, List.of(this, o));
     }
 
     public Value and(Value o) {
@@ -122,6 +149,53 @@ public record Value(GraphBuilder b, String name, int elementType) {
 
     public Value sum(long axis, boolean keepDims) {
         return sum(new long[] {axis}, keepDims);
+    }
+
+    /** The shape of this (backward) value, as a 1-D int64 tensor. */
+    public Value shape() {
+        return b.op("Shape", TensorProto.DataType.INT64_VALUE, List.of(this));
+    }
+
+    /** This tensor and {@code others} joined along {@code axis}. */
+    public Value concat(long axis, Value... others) {
+        if (others.length == 0) {
+            return this;
+        }
+        List<Value> all = new ArrayList<>(List.of(this));
+        all.addAll(List.of(others));
+        return b.op("Concat", all, Attributes.ofInt("axis", axis));
+    }
+
+    /** Elements of this at {@code indices} along {@code axis} (ONNX Gather). */
+    public Value gather(Value indices, long axis) {
+        return b.op("Gather", List.of(this, indices), Attributes.ofInt("axis", axis));
+    }
+
+    /**
+     * A copy of this with {@code updates} written at the index tuples of {@code indices} (last axis);
+     * {@code reduction} "add" sums updates into the copy, repeated indices included; null overwrites.
+     */
+    public Value scatterND(Value indices, Value updates, String reduction) {
+        return reduction == null ? b.op("ScatterND", List.of(this, indices, updates))
+                : b.op("ScatterND", List.of(this, indices, updates), Attributes.ofString("reduction", reduction));
+    }
+
+    /** A copy of this with {@code updates[i]} written at {@code indices[i]} along {@code axis}; see {@link #scatterND}. */
+    public Value scatterElements(Value indices, Value updates, long axis, String reduction) {
+        AttributeProto axisAttribute = Attributes.ofInt("axis", axis);
+        return reduction == null ? b.op("ScatterElements", List.of(this, indices, updates), axisAttribute)
+                : b.op("ScatterElements", List.of(this, indices, updates), axisAttribute,
+                        Attributes.ofString("reduction", reduction));
+    }
+
+    /** Elements {@code starts:ends:steps} along {@code axes}, all four 1-D int64 tensors (ONNX Slice). */
+    public Value slice(Value starts, Value ends, Value axes, Value steps) {
+        return b.op("Slice", List.of(this, starts, ends, axes, steps));
+    }
+
+    /** The 1-D int64 tensor {@code 0, 1, ..., n - 1} for a scalar int64 {@code n}. */
+    public Value range() {
+        return b.op("Range", List.of(b.scalar(0, elementType), this, b.scalar(1, elementType)));
     }
 
     /** Product of all elements of a 1-D int64 tensor, as a scalar. */

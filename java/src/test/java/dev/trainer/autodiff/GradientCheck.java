@@ -99,6 +99,16 @@ final class GradientCheck {
         return tensor(name, shape, v, type, false);
     }
 
+    /** An int64 constant, e.g. indices, axes, starts or split sizes. */
+    GradientCheck ints(String name, long[] shape, long... v) {
+        return tensor(name, shape, java.util.Arrays.stream(v).asDoubleStream().toArray(), TensorProto.DataType.INT64_VALUE, false);
+    }
+
+    /** A 1-D int64 constant. */
+    GradientCheck ints(String name, long... v) {
+        return ints(name, new long[] {v.length}, v);
+    }
+
     GradientCheck constant(String name, long[] shape, double[] v) {
         return tensor(name, shape, v, elementType, false);
     }
@@ -255,6 +265,8 @@ final class GradientCheck {
                 case DOUBLE -> bytes.putDouble(x);
                 case FLOAT -> bytes.putFloat((float) x);
                 case INT64 -> bytes.putLong((long) x);
+                case INT32 -> bytes.putInt((int) x);
+                case BOOL -> bytes.put((byte) (x != 0 ? 1 : 0));
                 default -> throw new IllegalArgumentException("type " + type);
             }
         }

@@ -1,0 +1,63 @@
+package dev.trainer.autodiff;
+
+import dev.trainer.onnx.ValueType;
+import java.util.Map;
+
+/**
+ * Reductions: the gradient is dy broadcast back over the reduced axes. Axes are an attribute
+ * before ReduceSum-13 and ReduceMean-18 and an (optional) input from then on.
+ */
+final class ReductionGradients {
+
+    private ReductionGradients() {
+    }
+
+    static void register(Map<String, GradientRule> rules) {
+        // dx = expand(dy with the reduced axes kept, shape(x))
+        rules.put("ReduceSum", g -> g.dx(0, () -> broadcastBack(g, 13)));
+        // dx = expand(dy, shape(x)) / (number of elements reduced into each y)
+        rules.put("ReduceMean", g -> g.dx(0, () -> {
+            long[] axes = reducedAxes(g, 18);
+            return axes == null ? g.dy() : broadcastBack(g, 18).div(count(g, axes));
+        }));
+    }
+
+    private static Value broadcastBack(NodeGradient g, long axesInputSince) {
+        long[] axes = reducedAxes(g, axesInputSince);
+        if (axes == null) {
+            return g.dy();
+        }
+        Value dy = g.attr("keepdims", 1L) == 1 ? g.dy() : g.dy().unsqueeze(axes);
+        return dy.expand(g.shapeOf(g.x(0)));
+    }
+
+    /**
+     * The reduced axes, non-negative and sorted; every axis when none are given, or {@code null}
+     * (identity) when none are given and {@code noop_with_empty_axes} is set.
+     */
+    static long[] reducedAxes(NodeGradient g, long axesInputSince) {
+        int rank = g.xType(0).rank();
+        long[] axes = g.opset() < axesInputSince ? g.attrInts("axes", new long[0])
+                : g.hasInput(1) ? g.constantInts(1) : new long[0];
+        if (axes.length == 0) {
+            if (g.opset() >= axesInputSince && g.attr("noop_with_empty_axes", 0L) == 1) {
+                return null;
+            }
+            return ConvolutionGradients.range(0, rank);
+        }
+        return NodeGradient.normalizeAxes(axes, rank);
+    }
+
+    /** How many elements of x reduce into one of y: static where the dims are, else from x's shape. */
+    private static Value count(NodeGradient g, long[] axes) {
+        ValueType x = g.xType(0);
+        long n = 1;
+        for (long a : axes) {
+            if (x.dims()[(int) a] < 0) {
+                return g.shapeOf(g.x(0)).gather(g.builder().ints(axes), 0).product().cast(x.elementType());
+            }
+            n *= x.dims()[(int) a];
+        }
+        return g.dy().scalar(n);
+    }
+}
