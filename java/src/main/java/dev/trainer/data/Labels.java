@@ -66,6 +66,26 @@ public record Labels(Task task, long[] sampleShape, int[] classes, float[] targe
         return max + 1;
     }
 
+    /**
+     * The sample indices of each class id, ascending, index = class, up to the highest id seen;
+     * only for classification. Splits, samplers and SMOTE all work class by class.
+     */
+    public int[][] indicesByClass() {
+        int[] counts = new int[numClassesSeen()];
+        for (int c : classes) {
+            counts[c]++;
+        }
+        int[][] byClass = new int[counts.length][];
+        for (int c = 0; c < counts.length; c++) {
+            byClass[c] = new int[counts[c]];
+        }
+        int[] filled = new int[counts.length];
+        for (int i = 0; i < classes.length; i++) {
+            byClass[classes[i]][filled[classes[i]]++] = i;
+        }
+        return byClass;
+    }
+
     /** The labels at {@code indices}, in that order, in a new array. */
     public Labels subset(int[] indices) {
         if (classes != null) {
