@@ -136,9 +136,22 @@ public final class ParameterBuffer implements AutoCloseable {
         return out;
     }
 
-    /** Copies all values from another buffer of the same layout (e.g. to keep a best checkpoint). */
-    public void copyValuesFrom(MemorySegment other) {
-        MemorySegment.copy(other, 0, values, 0, values.byteSize());
+    /** A copy of one parameter's current values. */
+    public float[] get(String name) {
+        return values(name).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    /** Overwrites one parameter's values. */
+    public void set(String name, float[] newValues) {
+        Slot s = slot(name);
+        if (newValues.length != s.count()) {
+            throw new IllegalArgumentException(name + " holds " + s.count() + " values, not " + newValues.length);
+        }
+        MemorySegment.copy(newValues, 0, values, ValueLayout.JAVA_FLOAT, s.offset() * Float.BYTES, newValues.length);
+    }
+
+    public boolean contains(String name) {
+        return slots.containsKey(name);
     }
 
     @Override

@@ -2,16 +2,18 @@ package dev.trainer.train;
 
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchAssembler;
-import dev.trainer.data.BatchOrder;
-import dev.trainer.data.DataException;
 import dev.trainer.data.Dataset;
-import dev.trainer.data.Datasets;
+import dev.trainer.data.augment.Mixup;
 import dev.trainer.kernels.Kernels;
+import dev.trainer.onnx.InputNormalization;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.onnx.ValueType;
 import dev.trainer.runtime.LossFunction;
+import dev.trainer.runtime.ParameterBuffer;
 import dev.trainer.runtime.TrainingSession;
+import dev.trainer.train.params.TrainableSelection;
+import dev.trainer.train.schedule.LearningRateSchedule;
+import dev.trainer.train.schedule.ScheduleSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -19,23 +21,33 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A fine-tune run: checks every input before it writes anything, trains, evaluates each epoch,
- * and writes {@code model.onnx}, {@code run.json} and {@code metrics.jsonl} into the run folder.
+ * A fine-tune run: checks every input before it writes anything, trains with the configured
+ * remedies (schedules, groups, freezing, imbalance handling, early stopping), and writes
+ * {@code model.onnx}, {@code run.json} and {@code metrics.jsonl} into the run folder.
  */
 public final class FineTune {
 
     private final TrainConfig config;
     private final Kernels kernels;
     private final PrintStream log;
+    private final Dataset givenTrain;
+    private final Dataset givenValidation;
 
     public FineTune(TrainConfig config, Kernels kernels, PrintStream log) {
+        this(config, kernels, log, null, null);
+    }
+
+    /** A run on data sets already in memory (cross-validation folds) instead of the configured files. */
+    public FineTune(TrainConfig config, Kernels kernels, PrintStream log, Dataset train, Dataset validation) {
         this.config = config;
         this.kernels = kernels;
         this.log = log;
+        this.givenTrain = train;
+        this.givenValidation = validation;
     }
 
     /**
@@ -48,126 +60,192 @@ public final class FineTune {
         requireEmptyOutDir(config.outDir());
         Instant started = Instant.now();
         OnnxModel model = OnnxModel.load(config.model());
-        String output = config.output() != null ? config.output() : model.proto().getGraph().getOutput(0).getName();
-        List<String> trainable = TrainableParameters.of(model);
-        if (trainable.isEmpty()) {
-            throw new ModelException("model has no float initializers to train: " + config.model());
-        }
-        try (TrainingSession session = TrainingSession.open(model, trainable, output);
-             Optimizer optimizer = new Optimizer(config.optimizer(), kernels, session.parameters().length(),
-                     config.weightDecay(), config.momentum());
+        String output = config.data().output() != null ? config.data().output()
+                : model.proto().getGraph().getOutput(0).getName();
+        TrainableSelection selection = TrainableSelection.of(model, config.freezing());
+        try (Learner learner = new Learner(model, output, config, kernels, selection, selection.trainableAt(1));
              Arena arena = Arena.ofConfined()) {
-            Dataset train = read(config.train(), session);
-            Dataset validation = config.validation() == null ? null : read(config.validation(), session);
-            log.printf("trainer: %d trainable parameters in %d tensors, %d training samples%s%n",
-                    session.parameters().parameterCount(), trainable.size(), train.size(),
-                    validation == null ? "" : ", " + validation.size() + " validation samples");
+            TrainingSession first = learner.session();
+            TrainingData data = TrainingData.prepare(config, first.inputs(), first.outputType(), givenTrain, givenValidation,
+                    arena, log);
+            printParameterCounts(learner.parameters(), model, "");
             createOutDir(config.outDir());
-            RunRecord record = new RunRecord(config, model, session, train, validation, started);
-            LossFunction loss = Losses.of(config.loss(), kernels);
-            BatchAssembler assembler = new BatchAssembler(train, config.batchSize(), arena);
-            if (validation != null) {
-                Evaluation initial = Evaluation.of(session, output, validation, config.batchSize(), config.loss(), kernels);
-                log.println(epochLine(0, Double.NaN, initial, 0));
-            }
-            Evaluation lastValidation = null;
-            double lastTrainLoss = Double.NaN;
-            long step = 0;
-            int epochsRun = 0;
-            try (MetricsLog metrics = new MetricsLog(config.outDir().resolve("metrics.jsonl"))) {
-                for (int epoch = 1; epoch <= config.epochs() && !stepLimitReached(step); epoch++) {
-                    long epochStart = System.nanoTime();
-                    double lossSum = 0;
-                    int samples = 0;
-                    for (int[] indices : BatchOrder.epochBatches(train.size(), config.batchSize(), config.shuffle(), config.seed(), epoch)) {
-                        if (stepLimitReached(step)) {
+            RunRecord record = new RunRecord(config, model, first, data, started);
+            return train(model, output, selection, learner, data, record, arena);
+        }
+    }
+
+    private RunResult train(OnnxModel model, String output, TrainableSelection selection, Learner learner,
+                            TrainingData data, RunRecord record, Arena arena) {
+        TrainConfig.LoopSettings loop = config.loop();
+        long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(loop);
+        if (loop.maxSteps() > 0) {
+            totalSteps = Math.min(totalSteps, loop.maxSteps());
+        }
+        TrainConfig.OptimizerSettings o = config.optimizer();
+        LearningRateSchedule schedule = ScheduleSpec.parse(o.schedule(), o.learningRate(), totalSteps,
+                ScheduleSpec.warmupSteps(o.warmupSteps(), o.warmupRatio(), totalSteps));
+        Losses.LabelledLoss labelled = Losses.labelled(config.data().loss(), kernels, data.classWeights());
+        LossFunction plainLoss = Losses.of(config.data().loss(), kernels, data.classWeights());
+        Mixup mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
+        EarlyStopping stopping = new EarlyStopping(config.stopping());
+        BatchAssembler assembler = new BatchAssembler(data.train(), loop.batchSize(), arena);
+        Dataset validation = data.validation();
+        Checkpoint best = null;
+        Evaluation lastValidation = null;
+        Evaluation bestValidation = null;
+        double lastTrainLoss = Double.NaN;
+        long step = 0;
+        int epochsRun = 0;
+        String stopReason = "completed " + loop.epochs() + " epochs";
+        if (validation != null) {
+            Evaluation initial = evaluate(learner, output, validation);
+            log.println(epochLine(0, Double.NaN, Double.NaN, initial, 0));
+        }
+        try (MetricsLog metrics = new MetricsLog(config.outDir().resolve("metrics.jsonl"));
+             MixupLoss mixupLoss = new MixupLoss(labelled)) {
+            training:
+            for (int epoch = 1; epoch <= loop.epochs(); epoch++) {
+                Optional<TrainableSelection.Unfreeze> unfreeze = selection.unfrozenAt(epoch);
+                if (unfreeze.isPresent()) {
+                    learner.retrain(unfreeze.get().trainable());
+                    printParameterCounts(learner.parameters(), model, "epoch " + epoch + ": unfroze "
+                            + unfreeze.get().groups().stream().map(g -> g.label()).toList() + "; ");
+                }
+                long epochStart = System.nanoTime();
+                TrainAccuracy accuracy = new TrainAccuracy();
+                double lossSum = 0;
+                int samples = 0;
+                for (int[] indices : data.epochBatches(loop, epoch)) {
+                    if (loop.maxSteps() > 0 && step >= loop.maxSteps()) {
+                        stopReason = "reached --max-steps " + loop.maxSteps();
+                        break training;
+                    }
+                    long t0 = System.nanoTime();
+                    double lr = schedule.learningRate(step);
+                    Batch batch = assembler.assemble(indices);
+                    LossFunction loss = plainLoss;
+                    if (mixup != null) {
+                        mixupLoss.use(mixup.mix(batch));
+                        loss = mixupLoss;
+                    } else if (data.distribution() != null) {
+                        loss = accuracy.counting(plainLoss);
+                    }
+                    double value = learner.session().step(batch, loss);
+                    step++;
+                    if (!Double.isFinite(value)) {
+                        metrics.step(epoch, step, value, lr, (System.nanoTime() - t0) / 1e6);
+                        throw new TrainingFailedException("the loss became " + value + " at step " + step
+                                + " (epoch " + epoch + "): the learning rate " + lr
+                                + " is probably too high; try --lr " + o.learningRate() / 10
+                                + " or --max-grad-norm 1.0 (run `trainer diagnose " + config.outDir() + "`)");
+                    }
+                    clipGradients(learner.parameters());
+                    double penalty = learner.update(lr);
+                    metrics.step(epoch, step, value + penalty, lr, (System.nanoTime() - t0) / 1e6);
+                    lossSum += value * batch.size();
+                    samples += batch.size();
+                    if (validation != null && loop.evalEvery() > 0 && step % loop.evalEvery() == 0) {
+                        Evaluation mid = evaluate(learner, output, validation);
+                        metrics.evaluation(epoch, step, mid);
+                        if (stopping.observe(mid)) {
+                            best = new Checkpoint(learner.parameters(), epoch, step);
+                            bestValidation = mid;
+                        }
+                        if (stopping.shouldStop()) {
+                            stopReason = stopMessage(stopping, best);
+                            epochsRun = epoch;
+                            break training;
+                        }
+                    }
+                }
+                epochsRun = epoch;
+                lastTrainLoss = lossSum / Math.max(1, samples);
+                lastValidation = validation == null ? null : evaluate(learner, output, validation);
+                metrics.epoch(epoch, step, lastTrainLoss, accuracy.value(), lastValidation);
+                log.println(epochLine(epoch, lastTrainLoss, accuracy.value(), lastValidation, (System.nanoTime() - epochStart) / 1e9));
+                if (lastValidation != null) {
+                    schedule.observe(lastValidation.loss());
+                    if (loop.evalEvery() == 0) {
+                        if (stopping.observe(lastValidation)) {
+                            best = new Checkpoint(learner.parameters(), epoch, step);
+                            bestValidation = lastValidation;
+                        }
+                        if (stopping.shouldStop()) {
+                            stopReason = stopMessage(stopping, best);
                             break;
                         }
-                        long t0 = System.nanoTime();
-                        Batch batch = assembler.assemble(indices);
-                        double value = session.step(batch, loss);
-                        step++;
-                        if (!Double.isFinite(value)) {
-                            metrics.step(epoch, step, value, config.learningRate(), (System.nanoTime() - t0) / 1e6);
-                            throw new TrainingFailedException("the loss became " + value + " at step " + step
-                                    + " (epoch " + epoch + "): the learning rate " + config.learningRate()
-                                    + " is probably too high; try --lr " + config.learningRate() / 10);
-                        }
-                        clipGradients(session);
-                        optimizer.step(session.parameters(), config.learningRate());
-                        metrics.step(epoch, step, value, config.learningRate(), (System.nanoTime() - t0) / 1e6);
-                        lossSum += value * batch.size();
-                        samples += batch.size();
                     }
-                    epochsRun = epoch;
-                    lastTrainLoss = lossSum / Math.max(1, samples);
-                    lastValidation = validation == null ? null
-                            : Evaluation.of(session, output, validation, config.batchSize(), config.loss(), kernels);
-                    metrics.epoch(epoch, lastTrainLoss, lastValidation);
-                    log.println(epochLine(epoch, lastTrainLoss, lastValidation, (System.nanoTime() - epochStart) / 1e9));
                 }
             }
-            RunResult result = new RunResult(step, epochsRun, lastTrainLoss, lastValidation);
-            Path modelFile = config.outDir().resolve("model.onnx");
-            ModelExport.write(model, session.parameters(), record.modelMetadata(), modelFile);
-            record.write(config.outDir().resolve("run.json"), result, Instant.now());
-            if (lastValidation != null && !Double.isNaN(lastValidation.accuracy())) {
-                log.printf("validation accuracy: %.2f%% (%d samples)%n", 100 * lastValidation.accuracy(), lastValidation.samples());
-            } else if (lastValidation != null) {
-                log.printf("validation loss: %.6f (%d samples)%n", lastValidation.loss(), lastValidation.samples());
-            }
-            log.println("fine-tuned model: " + modelFile);
-            return result;
         }
+        Evaluation finalValidation = lastValidation;
+        Checkpoint restored = null;
+        if (config.stopping().enabled() && best != null) {
+            best.restore(learner.parameters(), model);
+            finalValidation = bestValidation;
+            restored = best;
+            log.printf("restored the best checkpoint (epoch %d, step %d, %s %.4f)%n", best.epoch(), best.step(),
+                    config.stopping().metric(), stopping.best());
+        }
+        RunResult result = new RunResult(step, epochsRun, lastTrainLoss, finalValidation, stopReason,
+                restored == null ? 0 : restored.epoch());
+        log.println("stopped: " + stopReason);
+        Path modelFile = config.outDir().resolve("model.onnx");
+        OnnxModel exported = ModelExport.trained(model, learner.parameters(), record.modelMetadata());
+        for (var n : data.normalizations()) {
+            exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
+                    n.offset(), n.scale()));
+        }
+        dev.trainer.onnx.ModelWriter.write(exported, modelFile);
+        record.write(config.outDir().resolve("run.json"), result, Instant.now());
+        if (finalValidation != null && !Double.isNaN(finalValidation.accuracy())) {
+            log.printf("validation accuracy: %.2f%% (%d samples)%n", 100 * finalValidation.accuracy(), finalValidation.samples());
+        } else if (finalValidation != null) {
+            log.printf("validation loss: %.6f (%d samples)%n", finalValidation.loss(), finalValidation.samples());
+        }
+        log.println("fine-tuned model: " + modelFile);
+        return result;
     }
 
-    private boolean stepLimitReached(long step) {
-        return config.maxSteps() > 0 && step >= config.maxSteps();
+    private static String stopMessage(EarlyStopping stopping, Checkpoint best) {
+        return "early stopping: no improvement in " + stopping.evaluationsSinceBest() + " evaluations"
+                + (best == null ? "" : " since epoch " + best.epoch() + " (step " + best.step() + ")");
     }
 
-    private void clipGradients(TrainingSession session) {
-        if (config.maxGradNorm() <= 0) {
+    private Evaluation evaluate(Learner learner, String output, Dataset validation) {
+        return Evaluation.of(learner.session(), output, validation, config.loop().batchSize(), config.data().loss(), kernels);
+    }
+
+    private void printParameterCounts(ParameterBuffer parameters, OnnxModel model, String prefix) {
+        long total = 0;
+        for (var t : model.proto().getGraph().getInitializerList()) {
+            if (dev.trainer.onnx.TensorTypes.isFloatingPoint(t.getDataType())) {
+                total += dev.trainer.onnx.TensorTypes.elementCount(t.getDimsList());
+            }
+        }
+        long trainable = parameters.parameterCount();
+        log.printf("%strainable parameters: %d in %d tensors; frozen: %d%n", prefix, trainable, parameters.slots().size(),
+                total - trainable);
+    }
+
+    private void clipGradients(ParameterBuffer p) {
+        double maxNorm = config.optimizer().maxGradNorm();
+        if (maxNorm <= 0) {
             return;
         }
-        var p = session.parameters();
         double norm = Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
-        if (norm > config.maxGradNorm()) {
-            kernels.scale(p.gradients(), p.length(), (float) (config.maxGradNorm() / norm));
+        if (norm > maxNorm) {
+            kernels.scale(p.gradients(), p.length(), (float) (maxNorm / norm));
         }
     }
 
-    private Dataset read(Path file, TrainingSession session) {
-        Dataset data = Datasets.read(file, session.inputs(), config.loss().task(), config.labelColumn());
-        requireLabelsFit(data, session.outputType(), file);
-        return data;
-    }
-
-    /** Class ids must index the output's classes; regression targets must match its size per sample. */
-    public static void requireLabelsFit(Dataset data, ValueType outputType, Path file) {
-        long perSample = 1;
-        for (int a = 1; a < outputType.rank(); a++) {
-            perSample = outputType.dim(a) < 0 ? -1 : perSample * outputType.dim(a);
-        }
-        var labels = data.labels();
-        if (labels.task() == dev.trainer.data.Task.CLASSIFICATION) {
-            if (perSample < 0) {
-                throw new ModelException("the output's class count is not static: " + outputType.shapeString());
-            }
-            for (int i = 0; i < labels.classes().length; i++) {
-                if (labels.classes()[i] >= perSample) {
-                    throw new DataException(file + ": label " + labels.classes()[i] + " of sample " + (i + 1)
-                            + " is out of range for the model's " + perSample + " classes");
-                }
-            }
-        } else if (perSample >= 0 && labels.sampleSize() != perSample) {
-            throw new DataException(file + ": " + labels.sampleSize() + " target values per sample, but the model outputs "
-                    + perSample);
-        }
-    }
-
-    private static String epochLine(int epoch, double trainLoss, Evaluation validation, double seconds) {
+    private static String epochLine(int epoch, double trainLoss, double trainAccuracy, Evaluation validation, double seconds) {
         StringBuilder s = new StringBuilder(epoch == 0 ? "before fine-tuning"
                 : String.format("epoch %3d  train_loss %.4f", epoch, trainLoss));
+        if (!Double.isNaN(trainAccuracy)) {
+            s.append(String.format("  train_accuracy %.4f", trainAccuracy));
+        }
         if (validation != null) {
             s.append(String.format("  val_loss %.4f", validation.loss()));
             if (!Double.isNaN(validation.accuracy())) {
@@ -200,7 +278,18 @@ public final class FineTune {
         }
     }
 
-    /** What a run achieved. */
-    public record RunResult(long steps, int epochs, double trainLoss, Evaluation validation) {
+    /**
+     * What a run achieved.
+     *
+     * @param validation the validation result of the exported parameters (the best checkpoint's when restored)
+     * @param bestEpoch  the epoch of the restored best checkpoint, or 0 when the last parameters were kept
+     */
+    public record RunResult(long steps, int epochs, double trainLoss, Evaluation validation, String stopReason,
+                            int bestEpoch) {
+    }
+
+    /** The training data's own read of the class count, for the other commands. */
+    public static void requireLabelsFit(Dataset data, dev.trainer.onnx.ValueType outputType, Path file) {
+        TrainingData.requireLabelsFit(data, outputType, file);
     }
 }

@@ -18,23 +18,44 @@ public final class Losses {
     private Losses() {
     }
 
+    /**
+     * A loss of outputs against labels given as raw memory, so that mixup can call it with its
+     * partners' labels too.
+     */
+    @FunctionalInterface
+    interface LabelledLoss {
+        double apply(MemorySegment outputs, long[] shape, MemorySegment labels, long labelCount, MemorySegment dOutputs);
+    }
+
     public static LossFunction of(LossKind kind, Kernels kernels) {
+        return of(kind, kernels, MemorySegment.NULL);
+    }
+
+    /** The loss, with per-class weights (float32 [classes]) for cross-entropy, or NULL for none. */
+    public static LossFunction of(LossKind kind, Kernels kernels, MemorySegment classWeights) {
+        LabelledLoss loss = labelled(kind, kernels, classWeights);
+        return (outputs, shape, batch, dOutputs) -> {
+            HostTensor labels = batch.labels();
+            return loss.apply(outputs, shape, MemorySegment.ofBuffer(labels.data()),
+                    TensorTypes.elementCount(labels.shape()), dOutputs);
+        };
+    }
+
+    static LabelledLoss labelled(LossKind kind, Kernels kernels, MemorySegment classWeights) {
         return switch (kind) {
-            case CROSS_ENTROPY -> (outputs, shape, batch, dOutputs) -> {
+            case CROSS_ENTROPY -> (outputs, shape, labels, labelCount, dOutputs) -> {
                 long n = shape[0];
                 long classes = TensorTypes.elementCount(shape) / Math.max(1, n);
-                MemorySegment labels = MemorySegment.ofBuffer(batch.labels().data());
-                return kernels.softmaxCrossEntropy(outputs, labels, n, classes, MemorySegment.NULL, MemorySegment.NULL,
+                return kernels.softmaxCrossEntropy(outputs, labels, n, classes, classWeights, MemorySegment.NULL,
                         0f, IGNORE_INDEX, dOutputs);
             };
-            case MSE -> (outputs, shape, batch, dOutputs) -> {
+            case MSE -> (outputs, shape, labels, labelCount, dOutputs) -> {
                 long count = TensorTypes.elementCount(shape);
-                HostTensor targets = batch.labels();
-                if (TensorTypes.elementCount(targets.shape()) != count) {
-                    throw new DataException("regression targets hold " + TensorTypes.elementCount(targets.shape())
+                if (labelCount != count) {
+                    throw new DataException("regression targets hold " + labelCount
                             + " values per batch but the model's output holds " + count);
                 }
-                return kernels.meanSquaredError(outputs, MemorySegment.ofBuffer(targets.data()), count, dOutputs);
+                return kernels.meanSquaredError(outputs, labels, count, dOutputs);
             };
         };
     }

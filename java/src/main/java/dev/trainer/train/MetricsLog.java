@@ -34,17 +34,52 @@ public final class MetricsLog implements AutoCloseable {
         write(line);
     }
 
-    /** An epoch's summary; validation fields only when there is validation data. */
-    public void epoch(int epoch, double trainLoss, Evaluation validation) {
-        ObjectNode line = JSON.createObjectNode().put("event", "epoch").put("epoch", epoch);
+    /**
+     * An epoch's summary: training loss (and accuracy, for classes), and with validation data its
+     * loss, accuracy, per-class recall, the share of predictions per class and the train/val gap.
+     */
+    public void epoch(int epoch, long step, double trainLoss, double trainAccuracy, Evaluation validation) {
+        ObjectNode line = JSON.createObjectNode().put("event", "epoch").put("epoch", epoch).put("step", step);
         number(line, "train_loss", trainLoss);
+        if (!Double.isNaN(trainAccuracy)) {
+            line.put("train_accuracy", trainAccuracy);
+        }
         if (validation != null) {
-            number(line, "val_loss", validation.loss());
-            if (!Double.isNaN(validation.accuracy())) {
-                line.put("val_accuracy", validation.accuracy());
-            }
+            validationFields(line, validation);
+            number(line, "gap", validation.loss() - trainLoss);
         }
         write(line);
+    }
+
+    /** A validation run between epoch ends ({@code --eval-every}). */
+    public void evaluation(int epoch, long step, Evaluation validation) {
+        ObjectNode line = JSON.createObjectNode().put("event", "eval").put("epoch", epoch).put("step", step);
+        validationFields(line, validation);
+        write(line);
+    }
+
+    /** Any other event, already built (e.g. per-layer statistics). */
+    public void event(ObjectNode line) {
+        write(line);
+    }
+
+    private static void validationFields(ObjectNode line, Evaluation validation) {
+        number(line, "val_loss", validation.loss());
+        if (!Double.isNaN(validation.accuracy())) {
+            line.put("val_accuracy", validation.accuracy());
+            var recall = line.putArray("val_recall");
+            for (double r : validation.recallPerClass()) {
+                if (Double.isNaN(r)) {
+                    recall.addNull();
+                } else {
+                    recall.add(r);
+                }
+            }
+            var share = line.putArray("val_predicted_share");
+            for (double v : validation.predictedShare()) {
+                share.add(v);
+            }
+        }
     }
 
     /** JSON has no NaN or infinity: a diverged loss is written as null. */

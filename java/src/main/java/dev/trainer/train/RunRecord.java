@@ -3,7 +3,7 @@ package dev.trainer.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trainer.data.Dataset;
+import java.util.List;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.TrainingSession;
 import java.io.IOException;
@@ -29,17 +29,15 @@ final class RunRecord {
     private final String trainHash;
     private final String validationHash;
     private final ObjectNode model;
-    private final Dataset train;
-    private final Dataset validation;
+    private final TrainingData data;
     private final Instant started;
 
-    RunRecord(TrainConfig config, OnnxModel onnx, TrainingSession session, Dataset train, Dataset validation, Instant started) {
+    RunRecord(TrainConfig config, OnnxModel onnx, TrainingSession session, TrainingData data, Instant started) {
         this.config = config;
         this.modelHash = Provenance.sha256(config.model());
-        this.trainHash = Provenance.sha256(config.train());
-        this.validationHash = config.validation() == null ? null : Provenance.sha256(config.validation());
-        this.train = train;
-        this.validation = validation;
+        this.trainHash = config.data().train() == null ? null : Provenance.sha256(config.data().train());
+        this.validationHash = config.data().validation() == null ? null : Provenance.sha256(config.data().validation());
+        this.data = data;
         this.started = started;
         this.model = JSON.createObjectNode()
                 .put("path", config.model().toString())
@@ -55,25 +53,39 @@ final class RunRecord {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("trainer.version", Provenance.trainerVersion());
         m.put("trainer.base_model_sha256", modelHash);
-        m.put("trainer.train_data_sha256", trainHash);
+        if (trainHash != null) {
+            m.put("trainer.train_data_sha256", trainHash);
+        }
         m.put("trainer.settings", settings().toString());
         return m;
     }
 
     private ObjectNode settings() {
-        return JSON.createObjectNode()
-                .put("epochs", config.epochs())
-                .put("batch_size", config.batchSize())
-                .put("lr", config.learningRate())
-                .put("optimizer", config.optimizer().cliName())
-                .put("weight_decay", config.weightDecay())
-                .put("momentum", config.momentum())
-                .put("max_grad_norm", config.maxGradNorm())
-                .put("shuffle", config.shuffle())
-                .put("seed", config.seed())
-                .put("max_steps", config.maxSteps())
-                .put("loss", config.loss().cliName())
-                .put("label_column", config.labelColumn());
+        return JSON.valueToTree(new Settings(config));
+    }
+
+    /** The settings as run.json spells them. */
+    private record Settings(int epochs, int batch_size, long max_steps, boolean shuffle, long seed, long eval_every,
+                            String optimizer, double lr, double momentum, double weight_decay, double max_grad_norm,
+                            String lr_schedule, long warmup_steps, double warmup_ratio, List<String> lr_groups,
+                            double layer_decay, List<String> l1, List<String> l2, boolean regularize_all,
+                            String loss, String output, String label_column, double val_split, String normalize,
+                            String class_weights, String sampler, String augment, double mixup,
+                            int early_stopping_patience, String early_stopping_metric, double min_delta,
+                            List<String> freeze, List<String> train_only, int freeze_bottom, int unfreeze_every,
+                            boolean dropout) {
+        Settings(TrainConfig c) {
+            this(c.loop().epochs(), c.loop().batchSize(), c.loop().maxSteps(), c.loop().shuffle(), c.loop().seed(),
+                    c.loop().evalEvery(), c.optimizer().kind().cliName(), c.optimizer().learningRate(),
+                    c.optimizer().momentum(), c.optimizer().weightDecay(), c.optimizer().maxGradNorm(),
+                    c.optimizer().schedule(), c.optimizer().warmupSteps(), c.optimizer().warmupRatio(),
+                    c.optimizer().lrGroups(), c.optimizer().layerDecay(), c.optimizer().l1(), c.optimizer().l2(),
+                    c.optimizer().regularizeAll(), c.data().loss().cliName(), c.data().output(), c.data().labelColumn(),
+                    c.data().valSplit(), c.data().normalize() == null ? null : c.data().normalize().name().toLowerCase(),
+                    c.balance().classWeights(), c.balance().sampler(), c.balance().augment(), c.balance().mixup(),
+                    c.stopping().patience(), c.stopping().metric(), c.stopping().minDelta(), c.freezing().freeze(),
+                    c.freezing().trainOnly(), c.freezing().freezeBottom(), c.freezing().unfreezeEvery(), c.dropout());
+        }
     }
 
     void write(Path file, FineTune.RunResult result, Instant finished) {
@@ -86,13 +98,37 @@ final class RunRecord {
                 .put("finished", finished.toString());
         root.set("settings", settings());
         root.set("model", model);
-        ObjectNode data = root.putObject("data");
-        data.putObject("train").put("path", config.train().toString()).put("sha256", trainHash).put("samples", train.size());
-        if (validation != null) {
-            data.putObject("validation").put("path", config.validation().toString())
-                    .put("sha256", validationHash).put("samples", validation.size());
+        ObjectNode dataNode = root.putObject("data");
+        ObjectNode trainNode = dataNode.putObject("train").put("samples", data.train().size());
+        if (config.data().train() != null) {
+            trainNode.put("path", config.data().train().toString()).put("sha256", trainHash);
         }
-        ObjectNode outcome = root.putObject("result").put("steps", result.steps()).put("epochs", result.epochs());
+        if (data.validation() != null) {
+            ObjectNode v = dataNode.putObject("validation").put("samples", data.validation().size());
+            if (config.data().validation() != null) {
+                v.put("path", config.data().validation().toString()).put("sha256", validationHash);
+            }
+        }
+        if (data.distribution() != null) {
+            var counts = dataNode.putArray("train_class_counts");
+            for (int c : data.distribution().counts()) {
+                counts.add(c);
+            }
+        }
+        if (data.classWeightValues() != null) {
+            var weights = dataNode.putArray("class_weights");
+            for (double w : data.classWeightValues()) {
+                weights.add(w);
+            }
+        }
+        if (!data.normalizations().isEmpty()) {
+            dataNode.set("normalization", JSON.valueToTree(data.normalizations()));
+        }
+        ObjectNode outcome = root.putObject("result").put("steps", result.steps()).put("epochs", result.epochs())
+                .put("stop_reason", result.stopReason());
+        if (result.bestEpoch() > 0) {
+            outcome.put("restored_best_epoch", result.bestEpoch());
+        }
         putNumber(outcome, "train_loss", result.trainLoss());
         if (result.validation() != null) {
             putNumber(outcome, "val_loss", result.validation().loss());

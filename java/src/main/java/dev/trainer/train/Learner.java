@@ -1,0 +1,108 @@
+package dev.trainer.train;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trainer.kernels.Kernels;
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.TrainingSession;
+import dev.trainer.train.params.GroupOptions;
+import dev.trainer.train.params.GroupedOptimizer;
+import dev.trainer.train.params.ParameterGroups;
+import dev.trainer.train.params.TrainableSelection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The model being trained and its optimizer, for the current set of trainable parameters. When
+ * that set grows (gradual unfreezing) the training graphs are rebuilt; trained values and the
+ * optimizer state of parameters already training carry over.
+ */
+final class Learner implements AutoCloseable {
+
+    private final OnnxModel model;
+    private final String output;
+    private final TrainConfig config;
+    private final Kernels kernels;
+    private final ParameterGroups groups;
+    private TrainingSession session;
+    private GroupedOptimizer optimizer;
+
+    Learner(OnnxModel model, String output, TrainConfig config, Kernels kernels, TrainableSelection selection,
+            List<String> trainable) {
+        this.model = model;
+        this.output = output;
+        this.config = config;
+        this.kernels = kernels;
+        this.session = TrainingSession.open(model, trainable, output, config.dropout(), config.loop().seed());
+        try {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            model.proto().getGraph().getInitializerList().forEach(t -> shapes.put(t.getName(),
+                    t.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+            TrainConfig.OptimizerSettings o = config.optimizer();
+            this.groups = ParameterGroups.of(new GroupOptions(o.learningRate(), o.lrGroups(), o.layerDecay(), o.weightDecay(),
+                    o.l1(), o.l2(), o.regularizeAll()), selection.layerGroups(), shapes, normalizationParameters(model));
+            this.optimizer = newOptimizer();
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private GroupedOptimizer newOptimizer() {
+        return new GroupedOptimizer(config.optimizer().kind(), kernels, session.parameters(),
+                groups.settings(session.graphs().trainable()), config.optimizer().momentum());
+    }
+
+    /** Scale and bias of normalization layers, which decay and penalties leave alone by default. */
+    private static Set<String> normalizationParameters(OnnxModel model) {
+        Set<String> names = new HashSet<>();
+        for (NodeProto node : model.proto().getGraph().getNodeList()) {
+            if (node.getOpType().equals("BatchNormalization") || node.getOpType().equals("LayerNormalization")
+                    || node.getOpType().equals("InstanceNormalization") || node.getOpType().equals("GroupNormalization")) {
+                for (int i = 1; i < Math.min(3, node.getInputCount()); i++) {
+                    names.add(node.getInput(i));
+                }
+            }
+        }
+        return names;
+    }
+
+    TrainingSession session() {
+        return session;
+    }
+
+    ParameterBuffer parameters() {
+        return session.parameters();
+    }
+
+    /** Applies the update with the given base learning rate; returns the L1/L2 penalty it added. */
+    double update(double learningRate) {
+        return optimizer.step(learningRate);
+    }
+
+    /** Rebuilds for a larger trainable set, keeping trained values and optimizer state. */
+    void retrain(List<String> trainable) {
+        Map<String, GroupedOptimizer.ParameterState> state = optimizer.exportState();
+        ParameterBuffer old = session.parameters();
+        TrainingSession next = TrainingSession.open(model, trainable, output, config.dropout(), config.loop().seed());
+        for (ParameterBuffer.Slot slot : old.slots()) {
+            if (next.parameters().contains(slot.name())) {
+                next.parameters().set(slot.name(), old.get(slot.name()));
+            }
+        }
+        optimizer.close();
+        session.close();
+        session = next;
+        optimizer = newOptimizer();
+        optimizer.importState(state);
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        session.close();
+    }
+}

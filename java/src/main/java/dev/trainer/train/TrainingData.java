@@ -1,0 +1,148 @@
+package dev.trainer.train;
+
+import dev.trainer.data.BatchOrder;
+import dev.trainer.data.ClassDistribution;
+import dev.trainer.data.ClassWeights;
+import dev.trainer.data.DataException;
+import dev.trainer.data.Dataset;
+import dev.trainer.data.Datasets;
+import dev.trainer.data.InputSpec;
+import dev.trainer.data.Split;
+import dev.trainer.data.Task;
+import dev.trainer.data.augment.Smote;
+import dev.trainer.data.normalize.Normalization;
+import dev.trainer.data.sampling.Sampler;
+import dev.trainer.onnx.ModelException;
+import dev.trainer.onnx.ValueType;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The examples of a run, ready for the loop: read and checked against the model, split,
+ * normalized with training statistics, augmented, and with the class weights and sampler the
+ * user asked for.
+ *
+ * @param validation   {@code null} without validation data
+ * @param normalizations per-input scaling to bake into the exported model; empty for none
+ * @param distribution the training split's classes; {@code null} for regression
+ * @param classWeights float32 [classes] for the loss, or {@link MemorySegment#NULL}
+ * @param sampler      how each epoch draws its batches; {@code null} for plain (shuffled) order
+ */
+record TrainingData(Dataset train, Dataset validation, List<Normalization> normalizations,
+                    ClassDistribution distribution, double[] classWeightValues, MemorySegment classWeights,
+                    Sampler sampler) {
+
+    /** Reads the configured files (or uses the given data sets, for cross-validation folds) and prepares them. */
+    static TrainingData prepare(TrainConfig config, List<InputSpec> inputs, ValueType outputType, Dataset givenTrain,
+                                Dataset givenValidation, Arena arena, PrintStream log) {
+        TrainConfig.DataSettings settings = config.data();
+        Task task = settings.loss().task();
+        Dataset train = givenTrain != null ? givenTrain : read(settings.train(), inputs, settings, outputType);
+        Dataset validation = givenValidation != null ? givenValidation
+                : settings.validation() != null ? read(settings.validation(), inputs, settings, outputType) : null;
+        if (validation == null && settings.valSplit() > 0) {
+            Split split = Split.holdout(train, settings.valSplit(), config.loop().seed());
+            validation = split.validationSet(train);
+            train = split.trainSet(train);
+            log.printf("held out %d of %d training samples for validation (stratified, --val-split %s)%n",
+                    validation.size(), validation.size() + train.size(), settings.valSplit());
+        }
+        List<Normalization> normalizations = List.of();
+        if (settings.normalize() != null) {
+            normalizations = Normalization.fitFloatInputs(train, settings.normalize());
+            for (Normalization n : normalizations) {
+                train = n.apply(train);
+                validation = validation == null ? null : n.apply(validation);
+            }
+        }
+        ClassDistribution distribution = null;
+        double[] weights = null;
+        MemorySegment weightSegment = MemorySegment.NULL;
+        Sampler sampler = null;
+        TrainConfig.BalanceSettings balance = config.balance();
+        if (task == Task.CLASSIFICATION) {
+            int classes = classCount(outputType);
+            distribution = ClassDistribution.of(train.labels(), classes);
+            log.print("training classes:\n" + distribution.report());
+            if (balance.augment() != null) {
+                int before = train.size();
+                train = Smote.parse(balance.augment(), config.loop().seed()).apply(train);
+                log.printf("SMOTE added %d synthetic samples%n", train.size() - before);
+            }
+            if (balance.classWeights() != null) {
+                weights = ClassWeights.parse(balance.classWeights()).weights(distribution);
+                weightSegment = arena.allocate(ValueLayout.JAVA_FLOAT, classes);
+                for (int c = 0; c < classes; c++) {
+                    weightSegment.setAtIndex(ValueLayout.JAVA_FLOAT, c, (float) weights[c]);
+                }
+            }
+            if (balance.sampler() != null) {
+                sampler = Sampler.of(balance.sampler(), train.labels());
+            }
+        } else if (balance.classWeights() != null || balance.sampler() != null || balance.augment() != null) {
+            throw new IllegalArgumentException("--class-weights, --sampler and --augment need a classification loss");
+        }
+        return new TrainingData(train, validation, normalizations, distribution, weights, weightSegment, sampler);
+    }
+
+    /** The batches of one epoch, as index lists into {@link #train}. */
+    int[][] epochBatches(TrainConfig.LoopSettings loop, int epoch) {
+        return sampler != null
+                ? sampler.epochBatches(loop.batchSize(), loop.seed(), epoch)
+                : BatchOrder.epochBatches(train.size(), loop.batchSize(), loop.shuffle(), loop.seed(), epoch);
+    }
+
+    int batchesPerEpoch(TrainConfig.LoopSettings loop) {
+        int samples = sampler != null ? sampler.epochSize() : train.size();
+        return (samples + loop.batchSize() - 1) / loop.batchSize();
+    }
+
+    private static Dataset read(Path file, List<InputSpec> inputs, TrainConfig.DataSettings settings, ValueType outputType) {
+        Dataset data = Datasets.read(file, inputs, settings.loss().task(), settings.labelColumn());
+        requireLabelsFit(data, outputType, file);
+        return data;
+    }
+
+    static int classCount(ValueType outputType) {
+        long perSample = perSample(outputType);
+        if (perSample < 0) {
+            throw new ModelException("the output's class count is not static: " + outputType.shapeString());
+        }
+        return Math.toIntExact(perSample);
+    }
+
+    private static long perSample(ValueType outputType) {
+        long perSample = 1;
+        for (int a = 1; a < outputType.rank(); a++) {
+            if (outputType.dim(a) < 0) {
+                return -1;
+            }
+            perSample *= outputType.dim(a);
+        }
+        return perSample;
+    }
+
+    /** Class ids must index the output's classes; regression targets must match its size per sample. */
+    static void requireLabelsFit(Dataset data, ValueType outputType, Path file) {
+        var labels = data.labels();
+        if (labels.task() == Task.CLASSIFICATION) {
+            int classes = classCount(outputType);
+            for (int i = 0; i < labels.classes().length; i++) {
+                if (labels.classes()[i] >= classes) {
+                    throw new DataException(file + ": label " + labels.classes()[i] + " of sample " + (i + 1)
+                            + " is out of range for the model's " + classes + " classes");
+                }
+            }
+        } else {
+            long perSample = perSample(outputType);
+            if (perSample >= 0 && labels.sampleSize() != perSample) {
+                throw new DataException(file + ": " + labels.sampleSize() + " target values per sample, but the model outputs "
+                        + perSample);
+            }
+        }
+    }
+}
