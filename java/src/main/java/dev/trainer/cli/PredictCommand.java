@@ -52,6 +52,9 @@ final class PredictCommand implements Callable<Integer> {
         if (!file.endsWith(".csv") && !file.endsWith(".npz")) {
             throw new IllegalArgumentException("--out must end in .csv or .npz: " + out);
         }
+        if (!Files.isDirectory(out.toAbsolutePath().getParent())) {
+            throw new IllegalArgumentException("--out names a folder that does not exist: " + out.toAbsolutePath().getParent());
+        }
         OnnxModel onnx = OnnxModel.load(model);
         List<String> outputs = onnx.proto().getGraph().getOutputList().stream().map(o -> o.getName()).toList();
         try (InferenceSession session = new InferenceSession(onnx); Arena arena = Arena.ofConfined()) {

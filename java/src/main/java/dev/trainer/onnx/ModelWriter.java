@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -75,8 +76,7 @@ public final class ModelWriter {
         for (int i = 0; i < graph.getInitializerCount(); i++) {
             TensorProto t = graph.getInitializer(i);
             if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                graph.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation()
-                        .setRawData(com.google.protobuf.ByteString.copyFrom(model.initializerBytes(t))).build());
+                graph.setInitializer(i, inlined(t, model.initializerBytes(t)));
             }
         }
         return model.proto().toBuilder().setGraph(graph).build();
@@ -92,6 +92,9 @@ public final class ModelWriter {
                 ByteBuffer bytes = model.initializerBytes(t);
                 long length = bytes.remaining();
                 if (length < EXTERNAL_MIN_BYTES) {
+                    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+                        graph.setInitializer(i, inlined(t, bytes));
+                    }
                     continue;
                 }
                 offset = (offset + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
@@ -112,6 +115,11 @@ public final class ModelWriter {
             channel.force(false);
         }
         return model.proto().toBuilder().setGraph(graph).build();
+    }
+
+    /** The tensor with its bytes inside the protobuf, for one that pointed at an external file. */
+    private static TensorProto inlined(TensorProto t, ByteBuffer bytes) {
+        return t.toBuilder().clearExternalData().clearDataLocation().setRawData(ByteString.copyFrom(bytes)).build();
     }
 
     private static StringStringEntryProto entry(String key, String value) {

@@ -89,10 +89,24 @@ public final class OnnxModel {
         if (!dataFile.startsWith(folder)) {
             throw new ModelException("external data of " + tensor.getName() + " lies outside the model's folder: " + location);
         }
-        long offset = Long.parseLong(entries.getOrDefault("offset", "0"));
-        long length = entries.containsKey("length")
-                ? Long.parseLong(entries.get("length"))
-                : TensorTypes.elementCount(tensor.getDimsList()) * TensorTypes.elementBytes(tensor.getDataType());
+        long offset;
+        long length;
+        try {
+            offset = Long.parseLong(entries.getOrDefault("offset", "0"));
+            length = entries.containsKey("length")
+                    ? Long.parseLong(entries.get("length"))
+                    : TensorTypes.elementCount(tensor.getDimsList()) * TensorTypes.elementBytes(tensor.getDataType());
+        } catch (NumberFormatException e) {
+            throw new ModelException("external data of " + tensor.getName() + " has a malformed offset or length: "
+                    + e.getMessage());
+        }
+        if (offset < 0 || length < 0) {
+            throw new ModelException("external data of " + tensor.getName() + " has a negative offset or length");
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw new ModelException("initializer " + tensor.getName() + " holds " + length
+                    + " bytes; a single tensor over 2 GB is not supported");
+        }
         try (FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.READ)) {
             if (offset + length > channel.size()) {
                 throw new ModelException("external data file " + dataFile + " is too short for " + tensor.getName());

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.OnnxModel;
@@ -50,9 +51,11 @@ public final class ModelSession implements AutoCloseable {
             for (TensorProto t : model.proto().getGraph().getInitializerList()) {
                 boolean external = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
                 if (external || t.getRawData().size() >= BY_REFERENCE_BYTES) {
-                    OnnxTensor tensor = tensorOver(env, t, model.initializerBytes(t));
+                    ByteBuffer bytes = model.initializerBytes(t);
+                    OnnxTensor tensor = tensorOver(env, t, bytes);
                     tensors.add(tensor);
                     byReference.put(t.getName(), tensor);
+                    graph.addInitializer(placeholder(t, bytes.remaining()));
                 } else {
                     graph.addInitializer(t);
                 }
@@ -66,6 +69,20 @@ public final class ModelSession implements AutoCloseable {
             tensors.forEach(OnnxTensor::close);
             throw new ModelException("ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * What stands in the graph for an initializer passed by reference: ORT only swaps in tensors
+     * for initializers that the graph declares as external data of the same name, type and shape.
+     * The location is never read.
+     */
+    private static TensorProto placeholder(TensorProto t, long length) {
+        return TensorProto.newBuilder().setName(t.getName()).setDataType(t.getDataType()).addAllDims(t.getDimsList())
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("trainer-by-reference"))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue("0"))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue(Long.toString(length)))
+                .build();
     }
 
     private static OnnxTensor tensorOver(OrtEnvironment env, TensorProto t, ByteBuffer bytes) throws OrtException {
