@@ -38,9 +38,10 @@ final class Learner implements AutoCloseable {
         this.kernels = kernels;
         this.session = TrainingSession.open(model, trainable, output, config.dropout(), config.loop().seed());
         try {
+            Set<String> candidates = new HashSet<>(selection.candidates());
             Map<String, long[]> shapes = new LinkedHashMap<>();
-            model.proto().getGraph().getInitializerList().forEach(t -> shapes.put(t.getName(),
-                    t.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+            model.proto().getGraph().getInitializerList().stream().filter(t -> candidates.contains(t.getName()))
+                    .forEach(t -> shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray()));
             TrainConfig.OptimizerSettings o = config.optimizer();
             this.groups = ParameterGroups.of(new GroupOptions(o.learningRate(), o.lrGroups(), o.layerDecay(), o.weightDecay(),
                     o.l1(), o.l2(), o.regularizeAll()), selection.layerGroups(), shapes, normalizationParameters(model));
