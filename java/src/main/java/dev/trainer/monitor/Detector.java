@@ -1,0 +1,10 @@
+package dev.trainer.monitor;
+
+import java.util.List;
+
+/** Looks for one kind of problem in a run's history. */
+public interface Detector {
+
+    /** The problems seen, none when the history shows none or is too short to tell. */
+    List<Finding> detect(RunHistory run);
+}

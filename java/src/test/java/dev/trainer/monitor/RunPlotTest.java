@@ -1,0 +1,72 @@
+package dev.trainer.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trainer.monitor.plot.Chart;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunPlotTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesAReadablePngOfTheRun() throws Exception {
+        RunHistory run = RunHistory.read(Traces.resource("digits-healthy.jsonl"));
+        // target/ so that a developer can look at it after the build
+        Path png = Path.of("target", "monitor", "digits-run.png");
+        Files.createDirectories(png.getParent());
+
+        RunPlot.write(run, "digits, lr 0.003", png);
+
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(RunPlot.WIDTH, image.getWidth());
+        assertEquals(RunPlot.HEIGHT, image.getHeight());
+        long inked = 0;
+        long validation = 0;
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y) & 0xFFFFFF;
+                inked += rgb == 0xFFFFFF ? 0 : 1;
+                validation += rgb == 0xFF7F0E ? 1 : 0;
+                colours.add(rgb);
+            }
+        }
+        assertTrue(inked > image.getWidth() * image.getHeight() / 50, "inked pixels: " + inked);
+        assertTrue(colours.size() > 50, "colours: " + colours.size());
+        assertTrue(validation > 100, "pixels of the validation curve: " + validation);
+    }
+
+    @Test
+    void panelsFollowWhatWasRecorded() {
+        Chart withAll = RunPlot.chart(RunHistory.read(Traces.resource("digits-healthy.jsonl")), "");
+        Chart epochsOnly = RunPlot.chart(Traces.trace().epochs(Traces.d(1, 0.5), null, null).history(), "");
+
+        assertEquals(List.of("loss", "accuracy", "learning rate"),
+                withAll.panels().stream().map(Chart.Panel::yLabel).toList());
+        assertEquals("step", withAll.xLabel());
+        assertEquals(List.of("loss"), epochsOnly.panels().stream().map(Chart.Panel::yLabel).toList());
+        assertEquals("epoch", epochsOnly.xLabel());
+    }
+
+    @Test
+    void aDivergedRunStillPlots() throws Exception {
+        RunHistory run = RunHistory.read(Traces.resource("digits-lr-too-high.jsonl"));
+        Path png = dir.resolve("hot.png");
+
+        RunPlot.write(run, "lr 0.5", png);
+
+        assertEquals(RunPlot.WIDTH, ImageIO.read(png.toFile()).getWidth());
+        assertTrue(RunPlot.chart(run, "").panels().getFirst().logY(), "a loss spanning 1.6 to 192 is drawn on a log axis");
+    }
+}
