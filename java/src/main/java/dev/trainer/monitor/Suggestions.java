@@ -21,7 +21,7 @@ final class Suggestions {
     }
 
     static Suggestion regularize() {
-        return new Suggestion("--dropout 0.1 / --mixup 0.2", "make the training data harder to memorise (or --augment)");
+        return new Suggestion("--mixup 0.2", "make the training data harder to memorise (keep Dropout on: no --no-dropout; --augment smote for tables)");
     }
 
     static Suggestion freezeBottom() {
@@ -45,7 +45,7 @@ final class Suggestions {
     }
 
     static Suggestion unfreeze() {
-        return new Suggestion("--train-only with fewer frozen layers", "let more of the network adapt");
+        return new Suggestion("fewer --freeze/--freeze-bottom layers", "let more of the network adapt");
     }
 
     static Suggestion biggerHead() {

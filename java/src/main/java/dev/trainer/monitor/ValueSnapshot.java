@@ -29,6 +29,11 @@ public final class ValueSnapshot implements AutoCloseable {
         return copy;
     }
 
+    /** Whether this snapshot was made for that buffer (its layout changes when parameters are unfrozen). */
+    public boolean covers(ParameterBuffer buffer) {
+        return buffer == params;
+    }
+
     /** The last capture, in the parameter buffer's layout. Valid until {@link #close()}. */
     public MemorySegment values() {
         return copy;

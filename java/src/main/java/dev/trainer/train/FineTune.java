@@ -5,6 +5,11 @@ import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.augment.Mixup;
 import dev.trainer.kernels.Kernels;
+import dev.trainer.monitor.Diagnosis;
+import dev.trainer.monitor.LayerStatistics;
+import dev.trainer.monitor.RunHistory;
+import dev.trainer.monitor.RunPlot;
+import dev.trainer.monitor.ValueSnapshot;
 import dev.trainer.onnx.InputNormalization;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.OnnxModel;
@@ -102,6 +107,7 @@ public final class FineTune {
             Evaluation initial = evaluate(learner, output, validation);
             log.println(epochLine(0, Double.NaN, Double.NaN, initial, 0));
         }
+        ValueSnapshot snapshot = null;
         try (MetricsLog metrics = new MetricsLog(config.outDir().resolve("metrics.jsonl"));
              MixupLoss mixupLoss = new MixupLoss(labelled)) {
             training:
@@ -116,7 +122,9 @@ public final class FineTune {
                 TrainAccuracy accuracy = new TrainAccuracy();
                 double lossSum = 0;
                 int samples = 0;
-                for (int[] indices : data.epochBatches(loop, epoch)) {
+                int[][] batches = data.epochBatches(loop, epoch);
+                for (int b = 0; b < batches.length; b++) {
+                    int[] indices = batches[b];
                     if (loop.maxSteps() > 0 && step >= loop.maxSteps()) {
                         stopReason = "reached --max-steps " + loop.maxSteps();
                         break training;
@@ -141,7 +149,15 @@ public final class FineTune {
                                 + " or --max-grad-norm 1.0 (run `trainer diagnose " + config.outDir() + "`)");
                     }
                     clipGradients(learner.parameters());
+                    boolean collect = loop.statsEvery() > 0 ? step % loop.statsEvery() == 0 : b == batches.length - 1;
+                    if (collect) {
+                        snapshot = snapshotOf(snapshot, learner.parameters());
+                        snapshot.capture();
+                    }
                     double penalty = learner.update(lr);
+                    if (collect) {
+                        metrics.event(LayerStatistics.compute(learner.parameters(), snapshot.values()).toEvent(step));
+                    }
                     metrics.step(epoch, step, value + penalty, lr, (System.nanoTime() - t0) / 1e6);
                     lossSum += value * batch.size();
                     samples += batch.size();
@@ -179,6 +195,9 @@ public final class FineTune {
                 }
             }
         }
+        if (snapshot != null) {
+            snapshot.close();
+        }
         Evaluation finalValidation = lastValidation;
         Checkpoint restored = null;
         if (config.stopping().enabled() && best != null) {
@@ -205,7 +224,29 @@ public final class FineTune {
             log.printf("validation loss: %.6f (%d samples)%n", finalValidation.loss(), finalValidation.samples());
         }
         log.println("fine-tuned model: " + modelFile);
+        report(config.outDir(), log);
         return result;
+    }
+
+    /** The diagnosis of a finished run, printed, and its plot written beside its metrics. */
+    private static void report(Path runDir, PrintStream log) {
+        RunHistory history = RunHistory.read(runDir.resolve("metrics.jsonl"));
+        log.println();
+        log.println(Diagnosis.of(history).render());
+        Path plot = runDir.resolve("training.png");
+        RunPlot.write(history, runDir.getFileName().toString(), plot);
+        log.println("plot: " + plot);
+    }
+
+    /** The snapshot buffer for the current parameters; a new one after gradual unfreezing changed them. */
+    private static ValueSnapshot snapshotOf(ValueSnapshot current, ParameterBuffer parameters) {
+        if (current != null && current.covers(parameters)) {
+            return current;
+        }
+        if (current != null) {
+            current.close();
+        }
+        return new ValueSnapshot(parameters);
     }
 
     private static String stopMessage(EarlyStopping stopping, Checkpoint best) {

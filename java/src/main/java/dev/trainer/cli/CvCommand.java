@@ -1,0 +1,29 @@
+package dev.trainer.cli;
+
+import dev.trainer.kernels.NativeKernels;
+import dev.trainer.train.CrossValidation;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "K-fold cross-validation (stratified, seeded): K fine-tunes into DIR/fold-k, metrics per fold and mean ± std in DIR/cv.json.")
+final class CvCommand implements Callable<Integer> {
+
+    @Option(names = "--folds", defaultValue = "5", paramLabel = "K", description = "Number of folds (default: ${DEFAULT-VALUE}).", order = 0)
+    int folds;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the folds' runs; must not exist or be empty.", order = 0)
+    Path out;
+
+    @Mixin
+    TrainingOptions options;
+
+    @Override
+    public Integer call() {
+        CrossValidation.run(options.toConfig(out), folds, NativeKernels.instance(), System.out);
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.trainer.cli;
+
+import dev.trainer.monitor.Diagnosis;
+import dev.trainer.monitor.RunHistory;
+import dev.trainer.monitor.RunPlot;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "diagnose", mixinStandardHelpOptions = true,
+        description = {"Reads a run's metrics and names what went wrong, with the evidence and the flags to try:",
+                "overfitting, underfitting, divergence, stagnation, dead or vanishing gradients, class collapse."})
+final class DiagnoseCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RUN_DIR", description = "A fine-tune run folder (holding metrics.jsonl).")
+    Path runDir;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the run's curves into this file.")
+    Path plot;
+
+    @Override
+    public Integer call() {
+        RunHistory history = RunHistory.read(runDir.resolve("metrics.jsonl"));
+        System.out.println(Diagnosis.of(history).render());
+        if (plot != null) {
+            RunPlot.write(history, runDir.toAbsolutePath().getFileName().toString(), plot);
+            System.out.println("plot: " + plot);
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.trainer.cli;
+
+import dev.trainer.kernels.NativeKernels;
+import dev.trainer.train.RangeTest;
+import dev.trainer.train.schedule.LearningRateFinder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"The learning-rate range test: trains with an exponentially growing learning rate,",
+                "plots the smoothed loss against it and suggests a learning rate, with the reasoning."})
+final class LrFindCommand implements Callable<Integer> {
+
+    @Option(names = "--plot", defaultValue = "lr-find.png", paramLabel = "FILE.png", description = "Where to draw the curve (default: ${DEFAULT-VALUE}).", order = 0)
+    Path plot;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Steps of the test (default: ${DEFAULT-VALUE}).", order = 0)
+    int steps;
+
+    @Option(names = "--min-lr", defaultValue = "1e-7", order = 0)
+    double minLr;
+
+    @Option(names = "--max-lr", defaultValue = "10", order = 0)
+    double maxLr;
+
+    @Mixin
+    TrainingOptions options;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!plot.getFileName().toString().endsWith(".png")) {
+            throw new IllegalArgumentException("--plot must name a .png file: " + plot);
+        }
+        var result = RangeTest.run(options.toConfig(null), new LearningRateFinder(minLr, maxLr, steps),
+                NativeKernels.instance(), System.out);
+        System.out.println(result.reasoning());
+        result.plot().writePng(plot, 900, 560);
+        System.out.printf("suggested --lr %.3g%nplot: %s%n", result.suggestedLr(), plot);
+        return ExitCode.OK;
+    }
+}

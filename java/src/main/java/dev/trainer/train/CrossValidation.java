@@ -1,0 +1,112 @@
+package dev.trainer.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.trainer.data.Dataset;
+import dev.trainer.data.Datasets;
+import dev.trainer.data.Split;
+import dev.trainer.kernels.Kernels;
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.runtime.InferenceSession;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * K-fold cross-validation: K fine-tunes of the same model, each validated on one stratified fold
+ * and trained on the rest, into {@code DIR/fold-k}; the per-fold metrics, their mean and standard
+ * deviation go to {@code DIR/cv.json}, and a spread large enough to distrust a single split is
+ * flagged.
+ */
+public final class CrossValidation {
+
+    /** A standard deviation of validation accuracy above this (absolute) is called large. */
+    static final double LARGE_ACCURACY_SPREAD = 0.03;
+    /** A standard deviation of validation loss above this fraction of its mean is called large. */
+    static final double LARGE_LOSS_SPREAD = 0.15;
+
+    private CrossValidation() {
+    }
+
+    /** Per fold validation loss and accuracy (NaN for regression), and the summary. */
+    public record Result(List<Double> losses, List<Double> accuracies, double meanLoss, double stdLoss,
+                         double meanAccuracy, double stdAccuracy, boolean largeSpread) {
+    }
+
+    public static Result run(TrainConfig config, int folds, Kernels kernels, PrintStream log) {
+        if (config.data().validation() != null || config.data().valSplit() > 0) {
+            throw new IllegalArgumentException("cv makes its own validation folds; drop --val and --val-split");
+        }
+        FineTune.requireEmptyOutDir(config.outDir());
+        Dataset all;
+        try (InferenceSession probe = new InferenceSession(OnnxModel.load(config.model()))) {
+            all = Datasets.read(config.data().train(), probe.inputs(), config.data().loss().task(), config.data().labelColumn());
+        }
+        List<Split> splits = Split.kFold(all, folds, config.loop().seed());
+        List<Double> losses = new ArrayList<>();
+        List<Double> accuracies = new ArrayList<>();
+        for (int k = 0; k < folds; k++) {
+            log.printf("%n== fold %d of %d ==%n", k + 1, folds);
+            Split split = splits.get(k);
+            TrainConfig fold = new TrainConfig(config.model(), config.outDir().resolve("fold-" + (k + 1)), config.data(),
+                    config.loop(), config.optimizer(), config.balance(), config.stopping(), config.freezing(), config.dropout());
+            FineTune.RunResult r = new FineTune(fold, kernels, log, split.trainSet(all), split.validationSet(all)).run();
+            losses.add(r.validation().loss());
+            accuracies.add(r.validation().accuracy());
+        }
+        double meanLoss = mean(losses);
+        double meanAccuracy = mean(accuracies);
+        double stdLoss = std(losses, meanLoss);
+        double stdAccuracy = std(accuracies, meanAccuracy);
+        boolean large = Double.isNaN(meanAccuracy) ? stdLoss > LARGE_LOSS_SPREAD * Math.abs(meanLoss)
+                : stdAccuracy > LARGE_ACCURACY_SPREAD;
+        Result result = new Result(losses, accuracies, meanLoss, stdLoss, meanAccuracy, stdAccuracy, large);
+        log.println();
+        log.print(summary(result));
+        write(config.outDir().resolve("cv.json"), result);
+        return result;
+    }
+
+    static String summary(Result r) {
+        StringBuilder s = new StringBuilder("fold  val_loss  val_accuracy\n");
+        for (int k = 0; k < r.losses().size(); k++) {
+            s.append(String.format("%4d  %8.4f  %12.4f%n", k + 1, r.losses().get(k), r.accuracies().get(k)));
+        }
+        s.append(String.format("mean  %8.4f  %12.4f%n std  %8.4f  %12.4f%n", r.meanLoss(), r.meanAccuracy(),
+                r.stdLoss(), r.stdAccuracy()));
+        if (r.largeSpread()) {
+            s.append("the spread across folds is large: a single validation split would mislead; report the mean ± std,"
+                    + " and consider more data or stronger regularization\n");
+        }
+        return s.toString();
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** Sample standard deviation (n - 1), as usually reported for K folds. */
+    private static double std(List<Double> values, double mean) {
+        if (values.size() < 2) {
+            return 0;
+        }
+        double sum = 0;
+        for (double v : values) {
+            sum += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(sum / (values.size() - 1));
+    }
+
+    private static void write(Path file, Result result) {
+        try {
+            Files.createDirectories(file.getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}
