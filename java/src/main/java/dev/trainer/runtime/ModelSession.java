@@ -42,12 +42,20 @@ public final class ModelSession implements AutoCloseable {
     }
 
     public static ModelSession open(OnnxModel model, OrtSession.SessionOptions.OptLevel level) {
+        return open(model, level, 0);
+    }
+
+    /** Opens a session with the given intra-op thread count (0: ORT's default, one per core). */
+    public static ModelSession open(OnnxModel model, OrtSession.SessionOptions.OptLevel level, int threads) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         GraphProto.Builder graph = model.proto().getGraph().toBuilder().clearInitializer();
         Map<String, ai.onnxruntime.OnnxTensorLike> byReference = new HashMap<>();
         List<OnnxTensor> tensors = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(level);
+            if (threads > 0) {
+                options.setIntraOpNumThreads(threads);
+            }
             for (TensorProto t : model.proto().getGraph().getInitializerList()) {
                 boolean external = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
                 if (external || t.getRawData().size() >= BY_REFERENCE_BYTES) {

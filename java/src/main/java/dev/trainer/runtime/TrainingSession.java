@@ -54,7 +54,7 @@ public final class TrainingSession implements Predictor, AutoCloseable {
     private final Map<String, OnnxValue> gradientOutputs = new LinkedHashMap<>();
 
     private TrainingSession(OnnxModel model, TrainingGraphs graphs, String output, Map<String, ValueType> types,
-                            boolean dropoutActive) {
+                            boolean dropoutActive, int threads) {
         this.model = model;
         this.trainingFlags = dropoutActive ? flags() : null;
         this.graphs = graphs;
@@ -67,8 +67,8 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         ModelSession b = null;
         ParameterBuffer p = null;
         try {
-            f = ModelSession.open(graphs.forward());
-            b = ModelSession.open(graphs.backward());
+            f = ModelSession.open(graphs.forward(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads);
+            b = ModelSession.open(graphs.backward(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads);
             p = new ParameterBuffer(shapes);
         } catch (RuntimeException e) {
             closeAll(f, b, p);
@@ -99,16 +99,16 @@ public final class TrainingSession implements Predictor, AutoCloseable {
      * @param output the model output the loss reads; it must be float32
      */
     public static TrainingSession open(OnnxModel model, List<String> trainable, String output) {
-        return open(model, trainable, output, false, 0);
+        return open(model, trainable, output, SessionOptions.DEFAULT);
     }
 
     /**
      * As {@link #open(OnnxModel, List, String)}, with the model's Dropout nodes active in training
-     * steps (seeded from {@code seed}) and inactive in {@link #predict} when {@code dropout} is set.
+     * steps (seeded) and inactive in {@link #predict} when the options ask for it.
      */
-    public static TrainingSession open(OnnxModel model, List<String> trainable, String output, boolean dropout, long seed) {
-        boolean activate = dropout && DropoutActivation.applies(model);
-        OnnxModel training = activate ? DropoutActivation.activate(model, seed) : model;
+    public static TrainingSession open(OnnxModel model, List<String> trainable, String output, SessionOptions options) {
+        boolean activate = options.dropout() && DropoutActivation.applies(model);
+        OnnxModel training = activate ? DropoutActivation.activate(model, options.seed()) : model;
         Map<String, ValueType> types = ShapeInference.infer(training);
         ValueType outputType = types.get(output);
         if (outputType == null || model.proto().getGraph().getOutputList().stream().noneMatch(o -> o.getName().equals(output))) {
@@ -124,7 +124,7 @@ public final class TrainingSession implements Predictor, AutoCloseable {
             }
         }
         TrainingGraphs graphs = ReverseMode.differentiate(training, trainable, List.of(output), types);
-        return new TrainingSession(model, graphs, output, types, activate);
+        return new TrainingSession(model, graphs, output, types, activate, options.threads());
     }
 
     /** The model's inputs that data must fill: graph inputs that are not initializers. */

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.SessionOptions;
 import dev.trainer.runtime.TrainingSession;
 import dev.trainer.train.params.GroupOptions;
 import dev.trainer.train.params.GroupedOptimizer;
@@ -36,7 +37,7 @@ final class Learner implements AutoCloseable {
         this.output = output;
         this.config = config;
         this.kernels = kernels;
-        this.session = TrainingSession.open(model, trainable, output, config.dropout(), config.loop().seed());
+        this.session = TrainingSession.open(model, trainable, output, sessionOptions());
         try {
             Set<String> candidates = new HashSet<>(selection.candidates());
             Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -50,6 +51,10 @@ final class Learner implements AutoCloseable {
             session.close();
             throw e;
         }
+    }
+
+    private SessionOptions sessionOptions() {
+        return new SessionOptions(config.dropout(), config.loop().seed(), config.loop().threads());
     }
 
     private GroupedOptimizer newOptimizer() {
@@ -88,7 +93,7 @@ final class Learner implements AutoCloseable {
     void retrain(List<String> trainable) {
         Map<String, GroupedOptimizer.ParameterState> state = optimizer.exportState();
         ParameterBuffer old = session.parameters();
-        TrainingSession next = TrainingSession.open(model, trainable, output, config.dropout(), config.loop().seed());
+        TrainingSession next = TrainingSession.open(model, trainable, output, sessionOptions());
         for (ParameterBuffer.Slot slot : old.slots()) {
             if (next.parameters().contains(slot.name())) {
                 next.parameters().set(slot.name(), old.get(slot.name()));

@@ -37,9 +37,10 @@ public record TrainConfig(Path model, Path outDir, DataSettings data, LoopSettin
      * @param maxSteps  stop after this many steps even mid-epoch; 0 for no limit
      * @param evalEvery also validate every this many steps; 0 for once per epoch only
      * @param statsEvery record per-layer gradient and update statistics every this many steps; 0 for each epoch's end
+     * @param threads   ONNX Runtime intra-op threads; 0 for its default
      */
     public record LoopSettings(int epochs, int batchSize, long maxSteps, boolean shuffle, long seed, long evalEvery,
-                               long statsEvery) {
+                               long statsEvery, int threads) {
         public LoopSettings {
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);

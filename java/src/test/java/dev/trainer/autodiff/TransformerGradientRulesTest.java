@@ -201,6 +201,9 @@ class TransformerGradientRulesTest {
                 .node(node("Gather", in("x", "i"), "y", Attributes.ofInt("axis", 1))).run();
         new GradientCheck(152).param("x", 2, 5, 3).ints("i", s(), -2)
                 .node(node("Gather", in("x", "i"), "y", Attributes.ofInt("axis", -1))).run();
+        // the first position of a sequence: [batch, seq, hidden] -> [batch, hidden]
+        new GradientCheck(155).param("x", 3, 5, 4).ints("i", s(), 0)
+                .node(node("Gather", in("x", "i"), "y", Attributes.ofInt("axis", 1))).run();
     }
 
     @Test

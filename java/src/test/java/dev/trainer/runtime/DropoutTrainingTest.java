@@ -69,7 +69,7 @@ class DropoutTrainingTest {
         java.util.Arrays.fill(ones, 1f);
         Dataset data = new Dataset("inline", Map.of("x", Feature.ofFloats(ElementType.FLOAT, new long[] {N}, ones)),
                 Labels.ofTargets(new long[] {N}, new float[N]));
-        try (TrainingSession session = TrainingSession.open(model(w), List.of("w"), "y", true, 7);
+        try (TrainingSession session = TrainingSession.open(model(w), List.of("w"), "y", new SessionOptions(true, 7, 0));
              Arena arena = Arena.ofConfined()) {
             assertTrue(session.dropoutActive());
             Batch batch = new BatchAssembler(data, 1, arena).assemble(new int[] {0});
@@ -112,7 +112,7 @@ class DropoutTrainingTest {
         java.util.Arrays.fill(ones, 1f);
         Dataset data = new Dataset("inline", Map.of("x", Feature.ofFloats(ElementType.FLOAT, new long[] {N}, ones)),
                 Labels.ofTargets(new long[] {N}, new float[N]));
-        try (TrainingSession session = TrainingSession.open(model(w), List.of("w"), "y", false, 7);
+        try (TrainingSession session = TrainingSession.open(model(w), List.of("w"), "y", new SessionOptions(false, 7, 0));
              Arena arena = Arena.ofConfined()) {
             assertTrue(!session.dropoutActive());
             Batch batch = new BatchAssembler(data, 1, arena).assemble(new int[] {0});
