@@ -15,7 +15,7 @@ import java.util.Map;
  * {@link Batch} is valid until the next call; a smaller batch gets views of the first bytes. Not
  * thread-safe; with a confined arena, only its owner thread may read the buffers.
  */
-public final class BatchAssembler {
+public final class BatchAssembler implements BatchSource {
 
     private static final long ALIGNMENT = 64;
 
@@ -33,25 +33,31 @@ public final class BatchAssembler {
         this.maxBatchSize = maxBatchSize;
         for (String name : dataset.inputNames()) {
             Feature feature = dataset.feature(name);
-            inputBuffers.put(name, allocate(arena, (long) feature.sampleSize() * feature.type().bytes()));
+            inputBuffers.put(name, allocate(arena, (long) feature.sampleSize() * feature.type().bytes() * maxBatchSize));
         }
-        this.labelBuffer = dataset.hasLabels()
-                ? allocate(arena, (long) dataset.labels().sampleSize() * Float.BYTES)
-                : null;
+        this.labelBuffer = dataset.hasLabels() ? labelBuffer(dataset.labels(), maxBatchSize, arena) : null;
     }
 
-    private ByteBuffer allocate(Arena arena, long sampleBytes) {
-        return arena.allocate(sampleBytes * maxBatchSize, ALIGNMENT).asByteBuffer().order(ByteOrder.nativeOrder());
+    /** A direct buffer of {@code bytes} in native order, aligned for any element type. */
+    static ByteBuffer allocate(Arena arena, long bytes) {
+        return arena.allocate(bytes, ALIGNMENT).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
-    /**
-     * Fills the buffers with the samples at {@code indices}, in that order, and returns them as a
-     * batch; the previous batch's contents are overwritten.
-     */
-    public Batch assemble(int[] indices) {
+    /** A buffer for the labels of up to {@code maxBatchSize} samples: int32 ids or float32 targets, 4 bytes each. */
+    static ByteBuffer labelBuffer(Labels labels, int maxBatchSize, Arena arena) {
+        return allocate(arena, (long) labels.sampleSize() * Float.BYTES * maxBatchSize);
+    }
+
+    /** Throws unless {@code indices} is a batch of 1 to {@code maxBatchSize} samples. */
+    static void requireBatchSize(int[] indices, int maxBatchSize) {
         if (indices.length < 1 || indices.length > maxBatchSize) {
             throw new IllegalArgumentException(indices.length + " samples for batches of at most " + maxBatchSize);
         }
+    }
+
+    @Override
+    public Batch assemble(int[] indices) {
+        requireBatchSize(indices, maxBatchSize);
         int n = indices.length;
         Map<String, HostTensor> inputs = new LinkedHashMap<>();
         for (String name : dataset.inputNames()) {
@@ -60,11 +66,11 @@ public final class BatchAssembler {
             fill(feature, indices, view);
             inputs.put(name, new HostTensor(feature.type(), Shapes.withBatch(n, feature.sampleShape()), view));
         }
-        return new Batch(n, inputs, dataset.hasLabels() ? labels(indices) : null);
+        return new Batch(n, inputs, dataset.hasLabels() ? labels(dataset.labels(), indices, labelBuffer) : null);
     }
 
-    private HostTensor labels(int[] indices) {
-        Labels labels = dataset.labels();
+    /** The labels at {@code indices}, written into {@code labelBuffer} as made by {@link #labelBuffer}. */
+    static HostTensor labels(Labels labels, int[] indices, ByteBuffer labelBuffer) {
         int n = indices.length;
         ByteBuffer view = view(labelBuffer, n * labels.sampleSize() * 4);
         if (labels.task() == Task.CLASSIFICATION) {
@@ -83,7 +89,7 @@ public final class BatchAssembler {
     }
 
     /** The first {@code bytes} of {@code buffer} as a buffer of its own; slicing drops the byte order. */
-    private static ByteBuffer view(ByteBuffer buffer, int bytes) {
+    static ByteBuffer view(ByteBuffer buffer, int bytes) {
         return buffer.slice(0, bytes).order(ByteOrder.nativeOrder());
     }
 

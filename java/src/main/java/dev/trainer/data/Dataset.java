@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import java.lang.foreign.Arena;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.SequencedMap;
  * Samples in memory: one {@link Feature} per model input, in the model's input order, and
  * optionally {@link Labels} (a data set read for prediction may have none). Immutable.
  */
-public final class Dataset {
+public final class Dataset implements Samples {
 
     private final String source;
     private final SequencedMap<String, Feature> features;
@@ -43,11 +44,13 @@ public final class Dataset {
     }
 
     /** Where the samples came from, e.g. the file name. */
+    @Override
     public String source() {
         return source;
     }
 
     /** Number of samples. */
+    @Override
     public int size() {
         return size;
     }
@@ -67,16 +70,24 @@ public final class Dataset {
     }
 
     /** Whether labels were read; data for {@code predict} may have none. */
+    @Override
     public boolean hasLabels() {
         return labels != null;
     }
 
     /** The labels; throws {@link IllegalStateException} when there are none. */
+    @Override
     public Labels labels() {
         if (labels == null) {
             throw new IllegalStateException(source + " has no labels");
         }
         return labels;
+    }
+
+    /** Batches through a {@link BatchAssembler}. */
+    @Override
+    public BatchSource batches(int maxBatchSize, Arena arena) {
+        return new BatchAssembler(this, maxBatchSize, arena);
     }
 
     /** Highest class id plus one; only for classification labels. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /** Reads data sets from files, choosing the format by the file's extension. */
 public final class Datasets {
@@ -41,14 +42,73 @@ public final class Datasets {
      */
     public static Dataset read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
                                boolean labelsRequired) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean csv = name.endsWith(".csv");
-        if (!csv && !name.endsWith(".npz")) {
-            throw new DataException(file + ": unknown data format; use a .csv or .npz file");
+        if (extension(file).equals(".jsonl")) {
+            throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
+        }
+        return (Dataset) read(file, inputs, task, labelColumn, labelsRequired, null);
+    }
+
+    /**
+     * How text is read into token inputs.
+     *
+     * @param tokenizer    the model's tokenizer, owned by the caller
+     * @param knownClasses the training data's class names by id ({@link TextDataset#classNames()})
+     *                     when reading validation or test data, whose name labels must be among
+     *                     them; null when reading the training data, which defines them
+     */
+    public record TextOptions(TextTokenizer tokenizer, List<String> knownClasses) {
+
+        public TextOptions {
+            Objects.requireNonNull(tokenizer, "tokenizer");
+            knownClasses = knownClasses == null ? null : List.copyOf(knownClasses);
+        }
+
+        /** For the training data: its labels define the class names. */
+        public static TextOptions training(TextTokenizer tokenizer) {
+            return new TextOptions(tokenizer, null);
+        }
+
+        /** For other data: class names must be the training data's. */
+        public static TextOptions following(TextTokenizer tokenizer, TextDataset training) {
+            return new TextOptions(tokenizer, training.classNames());
+        }
+    }
+
+    /**
+     * As {@link #read(Path, List, Task, String, boolean)}, and also reads text:
+     *
+     * <ul>
+     *   <li>{@code .jsonl}: one JSON object a line, {@code {"text": ..., "label": ...}} and
+     *       optionally {@code "text_pair"}; labels are class ids (integers), class names (strings,
+     *       given ids in sorted order by the training file) or, for regression, numbers. Each
+     *       sample is tokenized with {@code text}'s tokenizer into those of the model's inputs
+     *       {@code input_ids}, {@code attention_mask} and {@code token_type_ids} it has; any other
+     *       model input is an error. Returns a {@link TextDataset}.</li>
+     * </ul>
+     *
+     * @param text how to tokenize; needed for {@code .jsonl} and ignored for the other formats, so
+     *             that a caller may pass it whenever the model has a tokenizer; may be null
+     */
+    public static Samples read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
+                               boolean labelsRequired, TextOptions text) {
+        String extension = extension(file);
+        if (!List.of(".csv", ".npz", ".jsonl").contains(extension)) {
+            throw new DataException(file + ": unknown data format; use a .csv, .npz or .jsonl file");
+        }
+        if (extension.equals(".jsonl") && text == null) {
+            throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
         }
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + " does not exist or is not a file");
         }
+        if (extension.equals(".jsonl")) {
+            try {
+                return TextReader.read(file, inputs, task, text.tokenizer(), text.knownClasses(), labelsRequired);
+            } catch (IOException e) {
+                throw new DataException(file + " could not be read: " + e.getMessage(), e);
+            }
+        }
+        boolean csv = extension.equals(".csv");
         Dataset dataset;
         try {
             dataset = csv ? CsvReader.read(file, inputs, task, labelColumn, labelsRequired)
@@ -58,5 +118,12 @@ public final class Datasets {
         }
         dataset.requireFinite();
         return dataset;
+    }
+
+    /** The file name's extension, lower case with its dot, or "" without one. */
+    private static String extension(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot);
     }
 }

@@ -205,7 +205,7 @@ class CsvReaderTest {
         String unknown = messageOf(parquet, x);
         String missing = messageOf(dir.resolve("absent.csv"), x);
 
-        assertTrue(unknown.contains("unknown data format; use a .csv or .npz file"), unknown);
+        assertTrue(unknown.contains("unknown data format; use a .csv, .npz or .jsonl file"), unknown);
         assertTrue(missing.contains("does not exist"), missing);
     }
 

@@ -1,0 +1,29 @@
+package dev.trainer.data;
+
+import java.lang.foreign.Arena;
+
+/**
+ * What a training loop needs of a data set, whichever kind it is: how many samples, their
+ * labels, and batches of them. {@link Dataset} holds fixed-shape features (CSV, NPZ);
+ * {@link TextDataset} holds token sequences of varying length (JSONL).
+ */
+public sealed interface Samples permits Dataset, TextDataset {
+
+    /** Where the samples came from, e.g. the file name. */
+    String source();
+
+    /** Number of samples. */
+    int size();
+
+    /** Whether labels were read; data for {@code predict} may have none. */
+    boolean hasLabels();
+
+    /** The labels; throws {@link IllegalStateException} when there are none. */
+    Labels labels();
+
+    /**
+     * A batch maker for these samples with buffers for up to {@code maxBatchSize} samples,
+     * allocated once in {@code arena} and living as long as it.
+     */
+    BatchSource batches(int maxBatchSize, Arena arena);
+}
