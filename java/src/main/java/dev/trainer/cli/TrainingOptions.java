@@ -1,7 +1,10 @@
 package dev.trainer.cli;
 
 import dev.trainer.data.normalize.Normalization;
+import dev.trainer.heads.HeadSpec;
+import dev.trainer.train.HeadSettings;
 import dev.trainer.train.LossKind;
+import dev.trainer.train.TextSettings;
 import dev.trainer.train.OptimizerKind;
 import dev.trainer.train.TrainConfig;
 import dev.trainer.train.params.FreezeOptions;
@@ -32,11 +35,32 @@ final class TrainingOptions {
     @ArgGroup(validate = false, heading = "%nPre-trained layers:%n", order = 6)
     Freezing freezing = new Freezing();
 
+    @ArgGroup(validate = false, heading = "%nHeads and text:%n", order = 7)
+    Text text = new Text();
+
+    static final class Text {
+        @Option(names = "--head", paramLabel = "classify:N[:pool=mean|cls]",
+                description = "Attach pooling and a new N-class linear layer to a backbone's [batch, seq, hidden] output.")
+        String head;
+
+        @Option(names = "--replace-head", defaultValue = "0", paramLabel = "N",
+                description = "Re-initialise the model's last linear classifier for N classes.")
+        int replaceHead;
+
+        @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
+                description = "HuggingFace tokenizer for .jsonl text (default: tokenizer.json beside the model).")
+        Path tokenizer;
+
+        @Option(names = "--max-length", defaultValue = "128", paramLabel = "L",
+                description = "Longest token sequence kept; longer texts are truncated (default: ${DEFAULT-VALUE}).")
+        int maxLength;
+    }
+
     static final class Data {
         @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX model to fine-tune.")
         Path model;
 
-        @Option(names = "--train", required = true, paramLabel = "DATA", description = "Training data: .csv or .npz.")
+        @Option(names = "--train", required = true, paramLabel = "DATA", description = "Training data: .csv, .npz or .jsonl (text).")
         Path train;
 
         @Option(names = "--val", paramLabel = "DATA", description = "Validation data, evaluated after every epoch.")
@@ -192,6 +216,8 @@ final class TrainingOptions {
         var b = new TrainConfig.BalanceSettings(balance.classWeights, balance.sampler, balance.augment, balance.mixup);
         var s = new TrainConfig.StoppingSettings(stopping.patience, stopping.metric, stopping.minDelta);
         var f = new FreezeOptions(freezing.freeze, freezing.trainOnly, freezing.freezeBottom, freezing.unfreezeEvery);
-        return new TrainConfig(data.model, outDir, d, l, o, b, s, f, !loop.noDropout);
+        var h = new HeadSettings(text.head == null ? null : HeadSpec.parse(text.head), text.replaceHead);
+        return new TrainConfig(data.model, outDir, d, l, o, b, s, f, !loop.noDropout, h,
+                new TextSettings(text.tokenizer, text.maxLength));
     }
 }

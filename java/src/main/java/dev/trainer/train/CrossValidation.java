@@ -52,8 +52,7 @@ public final class CrossValidation {
         for (int k = 0; k < folds; k++) {
             log.printf("%n== fold %d of %d ==%n", k + 1, folds);
             Split split = splits.get(k);
-            TrainConfig fold = new TrainConfig(config.model(), config.outDir().resolve("fold-" + (k + 1)), config.data(),
-                    config.loop(), config.optimizer(), config.balance(), config.stopping(), config.freezing(), config.dropout());
+            TrainConfig fold = config.withOutDir(config.outDir().resolve("fold-" + (k + 1)));
             FineTune.RunResult r = new FineTune(fold, kernels, log, split.trainSet(all), split.validationSet(all)).run();
             losses.add(r.validation().loss());
             accuracies.add(r.validation().accuracy());

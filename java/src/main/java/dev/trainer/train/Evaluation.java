@@ -1,9 +1,9 @@
 package dev.trainer.train;
 
 import dev.trainer.data.Batch;
-import dev.trainer.data.BatchAssembler;
+import dev.trainer.data.BatchSource;
 import dev.trainer.data.BatchOrder;
-import dev.trainer.data.Dataset;
+import dev.trainer.data.Samples;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.runtime.LossFunction;
 import dev.trainer.runtime.Predictor;
@@ -21,13 +21,13 @@ import java.util.List;
  */
 public record Evaluation(double loss, double accuracy, int samples, long[][] confusion) {
 
-    public static Evaluation of(Predictor model, String output, Dataset data, int batchSize, LossKind lossKind,
+    public static Evaluation of(Predictor model, String output, Samples data, int batchSize, LossKind lossKind,
                                 Kernels kernels) {
         LossFunction loss = Losses.of(lossKind, kernels);
         double lossSum = 0;
         long[][] confusion = null;
         try (Arena arena = Arena.ofConfined()) {
-            BatchAssembler assembler = new BatchAssembler(data, batchSize, arena);
+            BatchSource assembler = data.batches(batchSize, arena);
             MemorySegment values = MemorySegment.NULL;
             MemorySegment gradient = MemorySegment.NULL;
             for (int[] indices : BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0)) {

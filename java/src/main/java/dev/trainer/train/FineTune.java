@@ -1,8 +1,8 @@
 package dev.trainer.train;
 
 import dev.trainer.data.Batch;
-import dev.trainer.data.BatchAssembler;
-import dev.trainer.data.Dataset;
+import dev.trainer.data.BatchSource;
+import dev.trainer.data.Samples;
 import dev.trainer.data.augment.Mixup;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.monitor.Diagnosis;
@@ -39,15 +39,15 @@ public final class FineTune {
     private final TrainConfig config;
     private final Kernels kernels;
     private final PrintStream log;
-    private final Dataset givenTrain;
-    private final Dataset givenValidation;
+    private final Samples givenTrain;
+    private final Samples givenValidation;
 
     public FineTune(TrainConfig config, Kernels kernels, PrintStream log) {
         this(config, kernels, log, null, null);
     }
 
     /** A run on data sets already in memory (cross-validation folds) instead of the configured files. */
-    public FineTune(TrainConfig config, Kernels kernels, PrintStream log, Dataset train, Dataset validation) {
+    public FineTune(TrainConfig config, Kernels kernels, PrintStream log, Samples train, Samples validation) {
         this.config = config;
         this.kernels = kernels;
         this.log = log;
@@ -64,9 +64,9 @@ public final class FineTune {
     public RunResult run() {
         requireEmptyOutDir(config.outDir());
         Instant started = Instant.now();
-        OnnxModel model = OnnxModel.load(config.model());
-        String output = config.data().output() != null ? config.data().output()
-                : model.proto().getGraph().getOutput(0).getName();
+        var edit = config.heads().apply(OnnxModel.load(config.model()), config.data().output(), config.loop().seed());
+        OnnxModel model = edit.model();
+        String output = edit.output();
         TrainableSelection selection = TrainableSelection.of(model, config.freezing());
         try (Learner learner = new Learner(model, output, config, kernels, selection, selection.trainableAt(1));
              Arena arena = Arena.ofConfined()) {
@@ -94,8 +94,8 @@ public final class FineTune {
         LossFunction plainLoss = Losses.of(config.data().loss(), kernels, data.classWeights());
         Mixup mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         EarlyStopping stopping = new EarlyStopping(config.stopping());
-        BatchAssembler assembler = new BatchAssembler(data.train(), loop.batchSize(), arena);
-        Dataset validation = data.validation();
+        BatchSource assembler = data.train().batches(loop.batchSize(), arena);
+        Samples validation = data.validation();
         Checkpoint best = null;
         Evaluation lastValidation = null;
         Evaluation bestValidation = null;
@@ -254,7 +254,7 @@ public final class FineTune {
                 + (best == null ? "" : " since epoch " + best.epoch() + " (step " + best.step() + ")");
     }
 
-    private Evaluation evaluate(Learner learner, String output, Dataset validation) {
+    private Evaluation evaluate(Learner learner, String output, Samples validation) {
         return Evaluation.of(learner.session(), output, validation, config.loop().batchSize(), config.data().loss(), kernels);
     }
 
@@ -330,7 +330,7 @@ public final class FineTune {
     }
 
     /** The training data's own read of the class count, for the other commands. */
-    public static void requireLabelsFit(Dataset data, dev.trainer.onnx.ValueType outputType, Path file) {
+    public static void requireLabelsFit(Samples data, dev.trainer.onnx.ValueType outputType, Path file) {
         TrainingData.requireLabelsFit(data, outputType, file);
     }
 }

@@ -1,6 +1,6 @@
 package dev.trainer.train;
 
-import dev.trainer.data.BatchAssembler;
+import dev.trainer.data.BatchSource;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.train.params.TrainableSelection;
@@ -19,15 +19,15 @@ public final class RangeTest {
     }
 
     public static LearningRateFinder.Result run(TrainConfig config, LearningRateFinder finder, Kernels kernels, PrintStream log) {
-        OnnxModel model = OnnxModel.load(config.model());
-        String output = config.data().output() != null ? config.data().output()
-                : model.proto().getGraph().getOutput(0).getName();
+        var edit = config.heads().apply(OnnxModel.load(config.model()), config.data().output(), config.loop().seed());
+        OnnxModel model = edit.model();
+        String output = edit.output();
         TrainableSelection selection = TrainableSelection.of(model, config.freezing());
         try (Learner learner = new Learner(model, output, config, kernels, selection, selection.trainableAt(1));
              Arena arena = Arena.ofConfined()) {
             TrainingData data = TrainingData.prepare(config, learner.session().inputs(), learner.session().outputType(),
                     null, null, arena, log);
-            BatchAssembler assembler = new BatchAssembler(data.train(), config.loop().batchSize(), arena);
+            BatchSource assembler = data.train().batches(config.loop().batchSize(), arena);
             var loss = Losses.of(config.data().loss(), kernels, data.classWeights());
             int[] epoch = {1};
             int[] next = {0};

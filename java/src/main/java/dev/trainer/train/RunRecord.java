@@ -20,9 +20,12 @@ import java.util.Map;
  * that a model can be traced back to exactly what made it; the same facts go into the exported
  * model's metadata.
  */
-final class RunRecord {
+public final class RunRecord {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Metadata key of the class names (a JSON array, by id) when the labels were names. */
+    public static final String CLASS_NAMES_KEY = "trainer.class_names";
 
     private final TrainConfig config;
     private final String modelHash;
@@ -55,6 +58,9 @@ final class RunRecord {
         m.put("trainer.base_model_sha256", modelHash);
         if (trainHash != null) {
             m.put("trainer.train_data_sha256", trainHash);
+        }
+        if (!data.classNames().isEmpty()) {
+            m.put(CLASS_NAMES_KEY, JSON.valueToTree(data.classNames()).toString());
         }
         m.put("trainer.settings", settings().toString());
         return m;
@@ -114,6 +120,9 @@ final class RunRecord {
             for (int c : data.distribution().counts()) {
                 counts.add(c);
             }
+        }
+        if (!data.classNames().isEmpty()) {
+            dataNode.set("class_names", JSON.valueToTree(data.classNames()));
         }
         if (data.classWeightValues() != null) {
             var weights = dataNode.putArray("class_weights");

@@ -11,7 +11,13 @@ import java.util.List;
  * @param dropout whether the model's Dropout nodes are active in training steps
  */
 public record TrainConfig(Path model, Path outDir, DataSettings data, LoopSettings loop, OptimizerSettings optimizer,
-                          BalanceSettings balance, StoppingSettings stopping, FreezeOptions freezing, boolean dropout) {
+                          BalanceSettings balance, StoppingSettings stopping, FreezeOptions freezing, boolean dropout,
+                          HeadSettings heads, TextSettings text) {
+
+    /** The same run writing into another folder (a cross-validation fold). */
+    public TrainConfig withOutDir(Path dir) {
+        return new TrainConfig(model, dir, data, loop, optimizer, balance, stopping, freezing, dropout, heads, text);
+    }
 
     /**
      * Where the examples come from and what the loss reads.

@@ -7,7 +7,10 @@ import dev.trainer.data.DataException;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.InputSpec;
+import dev.trainer.data.Samples;
 import dev.trainer.data.Split;
+import dev.trainer.data.TextDataset;
+import dev.trainer.data.TextTokenizer;
 import dev.trainer.data.Task;
 import dev.trainer.data.augment.Smote;
 import dev.trainer.data.normalize.Normalization;
@@ -31,46 +34,66 @@ import java.util.List;
  * @param distribution the training split's classes; {@code null} for regression
  * @param classWeights float32 [classes] for the loss, or {@link MemorySegment#NULL}
  * @param sampler      how each epoch draws its batches; {@code null} for plain (shuffled) order
+ * @param classNames   class names by id when the labels were names (text data); empty otherwise
  */
-record TrainingData(Dataset train, Dataset validation, List<Normalization> normalizations,
+record TrainingData(Samples train, Samples validation, List<Normalization> normalizations,
                     ClassDistribution distribution, double[] classWeightValues, MemorySegment classWeights,
-                    Sampler sampler) {
+                    Sampler sampler, List<String> classNames) {
 
     /** Reads the configured files (or uses the given data sets, for cross-validation folds) and prepares them. */
-    static TrainingData prepare(TrainConfig config, List<InputSpec> inputs, ValueType outputType, Dataset givenTrain,
-                                Dataset givenValidation, Arena arena, PrintStream log) {
+    static TrainingData prepare(TrainConfig config, List<InputSpec> inputs, ValueType outputType, Samples givenTrain,
+                                Samples givenValidation, Arena arena, PrintStream log) {
         TrainConfig.DataSettings settings = config.data();
         Task task = settings.loss().task();
-        Dataset train = givenTrain != null ? givenTrain : read(settings.train(), inputs, settings, outputType);
-        Dataset validation = givenValidation != null ? givenValidation
-                : settings.validation() != null ? read(settings.validation(), inputs, settings, outputType) : null;
+        Samples train = givenTrain;
+        Samples validation = givenValidation;
+        if (train == null) {
+            if (TextSettings.isText(settings.train())) {
+                try (TextTokenizer tokenizer = config.text().load(config.model())) {
+                    TextDataset text = (TextDataset) read(settings.train(), inputs, settings, outputType,
+                            Datasets.TextOptions.training(tokenizer));
+                    train = text;
+                    validation = settings.validation() == null ? null : read(settings.validation(), inputs, settings,
+                            outputType, Datasets.TextOptions.following(tokenizer, text));
+                }
+            } else {
+                train = read(settings.train(), inputs, settings, outputType, null);
+                validation = settings.validation() == null ? null : read(settings.validation(), inputs, settings, outputType, null);
+            }
+        }
+        TrainConfig.BalanceSettings balance = config.balance();
+        if (!(train instanceof Dataset) && (settings.valSplit() > 0 || settings.normalize() != null
+                || balance.augment() != null || balance.mixup() > 0)) {
+            throw new IllegalArgumentException("--val-split, --normalize, --augment and --mixup work on tabular data"
+                    + " (CSV or NPZ features); for text give --val");
+        }
         if (validation == null && settings.valSplit() > 0) {
-            Split split = Split.holdout(train, settings.valSplit(), config.loop().seed());
-            validation = split.validationSet(train);
-            train = split.trainSet(train);
+            Dataset all = (Dataset) train;
+            Split split = Split.holdout(all, settings.valSplit(), config.loop().seed());
+            validation = split.validationSet(all);
+            train = split.trainSet(all);
             log.printf("held out %d of %d training samples for validation (stratified, --val-split %s)%n",
                     validation.size(), validation.size() + train.size(), settings.valSplit());
         }
         List<Normalization> normalizations = List.of();
         if (settings.normalize() != null) {
-            normalizations = Normalization.fitFloatInputs(train, settings.normalize());
+            normalizations = Normalization.fitFloatInputs((Dataset) train, settings.normalize());
             for (Normalization n : normalizations) {
-                train = n.apply(train);
-                validation = validation == null ? null : n.apply(validation);
+                train = n.apply((Dataset) train);
+                validation = validation == null ? null : n.apply((Dataset) validation);
             }
         }
         ClassDistribution distribution = null;
         double[] weights = null;
         MemorySegment weightSegment = MemorySegment.NULL;
         Sampler sampler = null;
-        TrainConfig.BalanceSettings balance = config.balance();
         if (task == Task.CLASSIFICATION) {
             int classes = classCount(outputType);
             distribution = ClassDistribution.of(train.labels(), classes);
             log.print("training classes:\n" + distribution.report());
             if (balance.augment() != null) {
                 int before = train.size();
-                train = Smote.parse(balance.augment(), config.loop().seed()).apply(train);
+                train = Smote.parse(balance.augment(), config.loop().seed()).apply((Dataset) train);
                 log.printf("SMOTE added %d synthetic samples%n", train.size() - before);
             }
             if (balance.classWeights() != null) {
@@ -86,7 +109,8 @@ record TrainingData(Dataset train, Dataset validation, List<Normalization> norma
         } else if (balance.classWeights() != null || balance.sampler() != null || balance.augment() != null) {
             throw new IllegalArgumentException("--class-weights, --sampler and --augment need a classification loss");
         }
-        return new TrainingData(train, validation, normalizations, distribution, weights, weightSegment, sampler);
+        List<String> classNames = train instanceof TextDataset text ? text.classNames() : List.of();
+        return new TrainingData(train, validation, normalizations, distribution, weights, weightSegment, sampler, classNames);
     }
 
     /** The batches of one epoch, as index lists into {@link #train}. */
@@ -101,8 +125,9 @@ record TrainingData(Dataset train, Dataset validation, List<Normalization> norma
         return (samples + loop.batchSize() - 1) / loop.batchSize();
     }
 
-    private static Dataset read(Path file, List<InputSpec> inputs, TrainConfig.DataSettings settings, ValueType outputType) {
-        Dataset data = Datasets.read(file, inputs, settings.loss().task(), settings.labelColumn());
+    private static Samples read(Path file, List<InputSpec> inputs, TrainConfig.DataSettings settings, ValueType outputType,
+                                Datasets.TextOptions text) {
+        Samples data = Datasets.read(file, inputs, settings.loss().task(), settings.labelColumn(), true, text);
         requireLabelsFit(data, outputType, file);
         return data;
     }
@@ -127,7 +152,7 @@ record TrainingData(Dataset train, Dataset validation, List<Normalization> norma
     }
 
     /** Class ids must index the output's classes; regression targets must match its size per sample. */
-    static void requireLabelsFit(Dataset data, ValueType outputType, Path file) {
+    static void requireLabelsFit(Samples data, ValueType outputType, Path file) {
         var labels = data.labels();
         if (labels.task() == Task.CLASSIFICATION) {
             int classes = classCount(outputType);

@@ -1,0 +1,38 @@
+package dev.trainer.train;
+
+import dev.trainer.data.DataException;
+import dev.trainer.data.TextTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How text (.jsonl) data is tokenized: the model's HuggingFace {@code tokenizer.json}, found beside
+ * the model unless given, and the longest sequence kept.
+ *
+ * @param tokenizer the tokenizer file, or {@code null} for {@code tokenizer.json} beside the model
+ */
+public record TextSettings(Path tokenizer, int maxLength) {
+
+    public static final TextSettings DEFAULT = new TextSettings(null, TextTokenizer.DEFAULT_MAX_LENGTH);
+
+    public TextSettings {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("--max-length must be at least 2, got " + maxLength);
+        }
+    }
+
+    /** Whether a data file holds text. */
+    public static boolean isText(Path data) {
+        return data != null && data.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jsonl");
+    }
+
+    /** Loads the tokenizer for a model; the caller closes it. */
+    public TextTokenizer load(Path model) {
+        Path file = tokenizer != null ? tokenizer : model.toAbsolutePath().resolveSibling("tokenizer.json");
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(tokenizer != null ? "tokenizer not found: " + file
+                    : "text data needs the model's tokenizer: no tokenizer.json beside " + model + "; give --tokenizer PATH");
+        }
+        return TextTokenizer.load(file, maxLength);
+    }
+}
