@@ -115,7 +115,19 @@ public record Value(GraphBuilder b, String name, int elementType) {
         return b.op("Cast", toElementType, List.of(this), Attributes.ofInt("to", toElementType));
     }
 
+    /**
+     * Transpose by {@code perm}; an identity permutation is no node at all. Besides saving a copy,
+     * this keeps ONNX Runtime's GemmTransposeFusion (1.27+, microsoft/onnxruntime#32228) from
+     * folding an identity Transpose next to a Gemm into its transA/transB as if it swapped the axes.
+     */
     public Value transpose(long... perm) {
+        boolean identity = true;
+        for (int i = 0; i < perm.length; i++) {
+            identity &= perm[i] == i;
+        }
+        if (identity && perm.length > 0) {
+            return this;
+        }
         return b.op("Transpose", List.of(this), Attributes.ofInts("perm", perm));
     }
 

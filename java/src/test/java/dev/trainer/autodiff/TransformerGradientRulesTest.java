@@ -206,6 +206,21 @@ class TransformerGradientRulesTest {
                 .node(node("Gather", in("x", "i"), "y", Attributes.ofInt("axis", 1))).run();
     }
 
+    /**
+     * CLS pooling (h[:, 0], a scalar index on the middle axis) feeding a Linear: the Gather rule's dy
+     * permutation is the identity here, and an identity Transpose after the Gemm's gradient was folded
+     * by ONNX Runtime's GemmTransposeFusion into a real transpose (microsoft/onnxruntime#32228).
+     */
+    @Test
+    void gatherScalarIndexMiddleAxisAfterGemmGradient() throws Exception {
+        new GradientCheck(155).param("x", 2, 4, 3).param("w", 5, 3).ints("i", s(), 0)
+                .node(node("Gather", in("x", "i"), "h", Attributes.ofInt("axis", 1)))
+                .node(node("Gemm", in("h", "w"), "y", Attributes.ofInt("transB", 1))).run();
+        new GradientCheck(156).param("x", 2, 3, 3).param("w", 3, 3).ints("i", s(), 0)
+                .node(node("Gather", in("x", "i"), "h", Attributes.ofInt("axis", 1)))
+                .node(node("Gemm", in("h", "w"), "y", Attributes.ofInt("transB", 1))).run();
+    }
+
     @Test
     void gatherNdAndGatherElements() throws Exception {
         new GradientCheck(153).param("x", 3, 4, 2).ints("i", s(3, 2), 0, 1, 2, -1, 0, 1)

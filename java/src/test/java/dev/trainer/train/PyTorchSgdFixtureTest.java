@@ -23,9 +23,11 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
- * The end-to-end proof: PyTorch ran k plain-SGD steps on a fixed batch (scripts/make_sgd_fixtures.py);
+ * The end-to-end proof: PyTorch ran k plain-SGD steps on a fixed batch (scripts/make_sgd_fixtures.py,
+ * scripts/make_transformer_fixtures.py for the transformer blocks in both ONNX export styles);
  * trainer, through its CLI with {@code --optimizer sgd --no-shuffle}, must reproduce PyTorch's loss at
  * every step and its outputs on a held batch afterwards.
  */
@@ -37,16 +39,21 @@ class PyTorchSgdFixtureTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "mlp_wide", "cnn", "mse_mlp"})
+    @ValueSource(strings = {"mlp", "mlp_wide", "cnn", "mse_mlp",
+            "bert_tiny_torchscript", "bert_tiny_opset17", "bert_tiny_export_style", "vit_tiny"})
     void reproducesPyTorchSgd(String name) throws Exception {
         Path fixture = Path.of("src/test/resources/fixtures", name);
         JsonNode meta = JSON.readTree(fixture.resolve("fixture.json").toFile());
         Path out = tmp.resolve("run");
-        int code = TrainerCommand.execute("fine-tune", "--model", fixture.resolve("model.onnx").toString(),
+        List<String> args = new ArrayList<>(List.of("fine-tune", "--model", fixture.resolve("model.onnx").toString(),
                 "--train", fixture.resolve("train.npz").toString(), "--out", out.toString(),
                 "--optimizer", "sgd", "--no-shuffle", "--lr", meta.get("lr").asText(),
                 "--epochs", meta.get("steps").asText(), "--batch-size", meta.get("batch_size").asText(),
-                "--loss", meta.get("loss").asText());
+                "--loss", meta.get("loss").asText()));
+        // PyTorch trained in eval mode: the export-style graph keeps its (inactive) Dropout nodes,
+        // which must stay inactive in training too.
+        args.add("--no-dropout");
+        int code = TrainerCommand.execute(args.toArray(String[]::new));
         assertEquals(0, code);
 
         List<Double> losses = new ArrayList<>();
