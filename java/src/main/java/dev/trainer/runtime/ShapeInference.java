@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -18,9 +19,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The element type and shape of every value in a graph, as ONNX Runtime infers them: every node
- * output is declared a graph output without a type, and ORT's resolved output types are read back.
- * Symbolic dimensions stay symbolic (-1) with their names.
+ * The element type and shape of every value in a graph. ONNX Runtime infers them: every node
+ * output is declared a graph output without a type, and ORT's resolved output types are read
+ * back; symbolic dimensions stay symbolic (-1) with their names.
+ *
+ * <p>Where ORT's static inference gives up (older exports build shapes at run time from
+ * Shape/Gather/Concat chains), it reports no dimensions at all, which reads like a scalar. So the
+ * graph is also run twice on small dummy inputs whose symbolic dimensions differ between the runs:
+ * the observed ranks are the truth, a dimension equal in both runs is static, and one that differs
+ * is symbolic.
  */
 public final class ShapeInference {
 
@@ -56,10 +63,112 @@ public final class ShapeInference {
                     types.put(e.getKey(), valueType(info));
                 }
             }
+            Map<String, long[]> small = probe(session, types, graph, 2);
+            Map<String, long[]> large = small == null ? null : probe(session, types, graph, 3);
+            if (large != null) {
+                small.forEach((name, dims) -> {
+                    long[] other = large.get(name);
+                    ValueType inferred = types.get(name);
+                    if (inferred != null && other != null && other.length == dims.length
+                            && (inferred.rank() != dims.length || hasUnknown(inferred))) {
+                        types.put(name, merged(inferred, dims, other));
+                    }
+                });
+            }
         } catch (OrtException e) {
             throw new ModelException("ONNX Runtime cannot infer the model's shapes: " + ModelSession.firstLine(e.getMessage()), e);
         }
         return types;
+    }
+
+    private static boolean hasUnknown(ValueType t) {
+        for (long d : t.dims()) {
+            if (d < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Dimensions seen in two runs: equal ones are static, differing ones symbolic (keeping ORT's names where ranks agree). */
+    private static ValueType merged(ValueType inferred, long[] a, long[] b) {
+        long[] dims = new long[a.length];
+        String[] names = new String[a.length];
+        for (int i = 0; i < a.length; i++) {
+            dims[i] = a[i] == b[i] ? a[i] : ValueType.SYMBOLIC;
+            names[i] = inferred.rank() == a.length ? inferred.dimNames()[i] : null;
+        }
+        return new ValueType(inferred.elementType(), dims, names);
+    }
+
+    /**
+     * The shape of every value in one run on dummy inputs (zeros; ones for masks), each symbolic
+     * input dimension set to {@code size}; {@code null} when the model cannot run on such inputs.
+     */
+    private static Map<String, long[]> probe(ModelSession session, Map<String, ValueType> types, GraphProto graph, long size) {
+        Set<String> initializers = new HashSet<>();
+        graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        java.util.List<OnnxTensor> feeds = new java.util.ArrayList<>();
+        try {
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            for (ValueInfoProto input : graph.getInputList()) {
+                if (initializers.contains(input.getName())) {
+                    continue;
+                }
+                ValueType t = types.get(input.getName());
+                if (t == null) {
+                    return null;
+                }
+                long[] dims = t.dims().clone();
+                for (int i = 0; i < dims.length; i++) {
+                    dims[i] = dims[i] < 0 ? size : dims[i];
+                }
+                OnnxTensor tensor = dummy(t.elementType(), dims, input.getName().contains("mask"));
+                if (tensor == null) {
+                    return null;
+                }
+                feeds.add(tensor);
+                inputs.put(input.getName(), tensor);
+            }
+            Map<String, long[]> shapes = new HashMap<>();
+            try (OrtSession.Result result = session.session().run(inputs)) {
+                for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
+                    if (e.getValue() instanceof OnnxTensor t) {
+                        shapes.put(e.getKey(), t.getInfo().getShape());
+                    }
+                }
+            }
+            return shapes;
+        } catch (OrtException | RuntimeException e) {
+            return null;
+        } finally {
+            feeds.forEach(OnnxTensor::close);
+        }
+    }
+
+    private static OnnxTensor dummy(int elementType, long[] dims, boolean ones) throws OrtException {
+        int count = Math.toIntExact(TensorTypes.elementCount(dims));
+        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        return switch (TensorProto.DataType.forNumber(elementType)) {
+            case FLOAT -> OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(filled(count, ones ? 1 : 0)), dims);
+            case INT64 -> {
+                long[] v = new long[count];
+                java.util.Arrays.fill(v, ones ? 1 : 0);
+                yield OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(v), dims);
+            }
+            case INT32 -> {
+                int[] v = new int[count];
+                java.util.Arrays.fill(v, ones ? 1 : 0);
+                yield OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(v), dims);
+            }
+            case null, default -> null;
+        };
+    }
+
+    private static float[] filled(int count, float value) {
+        float[] v = new float[count];
+        java.util.Arrays.fill(v, value);
+        return v;
     }
 
     /** ORT numbers element types its own way; the names match ONNX's. */
