@@ -23,6 +23,11 @@ final class GradientHealthDetector implements Detector {
     static final double VANISHING = 1e-3;
     /** A median needs a few layers to mean anything. */
     static final int MIN_LAYERS = 3;
+    /**
+     * Layers smaller than this are not judged vanishing: bias-only groups are noisy, and some have
+     * no gradient by construction (an attention key's bias cancels in the softmax).
+     */
+    static final long MIN_PARAMETERS_FOR_VANISHING = 1024;
 
     @Override
     public List<Finding> detect(RunHistory run) {
@@ -52,7 +57,8 @@ final class GradientHealthDetector implements Detector {
         if (!Double.isNaN(median)) {
             double previousMedian = previous == null ? Double.NaN : medianRms(previous);
             List<Layer> vanishing = last.statistics().layers().stream()
-                    .filter(l -> !isDead(l) && rms(l) < VANISHING * median && (previous == null
+                    .filter(l -> !isDead(l) && !l.lookup() && l.parameters() >= MIN_PARAMETERS_FOR_VANISHING
+                            && rms(l) < VANISHING * median && (previous == null
                             || confirmed(previous, l.name(), false, previousMedian)))
                     .toList();
             if (!vanishing.isEmpty()) {
@@ -70,8 +76,9 @@ final class GradientHealthDetector implements Detector {
         return findings;
     }
 
+    /** Lookup tables (embeddings) get gradients only in the rows a batch reads: mostly zero is their norm. */
     private static boolean isDead(Layer l) {
-        return l.zeroGradFraction() >= DEAD;
+        return !l.lookup() && l.zeroGradFraction() >= DEAD;
     }
 
     /** Whether the earlier event shows the same problem for that layer; a layer it lacks cannot contradict. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Gradient and update health per layer, one {@link Layer} per group of parameter tensors that
@@ -44,9 +45,11 @@ public record LayerStatistics(List<Layer> layers) {
      * @param updateRatio       {@code updateNorm / paramNorm}; healthy training is often near 1e-3 per step
      * @param zeroGradFraction  fraction of gradient entries exactly 0 (units that got no signal)
      * @param maxAbsGrad        largest gradient magnitude
+     * @param lookup            the layer is a lookup table (an embedding read by Gather): a batch
+     *                          reaches only its rows, so most of its gradient is zero by design
      */
     public record Layer(String name, long parameters, double gradNorm, double paramNorm, double updateNorm,
-                        double updateRatio, double zeroGradFraction, double maxAbsGrad) {
+                        double updateRatio, double zeroGradFraction, double maxAbsGrad, boolean lookup) {
     }
 
     public LayerStatistics {
@@ -60,6 +63,11 @@ public record LayerStatistics(List<Layer> layers) {
      *                           ({@link ValueSnapshot#values()}), or {@code null}: update norms and ratios are then NaN
      */
     public static LayerStatistics compute(ParameterBuffer params, MemorySegment valuesBeforeUpdate) {
+        return compute(params, valuesBeforeUpdate, Set.of());
+    }
+
+    /** As {@link #compute(ParameterBuffer, MemorySegment)}, marking the layers of the given lookup-table parameters. */
+    public static LayerStatistics compute(ParameterBuffer params, MemorySegment valuesBeforeUpdate, Set<String> lookupTables) {
         if (valuesBeforeUpdate != null && valuesBeforeUpdate.byteSize() < params.length() * Float.BYTES) {
             throw new IllegalArgumentException("snapshot holds " + valuesBeforeUpdate.byteSize() / Float.BYTES
                     + " floats, the parameter buffer " + params.length());
@@ -69,6 +77,7 @@ public record LayerStatistics(List<Layer> layers) {
         MemorySegment gradients = params.gradients();
         for (ParameterBuffer.Slot slot : params.slots()) {
             Sums sums = groups.computeIfAbsent(group(slot.name()), k -> new Sums());
+            sums.lookup |= lookupTables.contains(slot.name());
             long end = slot.offset() + slot.count();
             for (long i = slot.offset(); i < end; i++) {
                 double g = gradients.getAtIndex(JAVA_FLOAT, i);
@@ -90,7 +99,7 @@ public record LayerStatistics(List<Layer> layers) {
             double updateNorm = valuesBeforeUpdate == null ? Double.NaN : Math.sqrt(s.update2);
             double ratio = updateNorm == 0 ? 0 : updateNorm / paramNorm;
             layers.add(new Layer(name, s.count, Math.sqrt(s.grad2), paramNorm, updateNorm, ratio,
-                    s.count == 0 ? 0 : (double) s.zeros / s.count, s.maxAbs));
+                    s.count == 0 ? 0 : (double) s.zeros / s.count, s.maxAbs, s.lookup));
         });
         return new LayerStatistics(layers);
     }
@@ -103,6 +112,7 @@ public record LayerStatistics(List<Layer> layers) {
         double param2;
         double update2;
         double maxAbs;
+        boolean lookup;
     }
 
     /**
@@ -136,6 +146,9 @@ public record LayerStatistics(List<Layer> layers) {
             number(o, "update_ratio", l.updateRatio());
             number(o, "zero_grad_fraction", l.zeroGradFraction());
             number(o, "max_abs_grad", l.maxAbsGrad());
+            if (l.lookup()) {
+                o.put("lookup", true);
+            }
         }
         return event;
     }
@@ -165,7 +178,7 @@ public record LayerStatistics(List<Layer> layers) {
             double parameters = field(o, n, "parameters");
             layers.add(new Layer(n, Double.isNaN(parameters) ? 0 : (long) parameters, field(o, n, "grad_norm"),
                     field(o, n, "param_norm"), field(o, n, "update_norm"), field(o, n, "update_ratio"),
-                    field(o, n, "zero_grad_fraction"), field(o, n, "max_abs_grad")));
+                    field(o, n, "zero_grad_fraction"), field(o, n, "max_abs_grad"), o.path("lookup").asBoolean(false)));
         }
         return new LayerStatistics(layers);
     }

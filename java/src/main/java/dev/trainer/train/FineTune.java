@@ -26,7 +26,9 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -108,6 +110,7 @@ public final class FineTune {
             log.println(epochLine(0, Double.NaN, Double.NaN, initial, 0));
         }
         ValueSnapshot snapshot = null;
+        Set<String> lookupTables = lookupTables(model);
         try (MetricsLog metrics = new MetricsLog(config.outDir().resolve("metrics.jsonl"));
              MixupLoss mixupLoss = new MixupLoss(labelled)) {
             training:
@@ -156,7 +159,7 @@ public final class FineTune {
                     }
                     double penalty = learner.update(lr);
                     if (collect) {
-                        metrics.event(LayerStatistics.compute(learner.parameters(), snapshot.values()).toEvent(step));
+                        metrics.event(LayerStatistics.compute(learner.parameters(), snapshot.values(), lookupTables).toEvent(step));
                     }
                     metrics.step(epoch, step, value + penalty, lr, (System.nanoTime() - t0) / 1e6);
                     lossSum += value * batch.size();
@@ -236,6 +239,17 @@ public final class FineTune {
         Path plot = runDir.resolve("training.png");
         RunPlot.write(history, runDir.getFileName().toString(), plot);
         log.println("plot: " + plot);
+    }
+
+    /** Parameters read by Gather as its data: embedding tables, whose gradients are sparse. */
+    private static Set<String> lookupTables(OnnxModel model) {
+        Set<String> tables = new HashSet<>();
+        for (var node : model.proto().getGraph().getNodeList()) {
+            if (node.getOpType().equals("Gather") && node.getInputCount() > 0) {
+                tables.add(node.getInput(0));
+            }
+        }
+        return tables;
     }
 
     /** The snapshot buffer for the current parameters; a new one after gradual unfreezing changed them. */

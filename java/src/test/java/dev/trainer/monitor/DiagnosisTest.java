@@ -319,6 +319,26 @@ class DiagnosisTest {
         }
 
         @Test
+        void anEmbeddingTableIsSparseNotDead() {
+            // a transformer's word and position embeddings: a batch reads a few of their rows
+            Object[][] layers = {Traces.lookupLayer("embeddings.word", 11_720_448, 0.07, 0.997),
+                Traces.lookupLayer("embeddings.position", 196_608, 0.08, 0.97), layer("encoder.0", 590_000, 0.02, 0),
+                layer("encoder.1", 590_000, 0.03, 0), layer("head", 1925, 0.5, 0)};
+            assertTrue(healthy().layers(300, layers).layers(340, layers).diagnosis().healthy());
+            Object[][] notLookups = {layer("embeddings.word", 11_720_448, 0.07, 0.997), layer("encoder.0", 590_000, 0.02, 0),
+                layer("encoder.1", 590_000, 0.03, 0), layer("head", 1925, 0.5, 0)};
+            only(healthy().layers(300, notLookups).layers(340, notLookups).diagnosis(), Kind.DEAD_GRADIENTS);
+        }
+
+        @Test
+        void aBiasOnlyGroupWithAStructurallyZeroGradientIsNotVanishing() {
+            // an attention key's bias cancels in the softmax: its gradient is rounding noise
+            Object[][] layers = {layer("attention.key", 384, 2e-10, 0), layer("attention.query", 384, 3e-3, 0),
+                layer("encoder.dense", 590_000, 0.02, 0), layer("encoder.out", 590_000, 0.03, 0), layer("head", 1925, 0.5, 0)};
+            assertTrue(healthy().layers(300, layers).layers(340, layers).diagnosis().healthy());
+        }
+
+        @Test
         void aSmallBiasIsNotVanishingOnceSizeIsAccountedFor() {
             // 1e-3 against 1: under a thousandth as a norm, but per parameter 3e-4 against 1e-3
             Object[][] layers = {layer("big", 1_000_000, 1.0, 0), layer("bias", 10, 1e-3, 0),

@@ -48,7 +48,7 @@ class RunHistoryTest {
         assertEquals(new RunHistory.EpochEvent(2, 1.5, Double.NaN, Double.NaN, Double.NaN, List.of(), List.of()),
                 h.epochs().get(1));
         LayerStatistics.Layer fc1 = h.layers().getFirst().statistics().layer("fc1");
-        assertEquals(new LayerStatistics.Layer("fc1", 10, 0.5, Double.NaN, Double.NaN, Double.NaN, 0.1, Double.NaN), fc1);
+        assertEquals(new LayerStatistics.Layer("fc1", 10, 0.5, Double.NaN, Double.NaN, Double.NaN, 0.1, Double.NaN, false), fc1);
         assertTrue(h.hasValidation());
     }
 

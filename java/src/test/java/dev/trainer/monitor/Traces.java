@@ -87,9 +87,12 @@ final class Traces {
         ObjectNode event = JSON.objectNode().put("event", "layers").put("step", atStep);
         ObjectNode all = event.putObject("layers");
         for (Object[] l : layers) {
-            all.putObject((String) l[0]).put("parameters", ((Number) l[1]).longValue())
+            ObjectNode o = all.putObject((String) l[0]).put("parameters", ((Number) l[1]).longValue())
                     .put("grad_norm", ((Number) l[2]).doubleValue()).put("param_norm", 1.0)
                     .put("update_ratio", 1e-3).put("zero_grad_fraction", ((Number) l[3]).doubleValue());
+            if (l.length > 4) {
+                o.put("lookup", (Boolean) l[4]);
+            }
         }
         events.add(event);
         return this;
@@ -97,6 +100,11 @@ final class Traces {
 
     static Object[] layer(String name, long parameters, double gradNorm, double zeroGradFraction) {
         return new Object[] {name, parameters, gradNorm, zeroGradFraction};
+    }
+
+    /** An embedding table: Gather reads only some rows per batch. */
+    static Object[] lookupLayer(String name, long parameters, double gradNorm, double zeroGradFraction) {
+        return new Object[] {name, parameters, gradNorm, zeroGradFraction, true};
     }
 
     RunHistory history() {
