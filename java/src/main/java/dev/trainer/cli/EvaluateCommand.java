@@ -1,7 +1,8 @@
 package dev.trainer.cli;
 
-import dev.trainer.data.Dataset;
-import dev.trainer.data.Datasets;
+import dev.trainer.data.Samples;
+import dev.trainer.train.DataFiles;
+import dev.trainer.train.TextSettings;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
@@ -19,8 +20,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.onnx")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Labelled data: .csv or .npz.")
+    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Labelled data: .csv, .npz or .jsonl.")
     Path data;
+
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json", description = "Tokenizer for .jsonl (default: beside the model).")
+    Path tokenizer;
+
+    @Option(names = "--max-length", defaultValue = "128", paramLabel = "L")
+    int maxLength;
 
     @Option(names = "--loss", defaultValue = "cross-entropy", converter = Converters.Loss.class,
             description = "cross-entropy or mse (default: ${DEFAULT-VALUE}).")
@@ -40,7 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
         OnnxModel onnx = OnnxModel.load(model);
         String name = output != null ? output : onnx.proto().getGraph().getOutput(0).getName();
         try (InferenceSession session = new InferenceSession(onnx)) {
-            Dataset dataset = Datasets.read(data, session.inputs(), loss.task(), labelColumn);
+            Samples dataset = DataFiles.read(data, model, onnx, session.inputs(), loss.task(), labelColumn, true,
+                    new TextSettings(tokenizer, maxLength));
             dev.trainer.train.FineTune.requireLabelsFit(dataset, session.type(name), data);
             Evaluation e = Evaluation.of(session, name, dataset, batchSize, loss, NativeKernels.instance());
             System.out.printf("samples %d%nloss %.6f%n", e.samples(), e.loss());

@@ -1,10 +1,11 @@
 package dev.trainer.cli;
 
 import dev.trainer.data.Batch;
-import dev.trainer.data.BatchAssembler;
+import dev.trainer.data.BatchSource;
 import dev.trainer.data.BatchOrder;
-import dev.trainer.data.Dataset;
-import dev.trainer.data.Datasets;
+import dev.trainer.data.Samples;
+import dev.trainer.train.DataFiles;
+import dev.trainer.train.TextSettings;
 import dev.trainer.data.NpzWriter;
 import dev.trainer.data.Task;
 import dev.trainer.onnx.OnnxModel;
@@ -34,8 +35,14 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.onnx")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Data: .csv or .npz; labels optional.")
+    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Data: .csv, .npz or .jsonl; labels optional.")
     Path data;
+
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json", description = "Tokenizer for .jsonl (default: beside the model).")
+    Path tokenizer;
+
+    @Option(names = "--max-length", defaultValue = "128", paramLabel = "L")
+    int maxLength;
 
     @Option(names = "--out", required = true, paramLabel = "P.csv|P.npz")
     Path out;
@@ -58,9 +65,10 @@ final class PredictCommand implements Callable<Integer> {
         OnnxModel onnx = OnnxModel.load(model);
         List<String> outputs = onnx.proto().getGraph().getOutputList().stream().map(o -> o.getName()).toList();
         try (InferenceSession session = new InferenceSession(onnx); Arena arena = Arena.ofConfined()) {
-            Dataset dataset = Datasets.read(data, session.inputs(), Task.CLASSIFICATION, labelColumn, false);
+            Samples dataset = DataFiles.read(data, model, onnx, session.inputs(), Task.CLASSIFICATION, labelColumn, false,
+                    new TextSettings(tokenizer, maxLength));
             Map<String, List<float[]>> chunks = new LinkedHashMap<>();
-            BatchAssembler assembler = new BatchAssembler(dataset, batchSize, arena);
+            BatchSource assembler = dataset.batches(batchSize, arena);
             for (int[] indices : BatchOrder.epochBatches(dataset.size(), batchSize, false, 0, 0)) {
                 Batch batch = assembler.assemble(indices);
                 session.predict(batch, outputs).forEach((name, v) -> chunks.computeIfAbsent(name, k -> new ArrayList<>()).add(v));

@@ -220,6 +220,9 @@ public final class FineTune {
                     n.offset(), n.scale()));
         }
         dev.trainer.onnx.ModelWriter.write(exported, modelFile);
+        if (TextSettings.isText(config.data().train())) {
+            copyTokenizer(config.text().file(config.model()), config.outDir().resolve("tokenizer.json"));
+        }
         record.write(config.outDir().resolve("run.json"), result, Instant.now());
         if (finalValidation != null && !Double.isNaN(finalValidation.accuracy())) {
             log.printf("validation accuracy: %.2f%% (%d samples)%n", 100 * finalValidation.accuracy(), finalValidation.samples());
@@ -229,6 +232,15 @@ public final class FineTune {
         log.println("fine-tuned model: " + modelFile);
         report(config.outDir(), log);
         return result;
+    }
+
+    /** The tokenizer goes with the model, so that evaluate, predict and a service find it beside it. */
+    private static void copyTokenizer(Path from, Path to) {
+        try {
+            Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the tokenizer to " + to, e);
+        }
     }
 
     /** The diagnosis of a finished run, printed, and its plot written beside its metrics. */

@@ -26,9 +26,14 @@ public record TextSettings(Path tokenizer, int maxLength) {
         return data != null && data.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jsonl");
     }
 
+    /** The tokenizer file for a model. */
+    public Path file(Path model) {
+        return tokenizer != null ? tokenizer : model.toAbsolutePath().resolveSibling("tokenizer.json");
+    }
+
     /** Loads the tokenizer for a model; the caller closes it. */
     public TextTokenizer load(Path model) {
-        Path file = tokenizer != null ? tokenizer : model.toAbsolutePath().resolveSibling("tokenizer.json");
+        Path file = file(model);
         if (!Files.isRegularFile(file)) {
             throw new DataException(tokenizer != null ? "tokenizer not found: " + file
                     : "text data needs the model's tokenizer: no tokenizer.json beside " + model + "; give --tokenizer PATH");
