@@ -11,7 +11,8 @@ import dev.trainer.runtime.LossFunction;
 import dev.trainer.runtime.TrainingSession;
 import dev.trainer.train.LossKind;
 import dev.trainer.train.Losses;
-import dev.trainer.train.Optimizer;
+import dev.trainer.train.params.GroupedOptimizer;
+import dev.trainer.train.params.ParameterSetting;
 import dev.trainer.train.OptimizerKind;
 import dev.trainer.train.TrainableParameters;
 import java.lang.foreign.Arena;
@@ -81,7 +82,7 @@ public class TrainingStepBenchmark {
 
         Arena arena;
         TrainingSession session;
-        Optimizer optimizer;
+        GroupedOptimizer optimizer;
         LossFunction loss;
         BatchAssembler assembler;
         List<int[]> batches;
@@ -95,7 +96,9 @@ public class TrainingStepBenchmark {
             Path trainFile = ModelFiles.require(models.resolve("digits/train.csv"));
             OnnxModel onnx = OnnxModel.load(ModelFiles.require(modelFile));
             session = TrainingSession.open(onnx, TrainableParameters.of(onnx), "logits");
-            optimizer = new Optimizer(OptimizerKind.ADAM, NativeKernels.instance(), session.parameters().length(), 0, 0);
+            java.util.Map<String, ParameterSetting> plain = new java.util.LinkedHashMap<>();
+            session.parameters().slots().forEach(s -> plain.put(s.name(), new ParameterSetting(s.name(), 0, 1, 0, 0, 0)));
+            optimizer = new GroupedOptimizer(OptimizerKind.ADAM, NativeKernels.instance(), session.parameters(), plain, 0);
             loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
             Dataset train = Datasets.read(trainFile, session.inputs(), Task.CLASSIFICATION, "label");
             arena = Arena.ofShared();
@@ -130,7 +133,7 @@ public class TrainingStepBenchmark {
             int[] indices = batches.get(next);
             next = (next + 1) % batches.size();
             double value = session.step(assembler.assemble(indices), loss);
-            optimizer.step(session.parameters(), LEARNING_RATE);
+            optimizer.step(LEARNING_RATE);
             lastLoss = value;
             return value;
         }
