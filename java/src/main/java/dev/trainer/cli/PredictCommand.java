@@ -4,8 +4,6 @@ import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.BatchOrder;
 import dev.trainer.data.Samples;
-import dev.trainer.train.DataFiles;
-import dev.trainer.train.TextSettings;
 import dev.trainer.data.NpzWriter;
 import dev.trainer.data.Task;
 import dev.trainer.onnx.OnnxModel;
@@ -24,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
@@ -32,26 +31,11 @@ import picocli.CommandLine.Option;
                 "with the argmax class in a 'prediction' column when it has several values per sample."})
 final class PredictCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "M.onnx")
-    Path model;
-
-    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Data: .csv, .npz or .jsonl; labels optional.")
-    Path data;
-
-    @Option(names = "--tokenizer", paramLabel = "tokenizer.json", description = "Tokenizer for .jsonl (default: beside the model).")
-    Path tokenizer;
-
-    @Option(names = "--max-length", defaultValue = "128", paramLabel = "L")
-    int maxLength;
+    @Mixin
+    ModelDataOptions input;
 
     @Option(names = "--out", required = true, paramLabel = "P.csv|P.npz")
     Path out;
-
-    @Option(names = "--label-column", defaultValue = "label", description = "A CSV column to leave out of the features.")
-    String labelColumn;
-
-    @Option(names = "--batch-size", defaultValue = "256")
-    int batchSize;
 
     @Override
     public Integer call() throws IOException {
@@ -62,14 +46,13 @@ final class PredictCommand implements Callable<Integer> {
         if (!Files.isDirectory(out.toAbsolutePath().getParent())) {
             throw new IllegalArgumentException("--out names a folder that does not exist: " + out.toAbsolutePath().getParent());
         }
-        OnnxModel onnx = OnnxModel.load(model);
+        OnnxModel onnx = input.loadModel();
         List<String> outputs = onnx.proto().getGraph().getOutputList().stream().map(o -> o.getName()).toList();
         try (InferenceSession session = new InferenceSession(onnx); Arena arena = Arena.ofConfined()) {
-            Samples dataset = DataFiles.read(data, model, onnx, session.inputs(), Task.CLASSIFICATION, labelColumn, false,
-                    new TextSettings(tokenizer, maxLength));
+            Samples dataset = input.read(onnx, session.inputs(), Task.CLASSIFICATION, false);
             Map<String, List<float[]>> chunks = new LinkedHashMap<>();
-            BatchSource assembler = dataset.batches(batchSize, arena);
-            for (int[] indices : BatchOrder.epochBatches(dataset.size(), batchSize, false, 0, 0)) {
+            BatchSource assembler = dataset.batches(input.batchSize, arena);
+            for (int[] indices : BatchOrder.epochBatches(dataset.size(), input.batchSize, false, 0, 0)) {
                 Batch batch = assembler.assemble(indices);
                 session.predict(batch, outputs).forEach((name, v) -> chunks.computeIfAbsent(name, k -> new ArrayList<>()).add(v));
             }

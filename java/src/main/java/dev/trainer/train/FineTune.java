@@ -66,19 +66,14 @@ public final class FineTune {
     public RunResult run() {
         requireEmptyOutDir(config.outDir());
         Instant started = Instant.now();
-        var edit = config.heads().apply(OnnxModel.load(config.model()), config.data().output(), config.loop().seed());
-        OnnxModel model = edit.model();
-        String output = edit.output();
-        TrainableSelection selection = TrainableSelection.of(model, config.freezing());
-        try (Learner learner = new Learner(model, output, config, kernels, selection, selection.trainableAt(1));
-             Arena arena = Arena.ofConfined()) {
+        try (Learner learner = Learner.start(config, kernels); Arena arena = Arena.ofConfined()) {
             TrainingSession first = learner.session();
             TrainingData data = TrainingData.prepare(config, first.inputs(), first.outputType(), givenTrain, givenValidation,
                     arena, log);
-            printParameterCounts(learner.parameters(), model, "");
+            printParameterCounts(learner.parameters(), learner.model(), "");
             createOutDir(config.outDir());
-            RunRecord record = new RunRecord(config, model, first, data, started);
-            return train(model, output, selection, learner, data, record, arena);
+            RunRecord record = new RunRecord(config, learner.model(), first, data, started);
+            return train(learner.model(), learner.output(), learner.selection(), learner, data, record, arena);
         }
     }
 

@@ -25,16 +25,18 @@ final class Learner implements AutoCloseable {
 
     private final OnnxModel model;
     private final String output;
+    private final TrainableSelection selection;
     private final TrainConfig config;
     private final Kernels kernels;
     private final ParameterGroups groups;
     private TrainingSession session;
     private GroupedOptimizer optimizer;
 
-    Learner(OnnxModel model, String output, TrainConfig config, Kernels kernels, TrainableSelection selection,
-            List<String> trainable) {
+    private Learner(OnnxModel model, String output, TrainConfig config, Kernels kernels, TrainableSelection selection,
+                    List<String> trainable) {
         this.model = model;
         this.output = output;
+        this.selection = selection;
         this.config = config;
         this.kernels = kernels;
         this.session = TrainingSession.open(model, trainable, output, sessionOptions());
@@ -51,6 +53,30 @@ final class Learner implements AutoCloseable {
             session.close();
             throw e;
         }
+    }
+
+    /**
+     * The configured model, with its head edit applied, ready to train the parameters the freezing
+     * options leave trainable in the first epoch.
+     */
+    static Learner start(TrainConfig config, Kernels kernels) {
+        var edit = config.heads().apply(OnnxModel.load(config.model()), config.data().output(), config.loop().seed());
+        TrainableSelection selection = TrainableSelection.of(edit.model(), config.freezing());
+        return new Learner(edit.model(), edit.output(), config, kernels, selection, selection.trainableAt(1));
+    }
+
+    /** The model being trained: the configured one with any head edit. */
+    OnnxModel model() {
+        return model;
+    }
+
+    /** The output the loss reads. */
+    String output() {
+        return output;
+    }
+
+    TrainableSelection selection() {
+        return selection;
     }
 
     private SessionOptions sessionOptions() {

@@ -2,8 +2,6 @@ package dev.trainer.train;
 
 import dev.trainer.data.BatchSource;
 import dev.trainer.kernels.Kernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.train.params.TrainableSelection;
 import dev.trainer.train.schedule.LearningRateFinder;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -19,12 +17,7 @@ public final class RangeTest {
     }
 
     public static LearningRateFinder.Result run(TrainConfig config, LearningRateFinder finder, Kernels kernels, PrintStream log) {
-        var edit = config.heads().apply(OnnxModel.load(config.model()), config.data().output(), config.loop().seed());
-        OnnxModel model = edit.model();
-        String output = edit.output();
-        TrainableSelection selection = TrainableSelection.of(model, config.freezing());
-        try (Learner learner = new Learner(model, output, config, kernels, selection, selection.trainableAt(1));
-             Arena arena = Arena.ofConfined()) {
+        try (Learner learner = Learner.start(config, kernels); Arena arena = Arena.ofConfined()) {
             TrainingData data = TrainingData.prepare(config, learner.session().inputs(), learner.session().outputType(),
                     null, null, arena, log);
             BatchSource assembler = data.train().batches(config.loop().batchSize(), arena);
