@@ -100,6 +100,7 @@ public final class FineTune {
         long step = 0;
         int epochsRun = 0;
         String stopReason = "completed " + loop.epochs() + " epochs";
+        Progress progress = new Progress(System.err, Progress.interactive());
         if (validation != null) {
             Evaluation initial = evaluate(learner, output, validation);
             log.println(epochLine(0, Double.NaN, Double.NaN, initial, 0));
@@ -117,6 +118,7 @@ public final class FineTune {
                             + unfreeze.get().groups().stream().map(g -> g.label()).toList() + "; ");
                 }
                 long epochStart = System.nanoTime();
+                progress.startEpoch();
                 TrainAccuracy accuracy = new TrainAccuracy();
                 double lossSum = 0;
                 int samples = 0;
@@ -159,6 +161,7 @@ public final class FineTune {
                     metrics.step(epoch, step, value + penalty, lr, (System.nanoTime() - t0) / 1e6);
                     lossSum += value * batch.size();
                     samples += batch.size();
+                    progress.step(epoch, b + 1, batches.length, value, lr, batch.size());
                     if (validation != null && loop.evalEvery() > 0 && step % loop.evalEvery() == 0) {
                         Evaluation mid = evaluate(learner, output, validation);
                         metrics.evaluation(epoch, step, mid);
@@ -174,6 +177,7 @@ public final class FineTune {
                     }
                 }
                 epochsRun = epoch;
+                progress.endEpoch();
                 lastTrainLoss = lossSum / Math.max(1, samples);
                 lastValidation = validation == null ? null : evaluate(learner, output, validation);
                 metrics.epoch(epoch, step, lastTrainLoss, accuracy.value(), lastValidation);
@@ -193,6 +197,7 @@ public final class FineTune {
                 }
             }
         }
+        progress.endEpoch();
         if (snapshot != null) {
             snapshot.close();
         }
