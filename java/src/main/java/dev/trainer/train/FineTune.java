@@ -145,7 +145,7 @@ public final class FineTune {
                         metrics.step(epoch, step, value, lr, (System.nanoTime() - t0) / 1e6);
                         throw new TrainingFailedException("the loss became " + value + " at step " + step
                                 + " (epoch " + epoch + "): the learning rate " + lr
-                                + " is probably too high; try --lr " + o.learningRate() / 10
+                                + " is probably too high; try --lr " + String.format(java.util.Locale.ROOT, "%.3g", o.learningRate() / 10)
                                 + " or --max-grad-norm 1.0 (run `trainer diagnose " + config.outDir() + "`)");
                     }
                     clipGradients(learner.parameters());
@@ -196,6 +196,13 @@ public final class FineTune {
                     }
                 }
             }
+        } catch (TrainingFailedException e) {
+            // the metrics are closed and complete up to the failing step: say what went wrong, then fail
+            if (snapshot != null) {
+                snapshot.close();
+            }
+            report(config.outDir(), log);
+            throw e;
         }
         progress.endEpoch();
         if (snapshot != null) {

@@ -172,15 +172,22 @@ public final class LearningRateFinder {
                     points.isEmpty() ? Double.NaN : points.getFirst().smoothedLoss(), why.toString());
         }
         int minIndex = from;
-        int steepIndex = -1;
-        double steepest = 0;
         for (int i = from; i < to; i++) {
             if (points.get(i).smoothedLoss() < points.get(minIndex).smoothedLoss()) {
                 minIndex = i;
             }
+        }
+        // The steepest fall on the way down to the minimum: past it the loss has blown up, and a
+        // fall there is a recovery from the blow-up, not a rate that trains.
+        int steepIndex = -1;
+        double steepest = 0;
+        for (int i = from; i <= minIndex; i++) {
             // Central differences (one-sided at the ends) in loss per decade of rate.
             int a = Math.max(i - 1, from);
-            int b = Math.min(i + 1, to - 1);
+            int b = Math.min(i + 1, minIndex);
+            if (a == b) {
+                continue;
+            }
             double slope = (points.get(b).smoothedLoss() - points.get(a).smoothedLoss())
                     / Math.log10(points.get(b).lr() / points.get(a).lr());
             if (slope < steepest) {

@@ -76,6 +76,26 @@ class LearningRateFinderTest {
         assertTrue(result.stoppedEarly());
     }
 
+    /**
+     * A gentle fall around lr = 1e-5, then an overshoot past lr = 0.1 that the smoothed loss
+     * survives (under four times its best), then a steep fall as the model recovers, as a ReLU
+     * network does once its units die. The fall after the minimum is no rate to train at: the
+     * suggestion stays with the fall before it.
+     */
+    @Test
+    void ignoresTheRecoveryAfterAnOvershoot() {
+        var result = new LearningRateFinder().run(lr -> {
+            double x = Math.log10(lr);
+            double fall = 0.5 + 0.6 / (1 + Math.exp(3 * (x + 5)));
+            double hump = x < -1 ? 0 : x < 0 ? Math.min(3, 9 * (x + 1)) : Math.max(0.2, 3 - 9 * x);
+            return fall + hump;
+        });
+        assertFalse(result.stoppedEarly(), result.reasoning());
+        assertTrue(result.minLossLr() > 1e-2 && result.minLossLr() < 1, result.reasoning());
+        assertTrue(result.steepestLr() < result.minLossLr(), result.reasoning());
+        assertTrue(result.suggestedLr() > 1e-6 && result.suggestedLr() < 1e-3, result.reasoning());
+    }
+
     @Test
     void stopsAtANonFiniteLossAndLeavesItOut() {
         var result = new LearningRateFinder(1e-6, 1, 50).run(lr -> lr > 0.01 ? Double.NaN : 1 - lr);
