@@ -30,6 +30,11 @@ final class DivergenceDetector implements Detector {
      * tiny and a harmless hard batch would otherwise count.
      */
     static final double SPIKE_FLOOR = 0.25;
+    /**
+     * One spike alone is reported only when it dwarfs where training began: a single hard batch
+     * late in a healthy run can spike too, a step that overshoots by orders of magnitude cannot.
+     */
+    static final double LONE_SPIKE_FACTOR = 10;
     static final int MIN_OSCILLATION_EPOCHS = 5;
     /** Fraction of consecutive epoch-to-epoch changes that reverse direction. */
     static final double REVERSALS = 0.6;
@@ -39,7 +44,8 @@ final class DivergenceDetector implements Detector {
     @Override
     public List<Finding> detect(RunHistory run) {
         double lr = Curves.lastLearningRate(run);
-        List<Suggestion> gentler = List.of(Suggestions.lowerLr(lr), Suggestions.warmup(), Suggestions.clipGradients());
+        List<Suggestion> gentler = List.of(Suggestions.lowerLr(lr), Suggestions.warmup(), Suggestions.clipGradients(),
+                Suggestions.normalize());
         List<Finding> findings = new ArrayList<>();
         String nonFinite = nonFinite(run);
         String growth = nonFinite == null ? growth(run) : null;
@@ -121,16 +127,18 @@ final class DivergenceDetector implements Detector {
         double start = Curves.median(losses, 0, Math.min(SPIKE_WINDOW, losses.length));
         List<String> seen = new ArrayList<>();
         int count = 0;
+        double highest = 0;
         for (int i = 1; i < losses.length; i++) {
             double median = Curves.median(losses, Math.max(0, i - SPIKE_WINDOW), i);
             if (losses[i] > SPIKE_FACTOR * median && losses[i] - median > SPIKE_FLOOR * start) {
                 count++;
+                highest = Math.max(highest, losses[i]);
                 if (seen.size() < 3) {
                     seen.add(String.format("step %d: %s against %s", steps.get(i).step(), num(losses[i]), num(median)));
                 }
             }
         }
-        if (count == 0) {
+        if (count == 0 || count == 1 && highest < LONE_SPIKE_FACTOR * start) {
             return null;
         }
         return String.format("%d step%s had a loss over %sx the median of the (up to) %d steps before (%s%s).", count,

@@ -67,6 +67,15 @@ final class OverfittingDetector implements Detector {
             evidence.append(String.format(" val_accuracy peaked at %s (epoch %d) and ended at %s.",
                     num(top.valAccuracy()), top.epoch(), num(l.valAccuracy())));
         }
+        if (run.restoredEpoch() == b.epoch()) {
+            // Early stopping already exported the best epoch: say so, and only how to overfit less.
+            evidence.append(String.format(" Early stopping restored epoch %d: the exported model is the best one.",
+                    b.epoch()));
+            return List.of(new Finding(Kind.OVERFITTING, Severity.INFO,
+                    "overfitting after epoch " + b.epoch() + ", handled by early stopping",
+                    evidence.toString(), List.of(Suggestions.weightDecay(), Suggestions.regularize(),
+                            Suggestions.freezeBottom())));
+        }
         return List.of(new Finding(Kind.OVERFITTING, Severity.WARNING,
                 "validation loss has risen since epoch " + b.epoch() + " while training loss kept falling",
                 evidence.toString(), List.of(Suggestions.earlyStopping(b.epoch()), Suggestions.weightDecay(),

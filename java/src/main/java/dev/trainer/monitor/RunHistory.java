@@ -16,8 +16,10 @@ import java.util.List;
  * and fields this class does not know are ignored, so newer writers stay readable. Numbers
  * written as {@code null} (non-finite: a diverged loss) and optional numbers that are absent
  * both read as {@code NaN}.
+ *
+ * @param restoredEpoch the epoch whose checkpoint early stopping restored and exported, or 0
  */
-public record RunHistory(List<StepEvent> steps, List<EpochEvent> epochs, List<LayersEvent> layers) {
+public record RunHistory(List<StepEvent> steps, List<EpochEvent> epochs, List<LayersEvent> layers, int restoredEpoch) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -120,6 +122,7 @@ public record RunHistory(List<StepEvent> steps, List<EpochEvent> epochs, List<La
         final List<StepEvent> steps = new ArrayList<>();
         final List<EpochEvent> epochs = new ArrayList<>();
         final List<LayersEvent> layers = new ArrayList<>();
+        int restoredEpoch;
 
         void add(JsonNode event, String where) {
             if (!event.isObject()) {
@@ -149,6 +152,7 @@ public record RunHistory(List<StepEvent> steps, List<EpochEvent> epochs, List<La
                         throw new MetricsFileException(where + ": " + e.getMessage());
                     }
                 }
+                case "restore" -> restoredEpoch = epoch(event, where);
                 default -> {
                     // another kind of event (a newer writer's): not ours to judge
                 }
@@ -156,7 +160,7 @@ public record RunHistory(List<StepEvent> steps, List<EpochEvent> epochs, List<La
         }
 
         RunHistory build() {
-            return new RunHistory(steps, epochs, layers);
+            return new RunHistory(steps, epochs, layers, restoredEpoch);
         }
 
         private static int epoch(JsonNode event, String where) {

@@ -56,6 +56,10 @@ final class Suggestions {
         return new Suggestion("--warmup-steps 100", "ramp the learning rate up over the first steps");
     }
 
+    static Suggestion normalize() {
+        return new Suggestion("--normalize standard", "scale tabular features that differ by orders of magnitude");
+    }
+
     static Suggestion clipGradients() {
         return new Suggestion("--max-grad-norm 1.0", "cap the size of any one step");
     }

@@ -72,7 +72,7 @@ public final class FineTune {
                     arena, log);
             printParameterCounts(learner.parameters(), learner.model(), "");
             createOutDir(config.outDir());
-            RunRecord record = new RunRecord(config, learner.model(), first, data, started);
+            RunRecord record = new RunRecord(config, learner.model(), first, data, givenTrain != null, started);
             return train(learner.model(), learner.output(), learner.selection(), learner, data, record, arena);
         }
     }
@@ -195,6 +195,9 @@ public final class FineTune {
                         }
                     }
                 }
+            }
+            if (config.stopping().enabled() && best != null) {
+                metrics.restore(best.epoch(), best.step(), config.stopping().metric(), stopping.best());
             }
         } catch (TrainingFailedException e) {
             // the metrics are closed and complete up to the failing step: say what went wrong, then fail

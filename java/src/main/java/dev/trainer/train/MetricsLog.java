@@ -58,6 +58,14 @@ public final class MetricsLog implements AutoCloseable {
         write(line);
     }
 
+    /** Early stopping put back the parameters of this evaluation: they are what gets exported. */
+    public void restore(int epoch, long step, String metric, double value) {
+        ObjectNode line = JSON.createObjectNode().put("event", "restore").put("epoch", epoch).put("step", step)
+                .put("metric", metric);
+        number(line, "value", value);
+        write(line);
+    }
+
     /** Any other event, already built (e.g. per-layer statistics). */
     public void event(ObjectNode line) {
         write(line);

@@ -33,9 +33,13 @@ public final class RunRecord {
     private final String validationHash;
     private final ObjectNode model;
     private final TrainingData data;
+    /** The samples are a cross-validation fold of the training file, not all of it. */
+    private final boolean foldOfFile;
     private final Instant started;
 
-    RunRecord(TrainConfig config, OnnxModel onnx, TrainingSession session, TrainingData data, Instant started) {
+    RunRecord(TrainConfig config, OnnxModel onnx, TrainingSession session, TrainingData data, boolean foldOfFile,
+              Instant started) {
+        this.foldOfFile = foldOfFile;
         this.config = config;
         this.modelHash = Provenance.sha256(config.model());
         this.trainHash = config.data().train() == null ? null : Provenance.sha256(config.data().train());
@@ -108,9 +112,15 @@ public final class RunRecord {
         ObjectNode trainNode = dataNode.putObject("train").put("samples", data.train().size());
         if (config.data().train() != null) {
             trainNode.put("path", config.data().train().toString()).put("sha256", trainHash);
+            if (foldOfFile) {
+                trainNode.put("fold_of_file", true);
+            }
         }
         if (data.validation() != null) {
             ObjectNode v = dataNode.putObject("validation").put("samples", data.validation().size());
+            if (foldOfFile) {
+                v.put("path", config.data().train().toString()).put("sha256", trainHash).put("fold_of_file", true);
+            }
             if (config.data().validation() != null) {
                 v.put("path", config.data().validation().toString()).put("sha256", validationHash);
             }

@@ -97,6 +97,16 @@ class DiagnosisTest {
         }
 
         @Test
+        void overfittingThatEarlyStoppingUndidIsNotedNotWarned() {
+            Finding f = only(trace().epochs(d(1.0, 0.7, 0.5, 0.4, 0.32, 0.26, 0.21),
+                    d(1.05, 0.8, 0.62, 0.56, 0.58, 0.61, 0.66), null).restored(4).diagnosis(), Kind.OVERFITTING);
+
+            assertEquals(Severity.INFO, f.severity());
+            assertTrue(f.title().contains("handled by early stopping"), f.title());
+            assertFalse(flags(f).contains("--early-stopping-patience 3"), flags(f));
+        }
+
+        @Test
         void bestEpochWellBeforeTheEndWithoutTwoRisesInARow() {
             Diagnosis d = trace().epochs(d(1.0, 0.7, 0.55, 0.45, 0.38, 0.32, 0.27, 0.23, 0.2),
                     d(1.0, 0.7, 0.55, 0.6, 0.58, 0.62, 0.6, 0.63, 0.61), null).diagnosis();
@@ -221,6 +231,18 @@ class DiagnosisTest {
             }
             losses[50] = 0.08; // 8x the median, but tiny against where training began
             assertFalse(kinds(trace().steps(1, 1e-3, losses).diagnosis()).contains(Kind.LOSS_SPIKES));
+        }
+
+        @Test
+        void oneHardBatchIsNotASpikeButOneHugeOvershootIs() {
+            double[] losses = new double[60];
+            for (int i = 0; i < losses.length; i++) {
+                losses[i] = 2.0 - 0.02 * i;
+            }
+            losses[40] = 4.5; // 4x the recent median once, well above the floor, but no blow-up
+            assertFalse(kinds(trace().steps(1, 1e-3, losses).diagnosis()).contains(Kind.LOSS_SPIKES));
+            losses[40] = 40; // 20x where training began
+            only(trace().steps(1, 1e-3, losses).diagnosis(), Kind.LOSS_SPIKES);
         }
 
         @Test

@@ -40,6 +40,13 @@ final class Traces {
         return this;
     }
 
+    /** Early stopping restored this epoch's checkpoint. */
+    Traces restored(int epoch) {
+        events.add(JSON.objectNode().put("event", "restore").put("epoch", epoch).put("step", 0)
+                .put("metric", "val_loss"));
+        return this;
+    }
+
     /** Step events for one epoch, the given losses in order, at a constant rate. */
     Traces steps(int epoch, double lr, double... losses) {
         for (double loss : losses) {
