@@ -35,7 +35,10 @@ final class EvaluateCommand implements Callable<Integer> {
             Evaluation e = Evaluation.of(session, name, dataset, input.batchSize, loss, NativeKernels.instance());
             System.out.printf("samples %d%nloss %.6f%n", e.samples(), e.loss());
             if (!Double.isNaN(e.accuracy())) {
-                System.out.printf("accuracy %.4f%n", e.accuracy());
+                System.out.printf("accuracy %.4f%nmacro_f1 %.4f%n", e.accuracy(), e.macroF1());
+            }
+            if (!Double.isNaN(e.meanAbsoluteError())) {
+                System.out.printf("mae %.6f%nr2 %.4f%n", e.meanAbsoluteError(), e.r2());
             }
         }
         return ExitCode.OK;

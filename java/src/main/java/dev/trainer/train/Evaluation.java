@@ -18,14 +18,18 @@ import java.util.List;
  *
  * @param accuracy  fraction of correct argmax predictions, or {@code NaN} for regression
  * @param confusion {@code confusion[label][predicted]} counts, or {@code null} for regression
+ * @param meanAbsoluteError for regression, the mean |prediction - target|; NaN for classification
+ * @param r2        for regression, the coefficient of determination 1 - SSE/SST; NaN for classification
  */
-public record Evaluation(double loss, double accuracy, int samples, long[][] confusion) {
+public record Evaluation(double loss, double accuracy, int samples, long[][] confusion, double meanAbsoluteError,
+                         double r2) {
 
     public static Evaluation of(Predictor model, String output, Samples data, int batchSize, LossKind lossKind,
                                 Kernels kernels) {
         LossFunction loss = Losses.of(lossKind, kernels);
         double lossSum = 0;
         long[][] confusion = null;
+        Regression regression = new Regression();
         try (Arena arena = Arena.ofConfined()) {
             BatchSource assembler = data.batches(batchSize, arena);
             MemorySegment values = MemorySegment.NULL;
@@ -50,11 +54,68 @@ public record Evaluation(double loss, double accuracy, int samples, long[][] con
                     for (int i = 0; i < predicted.length; i++) {
                         confusion[labels[i]][predicted[i]]++;
                     }
+                } else {
+                    regression.add(outputs, batch.labels().data().asFloatBuffer());
                 }
             }
         }
         int n = data.size();
-        return new Evaluation(lossSum / n, confusion == null ? Double.NaN : (double) trace(confusion) / n, n, confusion);
+        return new Evaluation(lossSum / n, confusion == null ? Double.NaN : (double) trace(confusion) / n, n, confusion,
+                regression.meanAbsoluteError(), regression.r2());
+    }
+
+    /** Running sums for the regression metrics. */
+    private static final class Regression {
+        long count;
+        double absolute;
+        double squared;
+        double targets;
+        double targetSquares;
+
+        void add(float[] predictions, java.nio.FloatBuffer targetValues) {
+            for (int i = 0; i < predictions.length; i++) {
+                double t = targetValues.get(i);
+                double e = predictions[i] - t;
+                absolute += Math.abs(e);
+                squared += e * e;
+                targets += t;
+                targetSquares += t * t;
+            }
+            count += predictions.length;
+        }
+
+        double meanAbsoluteError() {
+            return count == 0 ? Double.NaN : absolute / count;
+        }
+
+        double r2() {
+            double totalSquares = targetSquares - targets * targets / count;
+            return count == 0 || totalSquares <= 0 ? Double.NaN : 1 - squared / totalSquares;
+        }
+    }
+
+    /** The unweighted mean of the per-class F1 scores over the classes present in labels or predictions; NaN for regression. */
+    public double macroF1() {
+        if (confusion == null) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        int present = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            long truePositives = confusion[c][c];
+            long labelled = 0;
+            long predicted = 0;
+            for (int k = 0; k < confusion.length; k++) {
+                labelled += confusion[c][k];
+                predicted += confusion[k][c];
+            }
+            if (labelled + predicted == 0) {
+                continue;
+            }
+            sum += 2.0 * truePositives / (labelled + predicted);
+            present++;
+        }
+        return present == 0 ? Double.NaN : sum / present;
     }
 
     private static long trace(long[][] m) {

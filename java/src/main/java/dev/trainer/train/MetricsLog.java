@@ -73,8 +73,13 @@ public final class MetricsLog implements AutoCloseable {
 
     private static void validationFields(ObjectNode line, Evaluation validation) {
         number(line, "val_loss", validation.loss());
+        if (!Double.isNaN(validation.meanAbsoluteError())) {
+            number(line, "val_mae", validation.meanAbsoluteError());
+            number(line, "val_r2", validation.r2());
+        }
         if (!Double.isNaN(validation.accuracy())) {
             line.put("val_accuracy", validation.accuracy());
+            number(line, "val_macro_f1", validation.macroF1());
             var recall = line.putArray("val_recall");
             for (double r : validation.recallPerClass()) {
                 if (Double.isNaN(r)) {
