@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Then the exported model: plain ONNX Runtime runs it on the validation texts and its
  * predictions score what the fine-tune reported; its metadata carries the class names.
- * ({@code trainer evaluate} reads no .jsonl yet: it has no --tokenizer option.)
+ * {@code trainer evaluate}, finding the tokenizer the run copied beside the model, agrees.
  */
 class MiniLmFineTuneTest {
 
@@ -97,6 +97,24 @@ class MiniLmFineTuneTest {
         assertTrue(full.path("val_loss").asDouble() < headOnly.path("val_loss").asDouble() - 0.15, summary);
 
         checkExport(dir.resolve("full"), fullAccuracy);
+        checkEvaluate(dir.resolve("full"), fullAccuracy);
+    }
+
+    /** The evaluate command on the run folder's model and tokenizer reports the same accuracy. */
+    private static void checkEvaluate(Path run, double reportedAccuracy) {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, TrainerCommand.execute("evaluate", "--model", run.resolve("model.onnx").toString(),
+                    "--data", DATA.resolve("val.jsonl").toString(), "--max-length", "48"));
+        } finally {
+            System.setOut(saved);
+        }
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        double accuracy = printed.lines().filter(l -> l.startsWith("accuracy ")).mapToDouble(l -> Double.parseDouble(l.substring(9)))
+                .findFirst().orElseThrow(() -> new AssertionError("no accuracy in: " + printed));
+        assertEquals(reportedAccuracy, accuracy, 1e-4, printed);
     }
 
     /** Plain ONNX Runtime on the exported model: same class names, same validation accuracy. */
