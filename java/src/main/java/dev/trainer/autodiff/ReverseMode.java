@@ -245,11 +245,12 @@ public final class ReverseMode {
 
     private TrainingGraphs assemble(GraphBuilder b, List<String> outputs, Map<String, String> outputGradientInputs,
                                     Map<String, String> parameterGradients) {
-        List<NodeProto> backwardNodes = prune(b.nodes(), parameterGradients.values());
-        Set<String> produced = new HashSet<>();
-        backwardNodes.forEach(n -> produced.addAll(n.getOutputList()));
         Set<String> graphInputs = new HashSet<>();
         graph.getInputList().forEach(i -> graphInputs.add(i.getName()));
+        List<NodeProto> backwardNodes = new ArrayList<>(prune(b.nodes(), parameterGradients.values()));
+        backwardNodes.addAll(0, recomputed(backwardNodes, graphInputs, outputGradientInputs.values()));
+        Set<String> produced = new HashSet<>();
+        backwardNodes.forEach(n -> produced.addAll(n.getOutputList()));
 
         Set<String> consumed = new LinkedHashSet<>();
         backwardNodes.forEach(n -> n.getInputList().stream().filter(i -> !i.isEmpty() && !produced.contains(i)).forEach(consumed::add));
@@ -302,6 +303,92 @@ public final class ReverseMode {
                 .setGraph(backward).build();
         return new TrainingGraphs(model.withProto(forwardModel), model.withProto(backwardModel),
                 List.copyOf(trainable), List.copyOf(stash), outputGradientInputs, parameterGradients);
+    }
+
+    /**
+     * Elementwise ops cheap enough to run again in the backward graph rather than keep their
+     * outputs alive from the forward pass: an exported GELU or LayerNorm is a chain of them, and
+     * stashing every link costs several activation-sized tensors per layer.
+     */
+    private static final Set<String> RECOMPUTABLE = Set.of("Add", "Sub", "Mul", "Div", "Neg", "Erf", "Tanh",
+            "Sigmoid", "Relu", "LeakyRelu", "Exp", "Log", "Sqrt", "Pow", "Reciprocal", "Cast", "Identity", "Where");
+    /** How long a chain of cheap ops may be recomputed from one stashed value. */
+    private static final int MAX_RECOMPUTE_DEPTH = 8;
+
+    /**
+     * Forward nodes to run again at the start of the backward graph, so that their outputs need not
+     * be stashed: those of the cheap elementwise ops whose inputs the backward has anyway (weights,
+     * constants, the batch, values it stashes for other reasons, or other recomputed values). This
+     * never adds a value to the stash; the recomputed values are bit-identical to the forward's.
+     */
+    private List<NodeProto> recomputed(List<NodeProto> backwardNodes, Set<String> graphInputs, Collection<String> gradientInputs) {
+        Set<String> produced = new HashSet<>();
+        backwardNodes.forEach(n -> produced.addAll(n.getOutputList()));
+        Map<String, Integer> position = new HashMap<>();
+        List<NodeProto> nodes = graph.getNodeList();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String out : nodes.get(i).getOutputList()) {
+                position.put(out, i);
+            }
+        }
+        List<String> wanted = new ArrayList<>();
+        for (NodeProto n : backwardNodes) {
+            for (String in : n.getInputList()) {
+                if (!in.isEmpty() && !produced.contains(in) && !gradientInputs.contains(in) && !wanted.contains(in)
+                        && !free(in, graphInputs)) {
+                    wanted.add(in);
+                }
+            }
+        }
+        wanted.sort((a, c) -> Integer.compare(position.getOrDefault(a, -1), position.getOrDefault(c, -1)));
+        Set<String> kept = new HashSet<>();
+        for (String v : wanted) {
+            NodeProto p = producers.get(v);
+            if (p == null || !RECOMPUTABLE.contains(p.getOpType()) || p.getOutputCount() != 1) {
+                kept.add(v);
+            }
+        }
+        Map<String, NodeProto> again = new LinkedHashMap<>();
+        for (String v : wanted) {
+            if (kept.contains(v) || again.containsKey(v)) {
+                continue;
+            }
+            Map<String, NodeProto> trial = new LinkedHashMap<>();
+            if (recomputable(v, 0, graphInputs, kept, again, trial)) {
+                again.putAll(trial);
+            } else {
+                kept.add(v);
+            }
+        }
+        List<NodeProto> ordered = new ArrayList<>(again.values());
+        ordered.sort((a, c) -> Integer.compare(position.get(a.getOutput(0)), position.get(c.getOutput(0))));
+        return ordered;
+    }
+
+    private boolean recomputable(String v, int depth, Set<String> graphInputs, Set<String> kept,
+                                 Map<String, NodeProto> again, Map<String, NodeProto> trial) {
+        if (free(v, graphInputs) || kept.contains(v) || again.containsKey(v) || trial.containsKey(v)) {
+            return true;
+        }
+        NodeProto p = producers.get(v);
+        if (p == null || depth > MAX_RECOMPUTE_DEPTH || !RECOMPUTABLE.contains(p.getOpType()) || p.getOutputCount() != 1
+                || !p.getDomain().isEmpty() && !p.getDomain().equals("ai.onnx")) {
+            return false;
+        }
+        for (String in : p.getInputList()) {
+            if (!in.isEmpty() && !recomputable(in, depth + 1, graphInputs, kept, again, trial)) {
+                return false;
+            }
+        }
+        trial.put(v, p);
+        return true;
+    }
+
+    /** Values the backward graph gets without stashing: weights, constants and the batch's own inputs. */
+    private boolean free(String v, Set<String> graphInputs) {
+        NodeProto p = producers.get(v);
+        return trainable.contains(v) || initializers.containsKey(v) || graphInputs.contains(v)
+                || p != null && p.getOpType().equals("Constant");
     }
 
     /** Shapes stashed by rules are int64 vectors, MaxPool indices int64 shaped like the pooled output. */
