@@ -67,8 +67,8 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         ModelSession b = null;
         ParameterBuffer p = null;
         try {
-            f = ModelSession.open(graphs.forward(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads);
-            b = ModelSession.open(graphs.backward(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads);
+            f = ModelSession.open(graphs.forward(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads, false);
+            b = ModelSession.open(graphs.backward(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads, false);
             p = new ParameterBuffer(shapes);
         } catch (RuntimeException e) {
             closeAll(f, b, p);

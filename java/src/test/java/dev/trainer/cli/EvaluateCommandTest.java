@@ -20,7 +20,8 @@ class EvaluateCommandTest {
         assertEquals(0, o.code(), o.err());
         assertEquals("", o.err());
         Map<String, String> printed = fields(o.out());
-        assertEquals(Map.of("samples", "397", "loss", printed.get("loss"), "accuracy", printed.get("accuracy")), printed);
+        assertEquals(Map.of("samples", "397", "loss", printed.get("loss"), "accuracy", printed.get("accuracy"),
+                "macro_f1", printed.get("macro_f1")), printed);
         // PyTorch's numbers for the shipped model (models/digits/README.md): 321/397 right, cross-entropy 1.7035.
         assertEquals(0.8086, Double.parseDouble(printed.get("accuracy")), 1e-3);
         assertEquals(1.7035, Double.parseDouble(printed.get("loss")), 1e-3);
