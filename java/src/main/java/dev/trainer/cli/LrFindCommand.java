@@ -3,7 +3,6 @@ package dev.trainer.cli;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.train.RangeTest;
 import dev.trainer.train.schedule.LearningRateFinder;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +30,7 @@ final class LrFindCommand implements Callable<Integer> {
     TrainingOptions options;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         if (!plot.getFileName().toString().endsWith(".png")) {
             throw new IllegalArgumentException("--plot must name a .png file: " + plot);
         }

@@ -2,10 +2,10 @@ package dev.trainer.monitor;
 
 import dev.trainer.monitor.RunHistory.EpochEvent;
 import dev.trainer.monitor.RunHistory.StepEvent;
-import dev.trainer.monitor.plot.Chart;
-import dev.trainer.monitor.plot.Chart.Panel;
-import dev.trainer.monitor.plot.Chart.Series;
-import dev.trainer.monitor.plot.Chart.Style;
+import dev.trainer.plot.Chart;
+import dev.trainer.plot.Panel;
+import dev.trainer.plot.Series;
+import dev.trainer.plot.Style;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,7 +3,8 @@ package dev.trainer.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trainer.monitor.plot.Chart;
+import dev.trainer.plot.Chart;
+import dev.trainer.plot.Panel;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,9 +54,9 @@ class RunPlotTest {
         Chart epochsOnly = RunPlot.chart(Traces.trace().epochs(Traces.d(1, 0.5), null, null).history(), "");
 
         assertEquals(List.of("loss", "accuracy", "learning rate"),
-                withAll.panels().stream().map(Chart.Panel::yLabel).toList());
+                withAll.panels().stream().map(Panel::yLabel).toList());
         assertEquals("step", withAll.xLabel());
-        assertEquals(List.of("loss"), epochsOnly.panels().stream().map(Chart.Panel::yLabel).toList());
+        assertEquals(List.of("loss"), epochsOnly.panels().stream().map(Panel::yLabel).toList());
         assertEquals("epoch", epochsOnly.xLabel());
     }
 

@@ -1,6 +1,11 @@
 package dev.trainer.train.schedule;
 
-import dev.trainer.plot.LinePlot;
+import dev.trainer.plot.Chart;
+import dev.trainer.plot.Marker;
+import dev.trainer.plot.Panel;
+import dev.trainer.plot.Series;
+import dev.trainer.plot.Style;
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +34,8 @@ public final class LearningRateFinder {
     private static final double DIVERGENCE = 4;
     /** Points left out at the end of the curve when looking for the steepest fall: there the loss is blowing up. */
     private static final int SKIP_END = 5;
+    private static final Color CURVE = new Color(0x1F77B4);
+    private static final Color MARKER = new Color(0xD62728);
 
     private final double minLr;
     private final double maxLr;
@@ -72,20 +79,21 @@ public final class LearningRateFinder {
 
         /**
          * The smoothed loss against the rate on a logarithmic axis, with the suggestion and the
-         * minimum marked; write it with {@link LinePlot#writePng}.
+         * minimum marked; write it with {@link Chart#writePng}.
          */
-        public LinePlot plot() {
+        public Chart plot() {
             double[] lrs = points.stream().mapToDouble(Point::lr).toArray();
             double[] smoothed = points.stream().mapToDouble(Point::smoothedLoss).toArray();
-            LinePlot plot = new LinePlot("Learning-rate range test", "learning rate (log scale)", "smoothed loss")
-                    .logX().series("smoothed loss", lrs, smoothed);
+            List<Marker> markers = new ArrayList<>();
             if (Double.isFinite(suggestedLr)) {
-                plot.marker(suggestedLr, lossAt(suggestedLr), "suggested lr " + rate(suggestedLr));
+                markers.add(new Marker(suggestedLr, lossAt(suggestedLr), "suggested lr " + rate(suggestedLr), MARKER));
             }
             if (Double.isFinite(minLossLr)) {
-                plot.marker(minLossLr, minLoss, "min loss " + number(minLoss) + " at " + rate(minLossLr));
+                markers.add(new Marker(minLossLr, minLoss, "min loss " + number(minLoss) + " at " + rate(minLossLr), MARKER));
             }
-            return plot;
+            Series curve = new Series("", lrs, smoothed, CURVE, Style.LINE);
+            return new Chart("Learning-rate range test", "learning rate", true,
+                    List.of(new Panel("smoothed loss", false, 1, List.of(curve), markers)));
         }
 
         /** The smoothed loss at the recorded rate nearest {@code lr} (the suggestion may lie between points). */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trainer.plot.LinePlotTest;
+import dev.trainer.plot.Pixels;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Random;
@@ -148,6 +148,6 @@ class LearningRateFinderTest {
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(900, image.getWidth());
         assertEquals(560, image.getHeight());
-        assertTrue(LinePlotTest.countPixels(image, LinePlotTest::isReddish) > 100, "the suggestion's marker is drawn");
+        assertTrue(Pixels.count(image, Pixels::isReddish) > 100, "the suggestion's marker is drawn");
     }
 }

@@ -1,4 +1,4 @@
-package dev.trainer.monitor.plot;
+package dev.trainer.plot;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
