@@ -15,7 +15,8 @@ import dev.trainer.runtime.SessionOptions;
 import dev.trainer.runtime.TrainingSession;
 import dev.trainer.train.LossKind;
 import dev.trainer.train.Losses;
-import dev.trainer.train.Optimizer;
+import dev.trainer.train.params.GroupedOptimizer;
+import dev.trainer.train.params.ParameterSetting;
 import dev.trainer.train.OptimizerKind;
 import dev.trainer.train.TrainableParameters;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,7 +97,7 @@ public class MiniLmStepBenchmark {
         Arena arena;
         TextTokenizer tokenizer;
         TrainingSession session;
-        Optimizer optimizer;
+        GroupedOptimizer optimizer;
         LossFunction loss;
         BatchSource batches;
         int[] indices;
@@ -110,8 +111,11 @@ public class MiniLmStepBenchmark {
             HeadEdit edit = ClassificationHead.attach(onnx, HeadSpec.parse("classify:" + CLASSES), SEED);
             session = TrainingSession.open(edit.model(), TrainableParameters.of(edit.model()), edit.output(),
                     new SessionOptions(false, SEED, threads));
-            optimizer = new Optimizer(OptimizerKind.ADAMW, NativeKernels.instance(), session.parameters().length(),
-                    WEIGHT_DECAY, 0);
+            // fine-tune's default grouping: weight decay on matrices, none on biases and LayerNorm
+            java.util.Map<String, ParameterSetting> settings = new java.util.LinkedHashMap<>();
+            session.parameters().slots().forEach(slot -> settings.put(slot.name(), new ParameterSetting(slot.name(), 0, 1,
+                    slot.shape().length > 1 ? WEIGHT_DECAY : 0, 0, 0)));
+            optimizer = new GroupedOptimizer(OptimizerKind.ADAMW, NativeKernels.instance(), session.parameters(), settings, 0);
             loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
             tokenizer = TextTokenizer.load(tokenizerBeside(model), SEQUENCE);
             Path jsonl = writeRandomText(work.resolve("random.jsonl"), tokenizerBeside(model), BATCH, SEED);
@@ -148,7 +152,7 @@ public class MiniLmStepBenchmark {
 
         double step() {
             double value = session.step(batches.assemble(indices), loss);
-            optimizer.step(session.parameters(), LEARNING_RATE);
+            optimizer.step(LEARNING_RATE);
             lastLoss = value;
             return value;
         }
