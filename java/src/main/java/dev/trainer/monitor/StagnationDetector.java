@@ -30,11 +30,17 @@ final class StagnationDetector implements Detector {
     }
 
     /**
-     * Window medians of the step losses over the first {@value #EARLY_EPOCHS} epochs (one batch is
-     * noise), or the first epochs' training losses when too few steps were recorded; null when
-     * the run is too short to tell.
+     * The first epochs' mean training losses when at least two epochs were recorded (a whole
+     * epoch averages the batch-to-batch noise away), else window medians of the step losses of the
+     * first epoch; null when the run is too short to tell.
      */
     static EarlyChange earlyChange(RunHistory run) {
+        List<EpochEvent> epochs = Curves.trained(run);
+        if (epochs.size() >= 2) {
+            EpochEvent first = epochs.getFirst();
+            EpochEvent end = epochs.get(Math.min(EARLY_EPOCHS, epochs.size()) - 1);
+            return new EarlyChange(first.trainLoss(), end.trainLoss(), "epochs " + first.epoch() + "-" + end.epoch());
+        }
         List<StepEvent> steps = Curves.finiteSteps(run).stream().filter(s -> s.epoch() <= EARLY_EPOCHS).toList();
         if (steps.size() >= 10) {
             double[] losses = Curves.losses(steps);
@@ -45,13 +51,7 @@ final class StagnationDetector implements Detector {
                     String.format("steps %d-%d (epochs %d-%d, medians of %d steps)", first.step(), last.step(),
                             first.epoch(), last.epoch(), w));
         }
-        List<EpochEvent> epochs = Curves.trained(run);
-        if (epochs.size() < 2) {
-            return null;
-        }
-        EpochEvent first = epochs.getFirst();
-        EpochEvent end = epochs.get(Math.min(EARLY_EPOCHS, epochs.size()) - 1);
-        return new EarlyChange(first.trainLoss(), end.trainLoss(), "epochs " + first.epoch() + "-" + end.epoch());
+        return null;
     }
 
     /** Whether the training loss stayed within {@value #MIN_CHANGE} of where it started. */

@@ -285,9 +285,19 @@ class DiagnosisTest {
             Finding f = only(t.epochs(d(2.302, 2.3015, 2.3012), d(2.303, 2.3025, 2.3021), d(0.1, 0.1, 0.11))
                     .diagnosis(), Kind.STAGNATION);
 
-            assertTrue(f.evidence().contains("over steps 1-300 (epochs 1-3, medians of 25 steps) at lr 1.00e-06"),
+            assertTrue(f.evidence().contains("train loss 2.302 -> 2.301 (-0.03%) over epochs 1-3 at lr 1.00e-06"),
                     f.evidence());
             assertEquals("--lr 1.00e-05", f.suggestions().getFirst().flags());
+        }
+
+        @Test
+        void withinOneEpochStepMediansJudge() {
+            double[] flat = new double[100];
+            for (int i = 0; i < flat.length; i++) {
+                flat[i] = 2.3026 - 1e-5 * i + 0.01 * Math.sin(7 * i);
+            }
+            Finding f = only(trace().steps(1, 1e-6, flat).diagnosis(), Kind.STAGNATION);
+            assertTrue(f.evidence().contains("over steps 1-100 (epochs 1-1, medians of"), f.evidence());
         }
 
         @Test
