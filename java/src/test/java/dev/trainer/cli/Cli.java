@@ -5,15 +5,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs trainer's command line in-process and captures what it prints. */
-final class Cli {
+public final class Cli {
 
-    record Outcome(int code, String out, String err) {
+    public record Outcome(int code, String out, String err) {
     }
 
     private Cli() {
     }
 
-    static Outcome run(String... args) {
+    public static Outcome run(String... args) {
         PrintStream savedOut = System.out;
         PrintStream savedErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trainer.cli.TrainerCommand;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.Task;
 import dev.trainer.kernels.NativeKernels;
@@ -13,12 +12,9 @@ import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
 import dev.trainer.train.Evaluation;
 import dev.trainer.train.LossKind;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,20 +62,10 @@ final class Scenario {
 
     /** {@code trainer ARGS}, in-process, with stdout and stderr captured. */
     static Outcome cli(String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = TrainerCommand.execute(args);
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
+        dev.trainer.cli.Cli.Outcome o = dev.trainer.cli.Cli.run(args);
+        return new Outcome(o.code(), o.out(), o.err());
     }
+
 
     /** {@code trainer fine-tune --out RUN ARGS}, which must succeed. */
     static Outcome fineTune(Path run, String... args) {
