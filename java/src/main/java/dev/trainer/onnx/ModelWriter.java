@@ -43,6 +43,9 @@ public final class ModelWriter {
         String dataName = target.getFileName() + ".data";
         Path modelTmp = folder.resolve("." + target.getFileName() + ".tmp");
         Path dataTmp = folder.resolve("." + dataName + ".tmp");
+        Path data = folder.resolve(dataName);
+        Path dataBackup = folder.resolve("." + dataName + ".previous");
+        boolean backedUp = false;
         try {
             Files.createDirectories(folder);
             ModelProto proto = externalData
@@ -52,14 +55,27 @@ public final class ModelWriter {
                 proto.writeTo(out);
             }
             if (externalData) {
-                Files.move(dataTmp, folder.resolve(dataName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                // The old data file stays aside until the new model is in place, so that a failure
+                // of that last rename can put it back beside the model it belongs to.
+                if (Files.isRegularFile(data)) {
+                    Files.move(data, dataBackup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    backedUp = true;
+                }
+                Files.move(dataTmp, data, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(modelTmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            if (backedUp) {
+                restore(dataBackup, data);
+                backedUp = false;
+            }
             throw new ModelException("cannot write model " + target + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(modelTmp);
             deleteQuietly(dataTmp);
+            if (backedUp) {
+                deleteQuietly(dataBackup);
+            }
         }
     }
 
@@ -124,6 +140,14 @@ public final class ModelWriter {
 
     private static StringStringEntryProto entry(String key, String value) {
         return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    private static void restore(Path backup, Path data) {
+        try {
+            Files.move(backup, data, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ModelException("cannot write the model, and the previous data file is left at " + backup, e);
+        }
     }
 
     private static void deleteQuietly(Path path) {

@@ -77,6 +77,20 @@ class AtomicWriteTest {
     }
 
     @Test
+    void failureToPlaceTheModelPutsThePreviousDataFileBack() throws Exception {
+        Path file = tmp.resolve("model.onnx");
+        ModelWriter.write(OnnxModel.load(Fixtures.model("mlp_wide")), file, true);
+        byte[] oldData = Files.readAllBytes(tmp.resolve("model.onnx.data"));
+        Files.delete(file);
+        Files.writeString(Files.createDirectories(file).resolve("occupied"), "x");
+        Map<String, byte[]> before = listing(tmp);
+
+        assertThrows(ModelException.class, () -> ModelWriter.write(OnnxModel.load(Fixtures.model("cnn")), file, true));
+        assertSameFiles(before, listing(tmp));
+        assertArrayEquals(oldData, Files.readAllBytes(tmp.resolve("model.onnx.data")));
+    }
+
+    @Test
     void writingIntoAFileInsteadOfAFolderFails() throws Exception {
         Path notAFolder = Files.writeString(tmp.resolve("plain"), "mine");
         ModelException e = assertThrows(ModelException.class,
