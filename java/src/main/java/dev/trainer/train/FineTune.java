@@ -93,9 +93,7 @@ public final class FineTune {
         EarlyStopping stopping = new EarlyStopping(config.stopping());
         BatchSource assembler = data.train().batches(loop.batchSize(), arena);
         Samples validation = data.validation();
-        Checkpoint best = null;
         Evaluation lastValidation = null;
-        Evaluation bestValidation = null;
         double lastTrainLoss = Double.NaN;
         long step = 0;
         int epochsRun = 0;
@@ -165,12 +163,8 @@ public final class FineTune {
                     if (validation != null && loop.evalEvery() > 0 && step % loop.evalEvery() == 0) {
                         Evaluation mid = evaluate(learner, output, validation);
                         metrics.evaluation(epoch, step, mid);
-                        if (stopping.observe(mid)) {
-                            best = new Checkpoint(learner.parameters(), epoch, step);
-                            bestValidation = mid;
-                        }
-                        if (stopping.shouldStop()) {
-                            stopReason = stopMessage(stopping, best);
+                        if (stopping.observe(mid, learner.parameters(), epoch, step)) {
+                            stopReason = stopping.stopMessage();
                             epochsRun = epoch;
                             break training;
                         }
@@ -184,20 +178,15 @@ public final class FineTune {
                 log.println(epochLine(epoch, lastTrainLoss, accuracy.value(), lastValidation, (System.nanoTime() - epochStart) / 1e9));
                 if (lastValidation != null) {
                     schedule.observe(lastValidation.loss());
-                    if (loop.evalEvery() == 0) {
-                        if (stopping.observe(lastValidation)) {
-                            best = new Checkpoint(learner.parameters(), epoch, step);
-                            bestValidation = lastValidation;
-                        }
-                        if (stopping.shouldStop()) {
-                            stopReason = stopMessage(stopping, best);
-                            break;
-                        }
+                    if (loop.evalEvery() == 0 && stopping.observe(lastValidation, learner.parameters(), epoch, step)) {
+                        stopReason = stopping.stopMessage();
+                        break;
                     }
                 }
             }
-            if (config.stopping().enabled() && best != null) {
-                metrics.restore(best.epoch(), best.step(), config.stopping().metric(), stopping.best());
+            if (stopping.best() != null) {
+                metrics.restore(stopping.best().epoch(), stopping.best().step(), config.stopping().metric(),
+                        stopping.bestValue());
             }
         } catch (TrainingFailedException e) {
             // the metrics are closed and complete up to the failing step: say what went wrong, then fail
@@ -212,27 +201,17 @@ public final class FineTune {
             snapshot.close();
         }
         Evaluation finalValidation = lastValidation;
-        Checkpoint restored = null;
-        if (config.stopping().enabled() && best != null) {
+        Checkpoint best = stopping.best();
+        if (best != null) {
             best.restore(learner.parameters(), model);
-            finalValidation = bestValidation;
-            restored = best;
+            finalValidation = stopping.bestEvaluation();
             log.printf("restored the best checkpoint (epoch %d, step %d, %s %.4f)%n", best.epoch(), best.step(),
-                    config.stopping().metric(), stopping.best());
+                    config.stopping().metric(), stopping.bestValue());
         }
         RunResult result = new RunResult(step, epochsRun, lastTrainLoss, finalValidation, stopReason,
-                restored == null ? 0 : restored.epoch());
+                best == null ? 0 : best.epoch());
         log.println("stopped: " + stopReason);
-        Path modelFile = config.outDir().resolve("model.onnx");
-        OnnxModel exported = ModelExport.trained(model, learner.parameters(), record.modelMetadata());
-        for (var n : data.normalizations()) {
-            exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
-                    n.offset(), n.scale()));
-        }
-        dev.trainer.onnx.ModelWriter.write(exported, modelFile);
-        if (TextSettings.isText(config.data().train())) {
-            copyTokenizer(config.text().file(config.model()), config.outDir().resolve("tokenizer.json"));
-        }
+        Path modelFile = export(model, learner.parameters(), data, record);
         record.write(config.outDir().resolve("run.json"), result, Instant.now());
         if (finalValidation != null && !Double.isNaN(finalValidation.accuracy())) {
             log.printf("validation accuracy: %.2f%% (%d samples)%n", 100 * finalValidation.accuracy(), finalValidation.samples());
@@ -242,6 +221,24 @@ public final class FineTune {
         log.println("fine-tuned model: " + modelFile);
         report(config.outDir(), log);
         return result;
+    }
+
+    /**
+     * Writes the fine-tuned inference model (with the normalization it was trained behind as its
+     * first nodes) and, for text, its tokenizer beside it; returns the model file.
+     */
+    private Path export(OnnxModel model, ParameterBuffer parameters, TrainingData data, RunRecord record) {
+        Path modelFile = config.outDir().resolve("model.onnx");
+        OnnxModel exported = ModelExport.trained(model, parameters, record.modelMetadata());
+        for (var n : data.normalizations()) {
+            exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
+                    n.offset(), n.scale()));
+        }
+        dev.trainer.onnx.ModelWriter.write(exported, modelFile);
+        if (TextSettings.isText(config.data().train())) {
+            copyTokenizer(config.text().file(config.model()), config.outDir().resolve("tokenizer.json"));
+        }
+        return modelFile;
     }
 
     /** The tokenizer goes with the model, so that evaluate, predict and a service find it beside it. */
@@ -283,11 +280,6 @@ public final class FineTune {
             current.close();
         }
         return new ValueSnapshot(parameters);
-    }
-
-    private static String stopMessage(EarlyStopping stopping, Checkpoint best) {
-        return "early stopping: no improvement in " + stopping.evaluationsSinceBest() + " evaluations"
-                + (best == null ? "" : " since epoch " + best.epoch() + " (step " + best.step() + ")");
     }
 
     private Evaluation evaluate(Learner learner, String output, Samples validation) {
