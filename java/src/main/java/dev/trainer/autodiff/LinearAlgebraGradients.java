@@ -65,10 +65,22 @@ final class LinearAlgebraGradients {
             return aDims.length == 1 ? da.squeeze(0) : da;
         });
         g.dx(1, () -> {
+            if (bDims.length == 2 && a2.length > 2 && a2[a2.length - 1] >= 0 && bDims[1] >= 0) {
+                return sharedWeightGradient(a, gradY, a2[a2.length - 1], bDims[1]);
+            }
             Value db = NodeGradient.unbroadcast(swapLast(a, a2.length).matmul(gradY),
                     concat(batch, b2[b2.length - 2], b2[b2.length - 1]), b2);
             return bDims.length == 1 ? db.squeeze(-1) : db;
         });
+    }
+
+    /**
+     * A 2-D weight shared by every row of a batched input (a linear layer over [batch, seq, k]):
+     * its gradient is one [k, n] product of the rows flattened, {@code a^T dy} over batch × seq,
+     * rather than a [batch, k, n] product per batch entry summed afterwards.
+     */
+    private static Value sharedWeightGradient(Value a, Value dy, long k, long n) {
+        return gemm(a.reshape(-1, k), dy.reshape(-1, n), 1f, 1, 0);
     }
 
     private static Value swapLast(Value v, int rank) {

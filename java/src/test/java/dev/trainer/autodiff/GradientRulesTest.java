@@ -79,6 +79,13 @@ class GradientRulesTest {
     }
 
     @Test
+    void matmulOfASequenceByASharedWeight() throws Exception {
+        // a linear layer over [batch, seq, k]: the weight's gradient sums over batch and sequence
+        new GradientCheck(24).param("a", 2, 3, 4).param("w", 4, 5).node(node("MatMul", in("a", "w"), "y")).run();
+        new GradientCheck(25).param("a", 2, 2, 3, 4).param("w", 4, 2).node(node("MatMul", in("a", "w"), "y")).run();
+    }
+
+    @Test
     void matmulVectorOperands() throws Exception {
         new GradientCheck(22).param("a", 4).param("b", 2, 4, 3).node(node("MatMul", in("a", "b"), "y")).run();
         new GradientCheck(23).param("a", 2, 3, 4).param("b", 4).node(node("MatMul", in("a", "b"), "y")).run();
