@@ -12,9 +12,14 @@ final class MathGradients {
 
     static void register(Map<String, GradientRule> rules) {
         // y = a^b: da = dy * b * a^(b - 1), db = dy * y * ln(a) (real only where a > 0)
+        // y = x^e: dx = dy e x^(e-1), and for the squares of exported LayerNorms (e = 2) just dy 2 x,
+        // sparing a general pow over an activation-sized tensor
         rules.put("Pow", g -> {
             Value exponent = g.x(1).cast(g.x(0).elementType());
-            g.dx(0, () -> g.sumToInput(g.dy().mul(exponent).mul(g.x(0).pow(exponent.add(-1))), 0));
+            Double constant = g.constantScalar(1);
+            g.dx(0, () -> constant != null && constant == 2.0
+                    ? g.sumToInput(g.dy().mul(g.x(0)).mul(2.0), 0)
+                    : g.sumToInput(g.dy().mul(exponent).mul(g.x(0).pow(exponent.add(-1))), 0));
             g.dx(1, () -> g.sumToInput(g.dy().mul(g.y(0)).mul(g.x(0).log()), 1));
         });
         // dx = dy / (2 y)

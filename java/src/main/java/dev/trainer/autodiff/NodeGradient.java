@@ -23,18 +23,21 @@ public final class NodeGradient {
     private final long opset;
     private final long backwardOpset;
     private final Function<String, long[]> constants;
+    private final Function<String, double[]> numbers;
     private final boolean[] needed;
     private final Value[] outputGradients;
     private final Value[] inputGradients;
 
     NodeGradient(NodeProto node, GraphBuilder b, Map<String, ValueType> types, long opset, long backwardOpset,
-                 boolean[] needed, Value[] outputGradients, Function<String, long[]> constants) {
+                 boolean[] needed, Value[] outputGradients, Function<String, long[]> constants,
+                 Function<String, double[]> numbers) {
         this.node = node;
         this.b = b;
         this.types = types;
         this.opset = opset;
         this.backwardOpset = backwardOpset;
         this.constants = constants;
+        this.numbers = numbers;
         this.needed = needed;
         this.outputGradients = outputGradients;
         this.inputGradients = new Value[node.getInputCount()];
@@ -87,6 +90,15 @@ public final class NodeGradient {
                     + ") to be a constant to be differentiated");
         }
         return v;
+    }
+
+    /**
+     * The value of input {@code i} when it is a single constant number (an exponent, a scale), so
+     * that a rule can pick a cheaper form; {@code null} otherwise.
+     */
+    public Double constantScalar(int i) {
+        double[] v = numbers.apply(node.getInput(i));
+        return v != null && v.length == 1 && !Double.isNaN(v[0]) ? v[0] : null;
     }
 
     public Value x(int i) {

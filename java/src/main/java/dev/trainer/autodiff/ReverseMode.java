@@ -129,7 +129,7 @@ public final class ReverseMode {
             needed[i] = requiresGrad.contains(node.getInput(i));
         }
         NodeGradient g = new NodeGradient(node, b, types, model.opset(), backwardOpset(model.opset()), needed, dys,
-                this::constantInts);
+                this::constantInts, this::constantNumbers);
         rule.backward(g);
         for (int i = 0; i < needed.length; i++) {
             if (!needed[i]) {
@@ -178,6 +178,31 @@ public final class ReverseMode {
                 case INT32 -> bytes.getInt();
                 case null, default -> throw new ModelException(name + " holds " + TensorTypes.name(t.getDataType())
                         + " where integers are expected");
+            };
+        }
+        return out;
+    }
+
+    /** The values of a numeric initializer or Constant, as doubles; {@code null} when the value is not constant. */
+    private double[] constantNumbers(String name) {
+        TensorProto t = initializers.get(name);
+        NodeProto producer = producers.get(name);
+        if (t == null && producer != null && producer.getOpType().equals("Constant") && producer.getAttributeCount() == 1
+                && producer.getAttribute(0).getName().equals("value")) {
+            t = producer.getAttribute(0).getT();
+        }
+        if (t == null || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            return null;
+        }
+        ByteBuffer bytes = TensorTypes.bytesOf(t);
+        double[] out = new double[Math.toIntExact(TensorTypes.elementCount(t.getDimsList()))];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (TensorProto.DataType.forNumber(t.getDataType())) {
+                case FLOAT -> bytes.getFloat();
+                case DOUBLE -> bytes.getDouble();
+                case INT64 -> bytes.getLong();
+                case INT32 -> bytes.getInt();
+                case null, default -> Double.NaN;
             };
         }
         return out;
