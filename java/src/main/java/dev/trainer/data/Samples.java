@@ -21,6 +21,9 @@ public sealed interface Samples permits Dataset, TextDataset {
     /** The labels; throws {@link IllegalStateException} when there are none. */
     Labels labels();
 
+    /** The samples at {@code indices}, in that order, as a data set of the same kind. */
+    Samples subset(int[] indices);
+
     /**
      * A batch maker for these samples with buffers for up to {@code maxBatchSize} samples,
      * allocated once in {@code arena} and living as long as it.

@@ -36,13 +36,19 @@ public record Split(int[] train, int[] validation) {
     }
 
     /** The training samples of {@code data}, the data set this split was made for. */
-    public Dataset trainSet(Dataset data) {
-        return data.subset(train);
+    public <S extends Samples> S trainSet(S data) {
+        return subset(data, train);
     }
 
     /** The validation samples of {@code data}, the data set this split was made for. */
-    public Dataset validationSet(Dataset data) {
-        return data.subset(validation);
+    public <S extends Samples> S validationSet(S data) {
+        return subset(data, validation);
+    }
+
+    /** Each kind of samples subsets into its own kind. */
+    @SuppressWarnings("unchecked")
+    private static <S extends Samples> S subset(S data, int[] indices) {
+        return (S) data.subset(indices);
     }
 
     /**
@@ -55,7 +61,7 @@ public record Split(int[] train, int[] validation) {
      *
      * @throws IllegalArgumentException when the fraction is not strictly between 0 and 1
      */
-    public static Split holdout(Dataset data, double validationFraction, long seed) {
+    public static Split holdout(Samples data, double validationFraction, long seed) {
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("the validation split must be a fraction strictly between 0 and 1, got "
                     + validationFraction);
@@ -88,7 +94,7 @@ public record Split(int[] train, int[] validation) {
      *
      * @throws IllegalArgumentException when {@code k < 2} or there are fewer samples than folds
      */
-    public static List<Split> kFold(Dataset data, int k, long seed) {
+    public static List<Split> kFold(Samples data, int k, long seed) {
         if (k < 2) {
             throw new IllegalArgumentException("cross-validation needs at least 2 folds, got " + k);
         }
@@ -125,7 +131,7 @@ public record Split(int[] train, int[] validation) {
     }
 
     /** The sample indices of each class (or all of them as one group without class labels), shuffled. */
-    private static int[][] shuffledGroups(Dataset data, SplittableRandom random) {
+    private static int[][] shuffledGroups(Samples data, SplittableRandom random) {
         int[][] groups;
         if (data.hasLabels() && data.labels().task() == Task.CLASSIFICATION) {
             groups = data.labels().indicesByClass();

@@ -152,6 +152,22 @@ public final class TextDataset implements Samples {
         return new TextBatchAssembler(this, maxBatchSize, arena);
     }
 
+    @Override
+    public TextDataset subset(int[] indices) {
+        int[] newOffsets = new int[indices.length + 1];
+        for (int i = 0; i < indices.length; i++) {
+            newOffsets[i + 1] = newOffsets[i] + length(indices[i]);
+        }
+        int[] newIds = new int[newOffsets[indices.length]];
+        int[] newTypeIds = new int[newIds.length];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(ids, offsets[indices[i]], newIds, newOffsets[i], length(indices[i]));
+            System.arraycopy(typeIds, offsets[indices[i]], newTypeIds, newOffsets[i], length(indices[i]));
+        }
+        return new TextDataset(source, inputs, padId, newOffsets, newIds, newTypeIds,
+                labels == null ? null : labels.subset(indices), classNames);
+    }
+
     /** Where a sample's tokens start in the flat arrays {@link #id} and {@link #typeId} read. */
     int start(int sample) {
         return offsets[sample];

@@ -2,12 +2,9 @@ package dev.trainer.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.trainer.data.Dataset;
-import dev.trainer.data.Datasets;
+import dev.trainer.data.Samples;
 import dev.trainer.data.Split;
 import dev.trainer.kernels.Kernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.InferenceSession;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -42,9 +39,9 @@ public final class CrossValidation {
             throw new IllegalArgumentException("cv makes its own validation folds; drop --val and --val-split");
         }
         FineTune.requireEmptyOutDir(config.outDir());
-        Dataset all;
-        try (InferenceSession probe = new InferenceSession(OnnxModel.load(config.model()))) {
-            all = Datasets.read(config.data().train(), probe.inputs(), config.data().loss().task(), config.data().labelColumn());
+        Samples all;
+        try (Learner probe = Learner.start(config, kernels)) {
+            all = TrainingData.readTrain(config, probe.session().inputs(), probe.session().outputType());
         }
         List<Split> splits = Split.kFold(all, folds, config.loop().seed());
         List<Double> losses = new ArrayList<>();

@@ -62,16 +62,15 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
             }
         }
         TrainConfig.BalanceSettings balance = config.balance();
-        if (!(train instanceof Dataset) && (settings.valSplit() > 0 || settings.normalize() != null
-                || balance.augment() != null || balance.mixup() > 0)) {
-            throw new IllegalArgumentException("--val-split, --normalize, --augment and --mixup work on tabular data"
-                    + " (CSV or NPZ features); for text give --val");
+        if (!(train instanceof Dataset) && (settings.normalize() != null || balance.augment() != null
+                || balance.mixup() > 0)) {
+            throw new IllegalArgumentException("--normalize, --augment and --mixup work on tabular data (CSV or NPZ"
+                    + " features), not on text");
         }
         if (validation == null && settings.valSplit() > 0) {
-            Dataset all = (Dataset) train;
-            Split split = Split.holdout(all, settings.valSplit(), config.loop().seed());
-            validation = split.validationSet(all);
-            train = split.trainSet(all);
+            Split split = Split.holdout(train, settings.valSplit(), config.loop().seed());
+            validation = split.validationSet(train);
+            train = split.trainSet(train);
             log.printf("held out %d of %d training samples for validation (stratified, --val-split %s)%n",
                     validation.size(), validation.size() + train.size(), settings.valSplit());
         }
@@ -111,6 +110,17 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
         }
         List<String> classNames = train instanceof TextDataset text ? text.classNames() : List.of();
         return new TrainingData(train, validation, normalizations, distribution, weights, weightSegment, sampler, classNames);
+    }
+
+    /** The training file alone, read as the model takes it (text through its tokenizer), checked against its output. */
+    static Samples readTrain(TrainConfig config, List<InputSpec> inputs, ValueType outputType) {
+        TrainConfig.DataSettings settings = config.data();
+        if (!TextSettings.isText(settings.train())) {
+            return read(settings.train(), inputs, settings, outputType, null);
+        }
+        try (TextTokenizer tokenizer = config.text().load(config.model())) {
+            return read(settings.train(), inputs, settings, outputType, Datasets.TextOptions.training(tokenizer));
+        }
     }
 
     /** The batches of one epoch, as index lists into {@link #train}. */
