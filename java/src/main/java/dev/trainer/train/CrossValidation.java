@@ -40,7 +40,7 @@ public final class CrossValidation {
         }
         FineTune.requireEmptyOutDir(config.outDir());
         Samples all;
-        try (Learner probe = Learner.start(config, kernels)) {
+        try (Learner probe = Learner.start(config, kernels, log)) {
             all = TrainingData.readTrain(config, probe.session().inputs(), probe.session().outputType());
         }
         List<Split> splits = Split.kFold(all, folds, config.loop().seed());

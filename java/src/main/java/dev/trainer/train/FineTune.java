@@ -66,7 +66,7 @@ public final class FineTune {
     public RunResult run() {
         requireEmptyOutDir(config.outDir());
         Instant started = Instant.now();
-        try (Learner learner = Learner.start(config, kernels); Arena arena = Arena.ofConfined()) {
+        try (Learner learner = Learner.start(config, kernels, log); Arena arena = Arena.ofConfined()) {
             TrainingSession first = learner.session();
             TrainingData data = TrainingData.prepare(config, first.inputs(), first.outputType(), givenTrain, givenValidation,
                     arena, log);

@@ -10,6 +10,8 @@ import dev.trainer.train.params.GroupOptions;
 import dev.trainer.train.params.GroupedOptimizer;
 import dev.trainer.train.params.ParameterGroups;
 import dev.trainer.train.params.TrainableSelection;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,8 @@ import java.util.Set;
 final class Learner implements AutoCloseable {
 
     private final OnnxModel model;
+    /** The model the sessions run: {@link #model}, exposing the logits when it ends in a softmax. */
+    private final OnnxModel trainingModel;
     private final String output;
     private final TrainableSelection selection;
     private final TrainConfig config;
@@ -32,14 +36,15 @@ final class Learner implements AutoCloseable {
     private TrainingSession session;
     private GroupedOptimizer optimizer;
 
-    private Learner(OnnxModel model, String output, TrainConfig config, Kernels kernels, TrainableSelection selection,
-                    List<String> trainable) {
+    private Learner(OnnxModel model, OnnxModel trainingModel, String output, TrainConfig config, Kernels kernels,
+                    TrainableSelection selection, List<String> trainable) {
         this.model = model;
+        this.trainingModel = trainingModel;
         this.output = output;
         this.selection = selection;
         this.config = config;
         this.kernels = kernels;
-        this.session = TrainingSession.open(model, trainable, output, sessionOptions());
+        this.session = TrainingSession.open(trainingModel, trainable, output, sessionOptions());
         try {
             Set<String> candidates = new HashSet<>(selection.candidates());
             Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -59,10 +64,37 @@ final class Learner implements AutoCloseable {
      * The configured model, with its head edit applied, ready to train the parameters the freezing
      * options leave trainable in the first epoch.
      */
-    static Learner start(TrainConfig config, Kernels kernels) {
+    static Learner start(TrainConfig config, Kernels kernels, PrintStream log) {
         var edit = config.heads().apply(OnnxModel.load(config.model()), config.data().output(), config.loop().seed());
         TrainableSelection selection = TrainableSelection.of(edit.model(), config.freezing());
-        return new Learner(edit.model(), edit.output(), config, kernels, selection, selection.trainableAt(1));
+        String output = edit.output();
+        OnnxModel training = edit.model();
+        NodeProto softmax = config.data().loss() == LossKind.CROSS_ENTROPY && config.data().output() == null
+                ? finalSoftmax(training, output) : null;
+        if (softmax != null) {
+            // Cross-entropy wants logits; a classifier exported with its softmax trains on the softmax's input.
+            log.printf("the output %s is a %s: cross-entropy trains on its input %s (the exported model keeps the %s)%n",
+                    output, softmax.getOpType(), softmax.getInput(0), softmax.getOpType());
+            output = softmax.getInput(0);
+            training = training.withProto(training.proto().toBuilder().setGraph(training.proto().getGraph().toBuilder()
+                    .addOutput(ValueInfoProto.newBuilder().setName(output))).build());
+        }
+        return new Learner(edit.model(), training, output, config, kernels, selection, selection.trainableAt(1));
+    }
+
+    /** The Softmax or LogSoftmax over the last axis that produces the output, if one does. */
+    private static NodeProto finalSoftmax(OnnxModel model, String output) {
+        var graph = model.proto().getGraph();
+        for (NodeProto node : graph.getNodeList()) {
+            if (node.getOutputCount() > 0 && node.getOutput(0).equals(output)
+                    && (node.getOpType().equals("Softmax") || node.getOpType().equals("LogSoftmax"))) {
+                int rank = graph.getOutputList().stream().filter(o -> o.getName().equals(output)).findFirst()
+                        .map(o -> o.getType().getTensorType().getShape().getDimCount()).orElse(0);
+                long axis = dev.trainer.onnx.Attributes.getInt(node, "axis", model.opset() < 13 ? 1 : -1);
+                return axis == -1 || rank > 0 && axis == rank - 1 ? node : null;
+            }
+        }
+        return null;
     }
 
     /** The model being trained: the configured one with any head edit. */
@@ -70,7 +102,7 @@ final class Learner implements AutoCloseable {
         return model;
     }
 
-    /** The output the loss reads. */
+    /** The output the loss reads: the configured one, or the logits under a final softmax. */
     String output() {
         return output;
     }
@@ -119,7 +151,7 @@ final class Learner implements AutoCloseable {
     void retrain(List<String> trainable) {
         Map<String, GroupedOptimizer.ParameterState> state = optimizer.exportState();
         ParameterBuffer old = session.parameters();
-        TrainingSession next = TrainingSession.open(model, trainable, output, sessionOptions());
+        TrainingSession next = TrainingSession.open(trainingModel, trainable, output, sessionOptions());
         for (ParameterBuffer.Slot slot : old.slots()) {
             if (next.parameters().contains(slot.name())) {
                 next.parameters().set(slot.name(), old.get(slot.name()));

@@ -17,7 +17,7 @@ public final class RangeTest {
     }
 
     public static LearningRateFinder.Result run(TrainConfig config, LearningRateFinder finder, Kernels kernels, PrintStream log) {
-        try (Learner learner = Learner.start(config, kernels); Arena arena = Arena.ofConfined()) {
+        try (Learner learner = Learner.start(config, kernels, log); Arena arena = Arena.ofConfined()) {
             TrainingData data = TrainingData.prepare(config, learner.session().inputs(), learner.session().outputType(),
                     null, null, arena, log);
             BatchSource assembler = data.train().batches(config.loop().batchSize(), arena);
