@@ -8,6 +8,7 @@ import dev.trainer.data.NpzWriter;
 import dev.trainer.data.Task;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
+import dev.trainer.train.DataFiles;
 import dev.trainer.train.Losses;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class PredictCommand implements Callable<Integer> {
                     writeNpz(tmp, chunks, dataset.size());
                 } else {
                     String first = outputs.getFirst();
-                    writeCsv(tmp, first, concat(chunks.get(first)), dataset.size());
+                    writeCsv(tmp, first, concat(chunks.get(first)), dataset.size(), DataFiles.classNames(onnx));
                 }
                 Files.move(tmp, out.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -82,11 +83,16 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeCsv(Path file, String output, float[] values, int samples) {
+    /** With class names from the model's metadata (text fine-tunes record them), a column names each prediction. */
+    private static void writeCsv(Path file, String output, float[] values, int samples, List<String> classNames) {
         int width = values.length / Math.max(1, samples);
         int[] predicted = width > 1 ? Losses.argmax(values, samples) : null;
+        boolean named = predicted != null && classNames != null && classNames.size() == width;
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
             StringBuilder header = new StringBuilder(width > 1 ? "prediction" : "");
+            if (named) {
+                header.append(",class");
+            }
             for (int c = 0; c < width; c++) {
                 header.append(header.isEmpty() ? "" : ",").append(output).append('_').append(c);
             }
@@ -94,6 +100,9 @@ final class PredictCommand implements Callable<Integer> {
             w.newLine();
             for (int r = 0; r < samples; r++) {
                 StringBuilder row = new StringBuilder(predicted != null ? Integer.toString(predicted[r]) : "");
+                if (named) {
+                    row.append(',').append(csvField(classNames.get(predicted[r])));
+                }
                 for (int c = 0; c < width; c++) {
                     row.append(row.isEmpty() ? "" : ",").append(values[r * width + c]);
                 }
@@ -103,6 +112,11 @@ final class PredictCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** A class name as one CSV field: quoted, with quotes doubled, when it holds a comma or a quote. */
+    private static String csvField(String name) {
+        return name.contains(",") || name.contains("\"") ? "\"" + name.replace("\"", "\"\"") + "\"" : name;
     }
 
     private static float[] concat(List<float[]> parts) {

@@ -34,7 +34,7 @@ public final class DataFiles {
     }
 
     /** The class names a fine-tune recorded in the model's metadata, or {@code null} when it recorded none. */
-    static List<String> classNames(OnnxModel model) {
+    public static List<String> classNames(OnnxModel model) {
         for (var p : model.proto().getMetadataPropsList()) {
             if (p.getKey().equals(RunRecord.CLASS_NAMES_KEY)) {
                 try {

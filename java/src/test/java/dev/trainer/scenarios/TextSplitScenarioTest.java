@@ -95,6 +95,18 @@ class TextSplitScenarioTest {
         assertEquals(15, data.path("validation").path("samples").asInt());
         assertEquals(List.of(15, 15, 15), List.of(data.path("train_class_counts").get(0).asInt(),
                 data.path("train_class_counts").get(1).asInt(), data.path("train_class_counts").get(2).asInt()));
+
+        // predictions name their class, with the tokenizer the run put beside its model
+        Path predictions = dir.resolve("predictions.csv");
+        Scenario.cli("predict", "--model", out.resolve("model.onnx").toString(), "--data", texts.toString(),
+                "--out", predictions.toString(), "--max-length", "16").ok();
+        List<String> rows = Files.readAllLines(predictions);
+        assertEquals("prediction,class,logits_0,logits_1,logits_2", rows.getFirst());
+        assertEquals(61, rows.size());
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",");
+            assertEquals(CLASSES[Integer.parseInt(cells[0])], cells[1], row);
+        }
     }
 
     @Test
