@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
-        description = {"Reads a run's metrics and names what went wrong, with the evidence and the flags to try:",
-                "overfitting, underfitting, divergence, stagnation, dead or vanishing gradients, class collapse."})
+        description = {"Names what went wrong in a run, with the evidence and the flags to try.",
+                "Reads the run's metrics: overfitting, underfitting, divergence, stagnation,",
+                "dead or vanishing gradients, class collapse."})
 final class DiagnoseCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RUN_DIR", description = "A fine-tune run folder (holding metrics.jsonl).")

@@ -5,6 +5,7 @@ import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
 import dev.trainer.train.Evaluation;
+import dev.trainer.train.FinalSoftmax;
 import dev.trainer.train.LossKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Prints a model's loss (and accuracy, for classes) on labelled data.")
+        description = "Prints a model's loss on labelled data, with accuracy and macro-F1 for classes, MAE and R² for values.")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
@@ -29,7 +30,14 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         OnnxModel onnx = input.loadModel();
         String name = output != null ? output : onnx.proto().getGraph().getOutput(0).getName();
-        try (InferenceSession session = new InferenceSession(onnx)) {
+        OnnxModel scored = onnx;
+        FinalSoftmax softmax = loss == LossKind.CROSS_ENTROPY && output == null ? FinalSoftmax.of(onnx, name) : null;
+        if (softmax != null) {
+            System.err.println("trainer: " + softmax.note(name));
+            name = softmax.logits();
+            scored = softmax.model();
+        }
+        try (InferenceSession session = new InferenceSession(scored)) {
             Samples dataset = input.read(onnx, session.inputs(), loss.task(), true);
             dev.trainer.train.FineTune.requireLabelsFit(dataset, session.type(name), input.data);
             Evaluation e = Evaluation.of(session, name, dataset, input.batchSize, loss, NativeKernels.instance());

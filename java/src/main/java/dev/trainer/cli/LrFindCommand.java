@@ -10,8 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The learning-rate range test: trains with an exponentially growing learning rate,",
-                "plots the smoothed loss against it and suggests a learning rate, with the reasoning."})
+        description = {"Runs the learning-rate range test and suggests a learning rate.",
+                "Trains with an exponentially growing learning rate, plots the smoothed loss against it,",
+                "and prints the suggestion with its reasoning."})
 final class LrFindCommand implements Callable<Integer> {
 
     @Option(names = "--plot", defaultValue = "lr-find.png", paramLabel = "FILE.png", description = "Where to draw the curve (default: ${DEFAULT-VALUE}).", order = 0)

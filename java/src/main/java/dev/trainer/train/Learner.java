@@ -10,7 +10,6 @@ import dev.trainer.train.params.GroupOptions;
 import dev.trainer.train.params.GroupedOptimizer;
 import dev.trainer.train.params.ParameterGroups;
 import dev.trainer.train.params.TrainableSelection;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,32 +68,14 @@ final class Learner implements AutoCloseable {
         TrainableSelection selection = TrainableSelection.of(edit.model(), config.freezing());
         String output = edit.output();
         OnnxModel training = edit.model();
-        NodeProto softmax = config.data().loss() == LossKind.CROSS_ENTROPY && config.data().output() == null
-                ? finalSoftmax(training, output) : null;
+        FinalSoftmax softmax = config.data().loss() == LossKind.CROSS_ENTROPY && config.data().output() == null
+                ? FinalSoftmax.of(training, output) : null;
         if (softmax != null) {
-            // Cross-entropy wants logits; a classifier exported with its softmax trains on the softmax's input.
-            log.printf("the output %s is a %s: cross-entropy trains on its input %s (the exported model keeps the %s)%n",
-                    output, softmax.getOpType(), softmax.getInput(0), softmax.getOpType());
-            output = softmax.getInput(0);
-            training = training.withProto(training.proto().toBuilder().setGraph(training.proto().getGraph().toBuilder()
-                    .addOutput(ValueInfoProto.newBuilder().setName(output))).build());
+            log.println(softmax.note(output));
+            output = softmax.logits();
+            training = softmax.model();
         }
         return new Learner(edit.model(), training, output, config, kernels, selection, selection.trainableAt(1));
-    }
-
-    /** The Softmax or LogSoftmax over the last axis that produces the output, if one does. */
-    private static NodeProto finalSoftmax(OnnxModel model, String output) {
-        var graph = model.proto().getGraph();
-        for (NodeProto node : graph.getNodeList()) {
-            if (node.getOutputCount() > 0 && node.getOutput(0).equals(output)
-                    && (node.getOpType().equals("Softmax") || node.getOpType().equals("LogSoftmax"))) {
-                int rank = graph.getOutputList().stream().filter(o -> o.getName().equals(output)).findFirst()
-                        .map(o -> o.getType().getTensorType().getShape().getDimCount()).orElse(0);
-                long axis = dev.trainer.onnx.Attributes.getInt(node, "axis", model.opset() < 13 ? 1 : -1);
-                return axis == -1 || rank > 0 && axis == rank - 1 ? node : null;
-            }
-        }
-        return null;
     }
 
     /** The model being trained: the configured one with any head edit. */

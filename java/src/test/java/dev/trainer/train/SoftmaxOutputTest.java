@@ -48,7 +48,7 @@ class SoftmaxOutputTest {
                 "--out", out.toString(), "--optimizer", "sgd", "--no-shuffle", "--lr", meta.get("lr").asText(),
                 "--epochs", meta.get("steps").asText(), "--batch-size", meta.get("batch_size").asText());
         assertEquals(0, o.code(), o.err());
-        assertTrue(o.out().contains("the output probabilities is a Softmax: cross-entropy trains on its input logits"), o.out());
+        assertTrue(o.out().contains("the output probabilities is a Softmax: cross-entropy reads its input logits"), o.out());
 
         List<Double> losses = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
@@ -64,5 +64,15 @@ class SoftmaxOutputTest {
         ModelProto exported = OnnxModel.load(out.resolve("model.onnx")).proto();
         assertEquals(List.of("probabilities"), exported.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList());
         assertEquals("Softmax", exported.getGraph().getNode(exported.getGraph().getNodeCount() - 1).getOpType());
+
+        // evaluate scores the logits under the Softmax too: PyTorch's loss after the last step
+        Cli.Outcome evaluated = Cli.run("evaluate", "--model", out.resolve("model.onnx").toString(),
+                "--data", fixture.resolve("train.npz").toString());
+        assertEquals(0, evaluated.code(), evaluated.err());
+        assertTrue(evaluated.err().contains("cross-entropy reads its input logits"), evaluated.err());
+        double loss = evaluated.out().lines().filter(l -> l.startsWith("loss ")).mapToDouble(l -> Double.parseDouble(l.substring(5)))
+                .findFirst().orElseThrow();
+        double expected = meta.get("loss_after_training").asDouble();
+        assertEquals(expected, loss, 1e-4 * expected);
     }
 }
