@@ -2,7 +2,7 @@
 """Write java/src/test/resources/schedules.json: the learning rate PyTorch's schedulers give
 each optimizer step, for the schedule tests in dev.trainer.train.schedule.
 
-Entry k of every "lrs" list is the lr the k-th optimizer step (0-based) runs with, i.e.
+Entry k of every "lrs" list (and of the one-cycle cases' "momenta") is the value the k-th optimizer step (0-based) runs with, i.e.
 scheduler.get_last_lr() after k calls to scheduler.step(): the meaning of
 LearningRateSchedule.learningRate(k). ReduceLROnPlateau is stepped once per metric of
 "metrics" instead, and "lrs" holds the lr after each of those calls.
@@ -24,15 +24,17 @@ def optimizer(lr=BASE_LR):
 
 
 def lrs(make, steps):
-    """The lr of each of `steps` optimizer steps under the scheduler `make` builds."""
+    """The lr and the SGD momentum of each of `steps` optimizer steps under the scheduler `make` builds."""
     opt = optimizer()
     scheduler = make(opt)
     values = []
+    momenta = []
     for _ in range(steps):
         values.append(scheduler.get_last_lr()[0])
+        momenta.append(opt.param_groups[0]["momentum"])
         opt.step()
         scheduler.step()
-    return values
+    return values, momenta
 
 
 def main():
@@ -60,7 +62,11 @@ def main():
     ]
     fixture = {"base_lr": BASE_LR}
     for case in cases:
-        fixture[case["name"]] = dict(case["params"], lrs=lrs(case["make"], case["steps"]))
+        values, momenta = lrs(case["make"], case["steps"])
+        fixture[case["name"]] = dict(case["params"], lrs=values)
+        if case["name"].startswith("one_cycle"):
+            # OneCycleLR also cycles momentum (base 0.85, max 0.95), inversely to the lr.
+            fixture[case["name"]]["momenta"] = momenta
 
     # A validation loss that improves, stalls, improves by less than the 1e-4 relative
     # threshold (which does not count), and stalls again; lowerIsBetter (mode "min").

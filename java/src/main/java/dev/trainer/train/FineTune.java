@@ -129,6 +129,7 @@ public final class FineTune {
                     }
                     long t0 = System.nanoTime();
                     double lr = schedule.learningRate(step);
+                    double momentum = schedule.momentum(step);
                     Batch batch = assembler.assemble(indices);
                     LossFunction loss = plainLoss;
                     if (mixup != null) {
@@ -140,7 +141,7 @@ public final class FineTune {
                     double value = learner.session().step(batch, loss);
                     step++;
                     if (!Double.isFinite(value)) {
-                        metrics.step(epoch, step, value, lr, (System.nanoTime() - t0) / 1e6);
+                        metrics.step(epoch, step, value, lr, momentum, (System.nanoTime() - t0) / 1e6);
                         throw new TrainingFailedException("the loss became " + value + " at step " + step
                                 + " (epoch " + epoch + "): the learning rate " + lr
                                 + " is probably too high; try --lr " + String.format(java.util.Locale.ROOT, "%.3g", o.learningRate() / 10)
@@ -152,11 +153,11 @@ public final class FineTune {
                         snapshot = snapshotOf(snapshot, learner.parameters());
                         snapshot.capture();
                     }
-                    double penalty = learner.update(lr);
+                    double penalty = learner.update(lr, momentum);
                     if (collect) {
                         metrics.event(LayerStatistics.compute(learner.parameters(), snapshot.values(), lookupTables).toEvent(step));
                     }
-                    metrics.step(epoch, step, value + penalty, lr, (System.nanoTime() - t0) / 1e6);
+                    metrics.step(epoch, step, value + penalty, lr, momentum, (System.nanoTime() - t0) / 1e6);
                     lossSum += value * batch.size();
                     samples += batch.size();
                     progress.step(epoch, b + 1, batches.length, value, lr, batch.size());

@@ -123,9 +123,12 @@ final class Learner implements AutoCloseable {
         return session.parameters();
     }
 
-    /** Applies the update with the given base learning rate; returns the L1/L2 penalty it added. */
-    double update(double learningRate) {
-        return optimizer.step(learningRate);
+    /**
+     * Applies the update with the given base learning rate and, when a schedule cycles it, momentum
+     * ({@code NaN} keeps the optimizer's); returns the L1/L2 penalty it added.
+     */
+    double update(double learningRate, double momentum) {
+        return optimizer.step(learningRate, momentum);
     }
 
     /** Rebuilds for a larger trainable set, keeping trained values and optimizer state. */

@@ -26,10 +26,14 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
-    public void step(int epoch, long step, double loss, double lr, double stepMillis) {
+    /** A training step; {@code momentum} only when a schedule cycles it (NaN otherwise, and left out). */
+    public void step(int epoch, long step, double loss, double lr, double momentum, double stepMillis) {
         ObjectNode line = JSON.createObjectNode().put("event", "step").put("epoch", epoch).put("step", step);
         number(line, "loss", loss);
         line.put("lr", lr);
+        if (!Double.isNaN(momentum)) {
+            line.put("momentum", momentum);
+        }
         number(line, "step_ms", stepMillis);
         write(line);
     }

@@ -32,7 +32,7 @@ public final class RangeTest {
                 }
                 double value = learner.session().step(assembler.assemble(batches[0][next[0]++]), loss);
                 if (Double.isFinite(value)) {
-                    learner.update(lr);
+                    learner.update(lr, Double.NaN);
                 }
                 return value;
             });

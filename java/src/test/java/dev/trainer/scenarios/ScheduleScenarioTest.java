@@ -63,6 +63,11 @@ class ScheduleScenarioTest {
             assertTrue(i <= peak ? lr[i] >= lr[i - 1] : lr[i] <= lr[i - 1], "rises, then falls: step " + (i + 1));
         }
         assertEquals(LR / 25 / 1e4, lr[lr.length - 1], 1e-12, "ends at max/25/1e4");
+        // Adam's beta1 cycles the other way: 0.95 at the start and end, 0.85 at the peak
+        double[] momentum = events(run, "step").stream().mapToDouble(s -> s.path("momentum").asDouble()).toArray();
+        assertEquals(0.95, momentum[0], 1e-12);
+        assertEquals(0.85, momentum[peak], 1e-3);
+        assertEquals(0.95, momentum[momentum.length - 1], 1e-12);
         assertTrue(Scenario.perEpoch(run, "val_accuracy")[1] > Scenario.evaluate(Scenario.DIGITS_MODEL, Scenario.DIGITS_VAL).accuracy());
     }
 

@@ -102,6 +102,18 @@ public final class GroupedOptimizer implements AutoCloseable {
      *         the parameters before the update
      */
     public double step(double learningRate) {
+        return step(learningRate, Double.NaN);
+    }
+
+    /**
+     * As {@link #step(double)}, with this step's momentum from a schedule that cycles it: the
+     * momentum of {@link OptimizerKind#MOMENTUM}, or β1 of Adam and AdamW; {@code NaN} keeps the
+     * configured one. Plain SGD has no momentum to cycle.
+     */
+    public double step(double learningRate, double scheduledMomentum) {
+        boolean scheduled = !Double.isNaN(scheduledMomentum);
+        float sgdMomentum = kind == OptimizerKind.MOMENTUM && scheduled ? (float) scheduledMomentum : momentum;
+        float beta1 = scheduled ? (float) scheduledMomentum : ADAM_BETA1;
         steps++;
         double penalty = 0;
         for (Run r : runs) {
@@ -115,9 +127,9 @@ public final class GroupedOptimizer implements AutoCloseable {
             }
             float lr = (float) (learningRate * r.lrScale());
             switch (kind) {
-                case SGD, MOMENTUM -> kernels.sgd(p, g, slice(first, r), r.count(), lr, momentum, false, r.weightDecay());
+                case SGD, MOMENTUM -> kernels.sgd(p, g, slice(first, r), r.count(), lr, sgdMomentum, false, r.weightDecay());
                 case ADAM, ADAMW -> kernels.adam(p, g, slice(first, r), slice(second, r), r.count(), lr,
-                        ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, r.weightDecay(), kind == OptimizerKind.ADAMW,
+                        beta1, ADAM_BETA2, ADAM_EPSILON, r.weightDecay(), kind == OptimizerKind.ADAMW,
                         steps - r.stepBase());
             }
         }

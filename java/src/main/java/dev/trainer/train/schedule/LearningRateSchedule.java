@@ -19,6 +19,14 @@ public interface LearningRateSchedule {
     double learningRate(long step);
 
     /**
+     * The momentum for an optimizer step when the schedule cycles it (one-cycle does, inversely to
+     * the learning rate): SGD's momentum, or Adam's β1. {@code NaN} keeps the optimizer's own.
+     */
+    default double momentum(long step) {
+        return Double.NaN;
+    }
+
+    /**
      * Hears a validation result (e.g. the validation loss after an epoch). Only reduce-on-plateau
      * uses it; every other schedule ignores it, so the loop may call it unconditionally.
      */

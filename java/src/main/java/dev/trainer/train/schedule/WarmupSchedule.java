@@ -28,6 +28,12 @@ public record WarmupSchedule(LearningRateSchedule after, long warmupSteps) imple
         return after.learningRate(step - warmupSteps);
     }
 
+    /** The wrapped schedule's, counted from the end of the warm-up; the optimizer's own during it. */
+    @Override
+    public double momentum(long step) {
+        return step < warmupSteps ? Double.NaN : after.momentum(step - warmupSteps);
+    }
+
     /** Passed on to the wrapped schedule, during the warm-up too. */
     @Override
     public void observe(double validationMetric) {

@@ -102,6 +102,29 @@ class GroupedOptimizerTest {
     }
 
     @Test
+    void aScheduledMomentumIsAdamsBeta1ForThatStep() {
+        Kernels kernels = new JavaKernels();
+        try (ParameterBuffer expected = new ParameterBuffer(SHAPES);
+             ParameterBuffer actual = new ParameterBuffer(SHAPES);
+             Arena state = Arena.ofConfined();
+             GroupedOptimizer grouped = new GroupedOptimizer(OptimizerKind.ADAM, kernels, actual, uniform(SHAPES, 0), 0)) {
+            MemorySegment m = state.allocate(JAVA_FLOAT, expected.length());
+            MemorySegment v = state.allocate(JAVA_FLOAT, expected.length());
+            fill(expected, false, 2);
+            fill(actual, false, 2);
+            double[] beta1 = {0.95, 0.9, 0.85};
+            for (int step = 1; step <= beta1.length; step++) {
+                fill(expected, true, 200 + step);
+                fill(actual, true, 200 + step);
+                kernels.adam(expected.values(), expected.gradients(), m, v, expected.length(), 0.01f,
+                        (float) beta1[step - 1], 0.999f, 1e-8f, 0f, false, step);
+                grouped.step(0.01, beta1[step - 1]);
+                assertArrayEquals(all(expected.values(), expected.length()), all(actual.values(), actual.length()));
+            }
+        }
+    }
+
+    @Test
     void adjacentEqualSettingsShareOneKernelCallOverTheGaps() {
         CountingKernels kernels = new CountingKernels(new JavaKernels());
         try (ParameterBuffer buffer = new ParameterBuffer(SHAPES)) {

@@ -57,7 +57,12 @@ class PyTorchSchedulesTest {
     void oneCycleIsOneCycleLR() {
         for (String name : new String[] {"one_cycle", "one_cycle_odd"}) {
             JsonNode c = fixture.get(name);
-            assertMatches(c, new OneCycleSchedule(c.get("max_lr").asDouble(), c.get("total_steps").asLong()));
+            OneCycleSchedule schedule = new OneCycleSchedule(c.get("max_lr").asDouble(), c.get("total_steps").asLong());
+            assertMatches(c, schedule);
+            JsonNode momenta = c.get("momenta");
+            for (int step = 0; step < momenta.size(); step++) {
+                assertClose(momenta.get(step).asDouble(), schedule.momentum(step), name + " momentum at step " + step);
+            }
         }
     }
 
