@@ -50,10 +50,10 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy_onnx  # noqa: E402  (independent NumPy evaluation of the exported graph)
+from make_sgd_fixtures import load_csv  # noqa: E402  (the same digits rows as the SGD fixtures)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "java", "src", "test", "resources", "fixtures")
-DATA = os.environ.get("TRAINER_DATASETS", "/work/shared/datasets")
 STEPS = 5
 TRAIN_ROWS = 32
 HELD_ROWS = 16
@@ -233,13 +233,6 @@ def perturb_layernorms(model, gen_seed):
 
 
 # --------------------------------------------------------------------------- data
-
-def load_csv(name):
-    path = os.path.join(DATA, name)
-    with open(path) as f:
-        header = f.readline().strip().split(",")
-    return header, np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64)
-
 
 def token_batch(rng, rows, seq):
     """Random sentences: [CLS] segment A [SEP] segment B [SEP] then padding; real length 4..seq."""
