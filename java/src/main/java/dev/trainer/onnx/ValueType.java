@@ -41,18 +41,9 @@ public record ValueType(int elementType, long[] dims, String[] dimNames) {
         return dims[axis < 0 ? axis + dims.length : axis];
     }
 
-    public boolean isStatic() {
-        return Arrays.stream(dims).allMatch(d -> d >= 0);
-    }
-
     /** Whether every dimension after the first (the batch) is known. */
     public boolean isStaticPerSample() {
         return Arrays.stream(dims).skip(1).allMatch(d -> d >= 0);
-    }
-
-    /** This type with other dimensions. */
-    public ValueType withDims(long[] newDims) {
-        return new ValueType(elementType, newDims);
     }
 
     /** Dimensions as the user reads them, e.g. {@code [batch, 1, 8, 8]}. */

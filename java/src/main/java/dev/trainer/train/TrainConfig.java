@@ -86,11 +86,6 @@ public record TrainConfig(Path model, Path outDir, DataSettings data, LoopSettin
             l1 = List.copyOf(l1);
             l2 = List.copyOf(l2);
         }
-
-        /** Plain settings: one learning rate, constant, no groups or penalties. */
-        public static OptimizerSettings simple(OptimizerKind kind, double learningRate) {
-            return new OptimizerSettings(kind, learningRate, 0.9, 0, 0, "constant", 0, 0, List.of(), 1, List.of(), List.of(), false);
-        }
     }
 
     /**
