@@ -35,10 +35,11 @@ public final class ReverseMode {
 
     /**
      * The backward graph's least opset: ReduceSum, Squeeze and Split take their axes as inputs from 13
-     * on, ScatterND and ScatterElements reduce with {@code add} from 16. A model of a later opset
-     * keeps its own (see {@link #backwardOpset}).
+     * on, ScatterND and ScatterElements reduce with {@code add} from 16, Col2Im exists from 18 (and
+     * ReduceMean, ReduceMax and the other reductions but ReduceSum take their axes as inputs). A
+     * model of a later opset keeps its own (see {@link #backwardOpset}).
      */
-    private static final long BACKWARD_OPSET = 17;
+    private static final long BACKWARD_OPSET = 18;
     private static final String GRAD = "::grad";
 
     private final OnnxModel model;

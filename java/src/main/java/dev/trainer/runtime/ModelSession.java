@@ -27,6 +27,13 @@ public final class ModelSession implements AutoCloseable {
 
     /** Initializers from this size on are passed by reference rather than inside the protobuf. */
     private static final long BY_REFERENCE_BYTES = 1 << 20;
+    /**
+     * A diagnostic for performance work: with {@code -Dtrainer.ortProfile=PREFIX} every session
+     * writes ONNX Runtime's profile (per-node times and shapes) to
+     * {@code PREFIX-GRAPHNAME_TIMESTAMP.json} when it closes; {@code scripts/ort_profile.py}
+     * summarises them.
+     */
+    private static final String PROFILE_PROPERTY = "trainer.ortProfile";
 
     private final OrtSession session;
     private final List<OnnxTensor> initializerTensors;
@@ -65,6 +72,10 @@ public final class ModelSession implements AutoCloseable {
             options.setMemoryPatternOptimization(memoryPattern);
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
+            }
+            String profile = System.getProperty(PROFILE_PROPERTY);
+            if (profile != null) {
+                options.enableProfiling(profile + "-" + model.proto().getGraph().getName());
             }
             for (TensorProto t : model.proto().getGraph().getInitializerList()) {
                 boolean external = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;

@@ -47,6 +47,7 @@ final class GradientCheck {
     private double epsilon = 1e-6;
     private double tolerance = 1e-6;
     private String output = "y";
+    private TrainingGraphs graphs;
 
     GradientCheck(long seed) {
         random = new Random(seed);
@@ -127,6 +128,11 @@ final class GradientCheck {
         return elementType;
     }
 
+    /** The graphs the last {@link #run} checked. */
+    TrainingGraphs graphs() {
+        return graphs;
+    }
+
     /** Runs the check; fails with the worst element when any gradient is off. */
     void run() throws OrtException {
         GraphProto.Builder graph = GraphProto.newBuilder().setName("check").addAllNode(nodes)
@@ -138,7 +144,7 @@ final class GradientCheck {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(graph).build();
         OnnxModel model = OnnxModel.of(proto);
         Map<String, ValueType> inferred = ShapeInference.infer(model);
-        TrainingGraphs graphs = ReverseMode.differentiate(model, trainable, List.of(output), inferred);
+        graphs = ReverseMode.differentiate(model, trainable, List.of(output), inferred);
         ValueType yType = inferred.get(output);
         double[] r = new double[(int) TensorTypes.elementCount(yType.dims())];
         for (int i = 0; i < r.length; i++) {
