@@ -1,6 +1,8 @@
 package dev.trainer.autodiff;
 
 import dev.trainer.onnx.Attributes;
+import dev.trainer.onnx.ValueType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,7 +20,8 @@ import java.util.List;
  * (ConvTranspose / Gemm + Col2Im for dx, correlation / patches + Gemm for dW):
  * 7×7 stem (1024 positions) dW 18.5 / 28.5; 3×3 at 16×16 dx 13.5 / 19.5, dW 32.5 / 20.5; at 8×8
  * dx 13 / 16.5, dW 23 / 17; at 4×4 dx 23.5 / 16.5, dW 22 / 15.5; at 2×2 dx 110.5 / 18.5,
- * dW 29.5 / 16.5; 1×1 stride 2 dW 10 / 1.5. Hence the two thresholds below.
+ * dW 29.5 / 16.5; 1×1 stride 2 dW 10 / 1.5. The forward Conv, as Conv / patches + Gemm: 16×16
+ * 10 / 21.5; 4×4 10.5 / 18; 2×2 28 / 15. Hence the thresholds below.
  */
 final class ConvolutionForms {
 
@@ -26,12 +29,15 @@ final class ConvolutionForms {
     static final long MANY_POSITIONS = 64;
     /** Kernel taps from which the correlation form of dW is faster than explicit patches (a 7×7 stem). */
     static final long MANY_TAPS = 25;
+    /** Output positions per image below which the forward Conv is faster as one product over the batch. */
+    static final long FEW_POSITIONS = 16;
 
     private final NodeGradient g;
     private final ConvolutionGeometry geometry;
     private final long groups;
     private final long[] wDims;
     private Value dyColumns;
+    private Value forwardPatches;
 
     private ConvolutionForms(NodeGradient g, ConvolutionGeometry geometry, long groups, long[] wDims) {
         this.g = g;
@@ -44,6 +50,28 @@ final class ConvolutionForms {
         long[] wDims = g.staticDims(1, 0);
         long[] kernel = Arrays.copyOfRange(wDims, 2, wDims.length);
         return new ConvolutionForms(g, ConvolutionGeometry.of(g, kernel), g.attr("group", 1L), wDims);
+    }
+
+    /**
+     * Where the weights train and images have few output positions, rewrites the forward Conv as
+     * y = W · patches(x) over the whole batch, and keeps the patches for dW.
+     */
+    void rewriteForward() {
+        if (groups != 1 || !g.needs(1) || outputPositions() >= FEW_POSITIONS) {
+            return;
+        }
+        GraphBuilder forward = g.builder().forwardBuilder(g.node());
+        Value patches = patches(inForward(forward, g.x(0)));
+        List<Value> operands = new ArrayList<>(List.of(inForward(forward, g.x(1)).reshape(wDims[0], -1), patches));
+        if (g.hasInput(2)) {
+            operands.add(inForward(forward, g.x(2)).reshape(wDims[0], 1));
+        }
+        Value y = forward.op("Gemm", operands)
+                .reshape(ConvolutionGradients.concat(new long[] {wDims[0], -1}, geometry.outputSize()))
+                .transpose(channelsFirst());
+        g.builder().rewriteForwardNode(g.node(), forward, y);
+        forwardPatches = g.builder().fromForward(patches,
+                new ValueType(g.xType(0).elementType(), new long[] {wDims[1] * taps(), -1}));
     }
 
     /** dx: col2im(Wᵀ · dy) for images with few output positions, else ORT's ConvTranspose. */
@@ -70,10 +98,19 @@ final class ConvolutionForms {
     }
 
     private Value weightGradientByPatches() {
-        Value channelsMajor = g.x(0).transpose(channelsFirst());
-        Value patches = pointwise() ? channelsMajor : Im2Col.stacked(Im2Col.windows(channelsMajor, geometry, 0), 1);
-        return g.builder().op("Gemm", List.of(dyColumns(), patches.reshape(wDims[1] * taps(), -1)),
-                Attributes.ofInt("transB", 1)).reshape(wDims);
+        Value patches = forwardPatches != null ? forwardPatches : patches(g.x(0));
+        return g.builder().op("Gemm", List.of(dyColumns(), patches), Attributes.ofInt("transB", 1)).reshape(wDims);
+    }
+
+    /** The window positions of x as [Ci · taps, N · out]: channel and tap as rows, the batch's output positions as columns. */
+    private Value patches(Value x) {
+        Value channelsMajor = x.transpose(channelsFirst());
+        Value stacked = pointwise() ? channelsMajor : Im2Col.stacked(Im2Col.windows(channelsMajor, geometry, 0), 1);
+        return stacked.reshape(wDims[1] * taps(), -1);
+    }
+
+    private static Value inForward(GraphBuilder forward, Value v) {
+        return new Value(forward, v.name(), v.elementType());
     }
 
     /** dy as [Co, N · out]: channels first, the batch's output positions as columns. */

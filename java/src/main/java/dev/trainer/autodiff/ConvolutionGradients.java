@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Conv with groups, strides, pads and dilations, in standard ops only: dx is the transposed
  * convolution of dy with the same weights, dW the correlation of x with dy, each in the form
- * {@link ConvolutionForms} picks for the node's shape; the bias gradient sums dy over all but the
- * channel axis.
+ * {@link ConvolutionForms} picks for the node's shape (which may rewrite the forward Conv too);
+ * the bias gradient sums dy over all but the channel axis.
  */
 final class ConvolutionGradients {
 
@@ -17,6 +17,7 @@ final class ConvolutionGradients {
     static void register(Map<String, GradientRule> rules) {
         rules.put("Conv", g -> {
             ConvolutionForms conv = ConvolutionForms.of(g);
+            conv.rewriteForward();
             g.dx(0, conv::inputGradient);
             g.dx(1, conv::weightGradient);
             g.dx(2, () -> g.dy().sum(allButChannelAxis(g.yType(0).rank()), false));

@@ -305,7 +305,7 @@ public final class ReverseMode {
 
         GraphProto.Builder forward = graph.toBuilder().clearNode().clearInitializer();
         for (NodeProto node : graph.getNodeList()) {
-            forward.addNode(b.forwardReplacements().getOrDefault(node.getOutput(0), node));
+            forward.addAllNode(b.forwardReplacements().getOrDefault(node.getOutput(0), List.of(node)));
         }
         b.forwardShapes().values().stream().filter(n -> stash.contains(n.getOutput(0))).forEach(forward::addNode);
         graph.getInitializerList().stream().filter(t -> !trainable.contains(t.getName())).forEach(forward::addInitializer);
@@ -417,19 +417,26 @@ public final class ReverseMode {
                 || p != null && p.getOpType().equals("Constant");
     }
 
-    /** Shapes stashed by rules are int64 vectors, MaxPool indices int64 shaped like the pooled output. */
+    /**
+     * Shapes stashed by rules are int64 vectors, MaxPool indices int64 shaped like the pooled output;
+     * values of forward rewrites come with their types.
+     */
     private ValueType stashType(String name, GraphBuilder b) {
         ValueType known = types.get(name);
         if (known != null) {
             return known;
         }
+        if (b.forwardTypes().containsKey(name)) {
+            return b.forwardTypes().get(name);
+        }
         NodeProto shape = b.forwardShapes().get(name);
         if (shape != null) {
             return new ValueType(TensorProto.DataType.INT64_VALUE, new long[] {types.get(shape.getInput(0)).rank()});
         }
-        for (NodeProto replacement : b.forwardReplacements().values()) {
-            if (replacement.getOutputCount() > 1 && replacement.getOutput(1).equals(name)) {
-                return new ValueType(TensorProto.DataType.INT64_VALUE, types.get(replacement.getOutput(0)).dims());
+        for (List<NodeProto> replacement : b.forwardReplacements().values()) {
+            NodeProto node = replacement.getFirst();
+            if (replacement.size() == 1 && node.getOutputCount() > 1 && node.getOutput(1).equals(name)) {
+                return new ValueType(TensorProto.DataType.INT64_VALUE, types.get(node.getOutput(0)).dims());
             }
         }
         throw new ModelException("no type known for stashed value " + name);

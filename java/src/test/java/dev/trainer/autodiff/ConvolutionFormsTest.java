@@ -77,6 +77,35 @@ class ConvolutionFormsTest {
     }
 
     @Test
+    void fewOutputPositionsRewriteTheForwardConvAsOneProduct() throws Exception {
+        NodeProto node = conv(Attributes.ofInts("pads", 1, 0, 1, 1), Attributes.ofInts("strides", 2, 2),
+                Attributes.ofInts("dilations", 1, 2));
+        long[] x = {3, 4, 5, 6};
+        long[] w = {5, 4, 3, 2};
+        GradientCheck check = new GradientCheck(410).float32().param("x", x).param("w", w).param("bias", w[0]).node(node);
+        check.run();
+        Set<String> forward = check.graphs().forward().proto().getGraph().getNodeList().stream()
+                .map(NodeProto::getOpType).collect(Collectors.toSet());
+        assertTrue(forward.contains("Gemm") && !forward.contains("Conv"), forward::toString);
+        assertTrue(check.graphs().stash().stream().anyMatch(s -> s.startsWith("trainer::")), "the patches are stashed");
+        assertArrayEquals(run(check.model(), check), run(check.graphs().forward(), check), 1e-5f,
+                "the rewritten forward computes the Conv");
+    }
+
+    /** Output y of a graph whose trainable tensors are fed (the forward graph) or are initializers (the model). */
+    private static float[] run(OnnxModel model, GradientCheck check) throws Exception {
+        Map<String, OnnxTensor> feeds = check.feeds(model);
+        try (ModelSession session = ModelSession.open(model); OrtSession.Result result = session.session().run(feeds)) {
+            FloatBuffer y = ((OnnxTensor) result.get("y").orElseThrow()).getFloatBuffer();
+            float[] out = new float[y.remaining()];
+            y.get(out);
+            return out;
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Test
     void manyOutputPositionsKeepConvTranspose() throws Exception {
         Set<String> ops = check(402, new long[] {2, 2, 9, 9}, new long[] {3, 2, 3, 3},
                 conv(Attributes.ofInts("pads", 1, 1, 1, 1)));
