@@ -21,7 +21,8 @@ import java.util.List;
  * 7×7 stem (1024 positions) dW 18.5 / 28.5; 3×3 at 16×16 dx 13.5 / 19.5, dW 32.5 / 20.5; at 8×8
  * dx 13 / 16.5, dW 23 / 17; at 4×4 dx 23.5 / 16.5, dW 22 / 15.5; at 2×2 dx 110.5 / 18.5,
  * dW 29.5 / 16.5; 1×1 stride 2 dW 10 / 1.5. The forward Conv, as Conv / patches + Gemm: 16×16
- * 10 / 21.5; 4×4 10.5 / 18; 2×2 28 / 15. Hence the thresholds below.
+ * 10 / 21.5; 4×4 10.5 / 18; 2×2 28 / 15. Hence the thresholds below. Depthwise Convs on small
+ * images run as a small dense matrix per channel ({@link DepthwiseConvolution}).
  */
 final class ConvolutionForms {
 
@@ -54,13 +55,23 @@ final class ConvolutionForms {
 
     /**
      * Where the weights train and images have few output positions, rewrites the forward Conv as
-     * y = W · patches(x) over the whole batch, and keeps the patches for dW.
+     * y = W · patches(x) over the whole batch, and keeps the patches for dW; a depthwise Conv as a
+     * matrix per channel ({@link DepthwiseConvolution}).
      */
     void rewriteForward() {
-        if (groups != 1 || !g.needs(1) || outputPositions() >= FEW_POSITIONS) {
+        if (!g.needs(1)) {
             return;
         }
         GraphBuilder forward = g.builder().forwardBuilder(g.node());
+        if (depthwiseByMatrices()) {
+            Value bias = g.hasInput(2) ? inForward(forward, g.x(2)) : null;
+            g.builder().rewriteForwardNode(g.node(), forward,
+                    depthwise().forward(inForward(forward, g.x(0)), inForward(forward, g.x(1)), bias));
+            return;
+        }
+        if (groups != 1 || outputPositions() >= FEW_POSITIONS) {
+            return;
+        }
         Value patches = patches(inForward(forward, g.x(0)));
         List<Value> operands = new ArrayList<>(List.of(inForward(forward, g.x(1)).reshape(wDims[0], -1), patches));
         if (g.hasInput(2)) {
@@ -74,14 +85,23 @@ final class ConvolutionForms {
                 new ValueType(g.xType(0).elementType(), new long[] {wDims[1] * taps(), -1}));
     }
 
-    /** dx: col2im(Wᵀ · dy) for images with few output positions, else ORT's ConvTranspose. */
+    /** dx: col2im(Wᵀ · dy) for images with few output positions (depthwise: Mᵀ · dy), else ORT's ConvTranspose. */
     Value inputGradient() {
+        if (depthwiseByMatrices()) {
+            return depthwise().inputGradient(g.dy(), g.x(1));
+        }
         boolean batched = groups == 1 && outputPositions() < MANY_POSITIONS && (pointwise() || Im2Col.hasCol2Im(g.xType(0)));
         return batched ? inputGradientByColumns() : transposedConvolution();
     }
 
-    /** dW: dy · patches(x)ᵀ, except for kernels of many taps (the correlation form). */
+    /**
+     * dW: dy · patches(x)ᵀ, except for kernels of many taps and grouped Convs (the correlation
+     * form); depthwise on small images (dy · xᵀ) · S.
+     */
     Value weightGradient() {
+        if (depthwiseByMatrices()) {
+            return depthwise().weightGradient(g.x(0), g.dy(), wDims);
+        }
         return groups == 1 && taps() < MANY_TAPS ? weightGradientByPatches() : correlation();
     }
 
@@ -161,6 +181,19 @@ final class ConvolutionForms {
     /** The permutation that swaps the first two axes (batch and channels). */
     private long[] channelsFirst() {
         return ConvolutionGradients.concat(new long[] {1, 0}, ConvolutionGradients.range(2, 2 + geometry.kernel().length));
+    }
+
+    /**
+     * A depthwise Conv (a channel per group) on images small enough for a dense matrix per channel
+     * ({@link DepthwiseConvolution}): at most 16 output and 64 input positions (a 4 × 4 image).
+     */
+    private boolean depthwiseByMatrices() {
+        long inPositions = Arrays.stream(geometry.inputSize()).reduce(1, Math::multiplyExact);
+        return groups > 1 && wDims[0] == groups && wDims[1] == 1 && outputPositions() <= 16 && inPositions <= 64;
+    }
+
+    private DepthwiseConvolution depthwise() {
+        return new DepthwiseConvolution(geometry, groups);
     }
 
     private boolean pointwise() {

@@ -98,6 +98,15 @@ public final class GraphBuilder {
         return constant(TensorTypes.tensor("", elementType, dims, bytes.flip()), elementType);
     }
 
+    /** A constant tensor of the given element type, static shape and values (row-major). */
+    Value constant(int elementType, long[] dims, double[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * TensorTypes.elementBytes(elementType)).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            bytes.put(encode(v, elementType));
+        }
+        return constant(TensorTypes.tensor("", elementType, dims, bytes.flip()), elementType);
+    }
+
     private Value constant(TensorProto value, int elementType) {
         return op("Constant", elementType, List.of(), Attributes.ofTensor("value", value));
     }

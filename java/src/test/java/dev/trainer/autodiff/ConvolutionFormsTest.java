@@ -132,11 +132,27 @@ class ConvolutionFormsTest {
     }
 
     @Test
-    void depthwiseAndGroupedConvsKeepTheirForms() throws Exception {
-        check(406, new long[] {2, 3, 6, 6}, new long[] {3, 1, 3, 3},
-                conv(Attributes.ofInt("group", 3), Attributes.ofInts("pads", 1, 1, 1, 1), Attributes.ofInts("strides", 2, 2)));
-        Set<String> ops = check(407, new long[] {2, 4, 5, 5}, new long[] {6, 2, 3, 3}, conv(Attributes.ofInt("group", 2)));
-        assertTrue(ops.contains("ConvTranspose") && ops.contains("Conv"), ops::toString);
+    void depthwiseConvOnSmallImagesIsAMatrixPerChannel() throws Exception {
+        NodeProto node = conv(Attributes.ofInt("group", 3), Attributes.ofInts("pads", 2, 1, 2, 2),
+                Attributes.ofInts("strides", 2, 1));
+        GradientCheck check = new GradientCheck(406).float32().param("x", 2, 3, 5, 3).param("w", 3, 1, 5, 3)
+                .param("bias", 3).node(node);
+        check.run();
+        Set<String> forward = check.graphs().forward().proto().getGraph().getNodeList().stream()
+                .map(NodeProto::getOpType).collect(Collectors.toSet());
+        Set<String> backward = backwardOps(check);
+        assertTrue(!forward.contains("Conv") && forward.contains("MatMul") && backward.contains("MatMul")
+                && !backward.contains("ConvTranspose") && !backward.contains("Conv"), forward + " " + backward);
+        assertArrayEquals(run(check.model(), check), run(check.graphs().forward(), check), 1e-5f);
+    }
+
+    @Test
+    void depthwiseConvOfManyPositionsAndGroupedConvsKeepOrtsKernels() throws Exception {
+        Set<String> depthwise = check(407, new long[] {2, 3, 9, 9}, new long[] {3, 1, 3, 3},
+                conv(Attributes.ofInt("group", 3), Attributes.ofInts("pads", 1, 1, 1, 1)));
+        assertTrue(depthwise.contains("ConvTranspose") && depthwise.contains("Conv"), depthwise::toString);
+        Set<String> grouped = check(411, new long[] {2, 4, 5, 5}, new long[] {6, 2, 3, 3}, conv(Attributes.ofInt("group", 2)));
+        assertTrue(grouped.contains("ConvTranspose") && grouped.contains("Conv"), grouped::toString);
     }
 
     @Test
