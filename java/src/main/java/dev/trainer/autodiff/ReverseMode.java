@@ -97,17 +97,52 @@ public final class ReverseMode {
                 differentiateNode(node, b, requiresGrad, contributions);
             }
         }
-        Map<String, String> parameterGradients = new LinkedHashMap<>();
-        for (String p : trainable) {
+        Map<String, String> gradients = new HashMap<>();
+        for (String p : inForwardOrder()) {
             Value grad = sum(contributions.get(p));
             if (grad != null) {
+                moveToEnd(b.nodes(), grad.name());
                 String name = p + GRAD;
                 b.nodes().add(NodeProto.newBuilder().setOpType("Identity").setName(name)
                         .addInput(grad.name()).addOutput(name).build());
-                parameterGradients.put(p, name);
+                gradients.put(p, name);
             }
         }
+        Map<String, String> parameterGradients = new LinkedHashMap<>();
+        trainable.stream().filter(gradients::containsKey).forEach(p -> parameterGradients.put(p, gradients.get(p)));
         return assemble(b, outputs, outputGradientInputs, parameterGradients);
+    }
+
+    /**
+     * The trainable parameters in the order the forward graph first reads them. Their gradients'
+     * last nodes go to the end of the backward graph in this order, which makes ORT run each weight
+     * gradient as soon as its inputs are ready: ORT orders a graph by a depth-first walk from its
+     * leaf nodes (the gradients), the last leaf first. With the first layer's gradient last (as
+     * reverse mode creates it), ORT ran the whole input-gradient chain down to the embeddings before
+     * any weight gradient and kept every layer's output gradient alive until the end (MiniLM at
+     * batch 32 × 128: ORT's backward arena peaked at 911 MiB in use).
+     */
+    private List<String> inForwardOrder() {
+        Map<String, Integer> firstUse = new HashMap<>();
+        List<NodeProto> nodes = graph.getNodeList();
+        for (int n = 0; n < nodes.size(); n++) {
+            for (String in : nodes.get(n).getInputList()) {
+                firstUse.putIfAbsent(in, n);
+            }
+        }
+        List<String> order = new ArrayList<>(trainable);
+        order.sort((a, c) -> Integer.compare(firstUse.getOrDefault(a, -1), firstUse.getOrDefault(c, -1)));
+        return order;
+    }
+
+    /** Moves the node that produces {@code value} (nothing else reads it) to the end of the list. */
+    private static void moveToEnd(List<NodeProto> nodes, String value) {
+        for (int n = nodes.size() - 1; n >= 0; n--) {
+            if (nodes.get(n).getOutputList().contains(value)) {
+                nodes.add(nodes.remove(n));
+                return;
+            }
+        }
     }
 
     private void differentiateNode(NodeProto node, GraphBuilder b, Set<String> requiresGrad,
