@@ -309,7 +309,9 @@ public final class ReverseMode {
         Set<String> graphInputs = new HashSet<>();
         graph.getInputList().forEach(i -> graphInputs.add(i.getName()));
         List<NodeProto> backwardNodes = new ArrayList<>(prune(b.nodes(), parameterGradients.values()));
-        backwardNodes.addAll(0, recomputed(backwardNodes, graphInputs, outputGradientInputs.values()));
+        List<NodeProto> recomputed = recomputed(backwardNodes, graphInputs, outputGradientInputs.values());
+        backwardNodes.addAll(0, derivedShapes(b, backwardNodes, recomputed, graphInputs));
+        backwardNodes.addAll(0, recomputed);
         Set<String> produced = new HashSet<>();
         backwardNodes.forEach(n -> produced.addAll(n.getOutputList()));
 
@@ -364,6 +366,39 @@ public final class ReverseMode {
                 .setGraph(backward).build();
         return new TrainingGraphs(model.withProto(forwardModel), model.withProto(backwardModel),
                 List.copyOf(trainable), List.copyOf(stash), outputGradientInputs, parameterGradients);
+    }
+
+    /**
+     * Nodes that compute in the backward graph the shapes rules asked of forward values, where
+     * {@link ShapeDerivation} finds them from values the backward has anyway (what it reads from the
+     * stash, recomputes, or gets free); the other shapes stay forward {@code Shape} nodes, stashed.
+     */
+    private List<NodeProto> derivedShapes(GraphBuilder b, List<NodeProto> backwardNodes, List<NodeProto> recomputed,
+                                          Set<String> graphInputs) {
+        Set<String> wanted = new HashSet<>();
+        backwardNodes.forEach(n -> wanted.addAll(n.getInputList()));
+        if (b.forwardShapes().keySet().stream().noneMatch(wanted::contains)) {
+            return List.of();
+        }
+        Set<String> produced = new HashSet<>();
+        backwardNodes.forEach(n -> produced.addAll(n.getOutputList()));
+        // the batch's inputs first: any of its dimensions serves, and the backward gets them free
+        Set<String> available = new LinkedHashSet<>(graphInputs);
+        recomputed.forEach(n -> available.addAll(n.getOutputList()));
+        for (List<NodeProto> nodes : List.of(backwardNodes, recomputed)) {
+            nodes.forEach(n -> n.getInputList().stream().filter(i -> !i.isEmpty() && !produced.contains(i)
+                    && !b.forwardShapes().containsKey(i)).forEach(available::add));
+        }
+        ShapeDerivation derivation = new ShapeDerivation(graph.getNodeList(), types);
+        List<NodeProto> derived = new ArrayList<>();
+        for (Map.Entry<String, NodeProto> shape : b.forwardShapes().entrySet()) {
+            List<NodeProto> nodes = wanted.contains(shape.getKey())
+                    ? derivation.derive(shape.getValue().getInput(0), shape.getKey(), available) : null;
+            if (nodes != null) {
+                derived.addAll(nodes);
+            }
+        }
+        return derived;
     }
 
     /**
