@@ -48,9 +48,11 @@ public final class ReverseMode {
     private final Map<String, ValueType> types;
     private final Map<String, NodeProto> producers = new HashMap<>();
     private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+    private final Recompute recompute;
 
-    private ReverseMode(OnnxModel model, Collection<String> trainable, Map<String, ValueType> types) {
+    private ReverseMode(OnnxModel model, Collection<String> trainable, Map<String, ValueType> types, Recompute recompute) {
         this.model = model;
+        this.recompute = recompute;
         this.graph = model.proto().getGraph();
         this.trainable = new LinkedHashSet<>(trainable);
         this.types = types;
@@ -68,7 +70,13 @@ public final class ReverseMode {
      */
     public static TrainingGraphs differentiate(OnnxModel model, Collection<String> trainable, List<String> outputs,
                                                Map<String, ValueType> types) {
-        return new ReverseMode(model, trainable, types).build(outputs);
+        return differentiate(model, trainable, outputs, types, Recompute.CHEAP_CHAINS);
+    }
+
+    /** As {@link #differentiate(OnnxModel, Collection, List, Map)}, recomputing in the backward what {@code recompute} says. */
+    public static TrainingGraphs differentiate(OnnxModel model, Collection<String> trainable, List<String> outputs,
+                                               Map<String, ValueType> types, Recompute recompute) {
+        return new ReverseMode(model, trainable, types, recompute).build(outputs);
     }
 
     private TrainingGraphs build(List<String> outputs) {
@@ -309,7 +317,7 @@ public final class ReverseMode {
         Set<String> graphInputs = new HashSet<>();
         graph.getInputList().forEach(i -> graphInputs.add(i.getName()));
         List<NodeProto> backwardNodes = new ArrayList<>(prune(b.nodes(), parameterGradients.values()));
-        List<NodeProto> recomputed = recomputed(backwardNodes, graphInputs, outputGradientInputs.values());
+        List<NodeProto> recomputed = recomputed(b, backwardNodes, graphInputs, outputGradientInputs.values());
         backwardNodes.addAll(0, derivedShapes(b, backwardNodes, recomputed, graphInputs));
         backwardNodes.addAll(0, recomputed);
         Set<String> produced = new HashSet<>();
@@ -340,10 +348,7 @@ public final class ReverseMode {
         backward.addAllNode(copiedConstants).addAllNode(backwardNodes);
         parameterGradients.forEach((p, gradName) -> backward.addOutput(valueInfo(gradName, types.get(p))));
 
-        GraphProto.Builder forward = graph.toBuilder().clearNode().clearInitializer();
-        for (NodeProto node : graph.getNodeList()) {
-            forward.addAllNode(b.forwardReplacements().getOrDefault(node.getOutput(0), List.of(node)));
-        }
+        GraphProto.Builder forward = graph.toBuilder().clearNode().clearInitializer().addAllNode(forwardNodes(b));
         b.forwardShapes().values().stream().filter(n -> stash.contains(n.getOutput(0))).forEach(forward::addNode);
         graph.getInitializerList().stream().filter(t -> !trainable.contains(t.getName())).forEach(forward::addInitializer);
         for (String p : trainable) {
@@ -402,82 +407,28 @@ public final class ReverseMode {
     }
 
     /**
-     * Elementwise ops cheap enough to run again in the backward graph rather than keep their
-     * outputs alive from the forward pass: an exported GELU or LayerNorm is a chain of them, and
-     * stashing every link costs several activation-sized tensors per layer.
-     */
-    private static final Set<String> RECOMPUTABLE = Set.of("Add", "Sub", "Mul", "Div", "Neg", "Erf", "Tanh",
-            "Sigmoid", "Relu", "LeakyRelu", "Exp", "Log", "Sqrt", "Pow", "Reciprocal", "Cast", "Identity", "Where");
-    /** How long a chain of cheap ops may be recomputed from one stashed value. */
-    private static final int MAX_RECOMPUTE_DEPTH = 8;
-
-    /**
      * Forward nodes to run again at the start of the backward graph, so that their outputs need not
-     * be stashed: those of the cheap elementwise ops whose inputs the backward has anyway (weights,
-     * constants, the batch, values it stashes for other reasons, or other recomputed values). This
-     * never adds a value to the stash; the recomputed values are bit-identical to the forward's.
+     * be stashed (see {@link Recompute}).
      */
-    private List<NodeProto> recomputed(List<NodeProto> backwardNodes, Set<String> graphInputs, Collection<String> gradientInputs) {
+    private List<NodeProto> recomputed(GraphBuilder b, List<NodeProto> backwardNodes, Set<String> graphInputs,
+                                       Collection<String> gradientInputs) {
         Set<String> produced = new HashSet<>();
         backwardNodes.forEach(n -> produced.addAll(n.getOutputList()));
-        Map<String, Integer> position = new HashMap<>();
-        List<NodeProto> nodes = graph.getNodeList();
-        for (int i = 0; i < nodes.size(); i++) {
-            for (String out : nodes.get(i).getOutputList()) {
-                position.put(out, i);
-            }
-        }
         List<String> wanted = new ArrayList<>();
         for (NodeProto n : backwardNodes) {
-            for (String in : n.getInputList()) {
-                if (!in.isEmpty() && !produced.contains(in) && !gradientInputs.contains(in) && !wanted.contains(in)
-                        && !free(in, graphInputs)) {
-                    wanted.add(in);
-                }
-            }
+            n.getInputList().stream().filter(in -> !in.isEmpty() && !produced.contains(in) && !gradientInputs.contains(in))
+                    .forEach(wanted::add);
         }
-        wanted.sort((a, c) -> Integer.compare(position.getOrDefault(a, -1), position.getOrDefault(c, -1)));
-        Set<String> kept = new HashSet<>();
-        for (String v : wanted) {
-            NodeProto p = producers.get(v);
-            if (p == null || !RECOMPUTABLE.contains(p.getOpType()) || p.getOutputCount() != 1) {
-                kept.add(v);
-            }
-        }
-        Map<String, NodeProto> again = new LinkedHashMap<>();
-        for (String v : wanted) {
-            if (kept.contains(v) || again.containsKey(v)) {
-                continue;
-            }
-            Map<String, NodeProto> trial = new LinkedHashMap<>();
-            if (recomputable(v, 0, graphInputs, kept, again, trial)) {
-                again.putAll(trial);
-            } else {
-                kept.add(v);
-            }
-        }
-        List<NodeProto> ordered = new ArrayList<>(again.values());
-        ordered.sort((a, c) -> Integer.compare(position.get(a.getOutput(0)), position.get(c.getOutput(0))));
-        return ordered;
+        return new Recomputation(recompute, model.opset(), forwardNodes(b), v -> free(v, graphInputs), forwardReach()).nodesFor(wanted);
     }
 
-    private boolean recomputable(String v, int depth, Set<String> graphInputs, Set<String> kept,
-                                 Map<String, NodeProto> again, Map<String, NodeProto> trial) {
-        if (free(v, graphInputs) || kept.contains(v) || again.containsKey(v) || trial.containsKey(v)) {
-            return true;
+    /** The forward graph's nodes, with the rules' rewrites in place of the nodes they replace. */
+    private List<NodeProto> forwardNodes(GraphBuilder b) {
+        List<NodeProto> nodes = new ArrayList<>();
+        for (NodeProto node : graph.getNodeList()) {
+            nodes.addAll(b.forwardReplacements().getOrDefault(node.getOutput(0), List.of(node)));
         }
-        NodeProto p = producers.get(v);
-        if (p == null || depth > MAX_RECOMPUTE_DEPTH || !RECOMPUTABLE.contains(p.getOpType()) || p.getOutputCount() != 1
-                || !p.getDomain().isEmpty() && !p.getDomain().equals("ai.onnx")) {
-            return false;
-        }
-        for (String in : p.getInputList()) {
-            if (!in.isEmpty() && !recomputable(in, depth + 1, graphInputs, kept, again, trial)) {
-                return false;
-            }
-        }
-        trial.put(v, p);
-        return true;
+        return nodes;
     }
 
     /** Values the backward graph gets without stashing: weights, constants and the batch's own inputs. */
