@@ -2,7 +2,7 @@
 """trainer's training step beside PyTorch's, model by model, in one go: `scripts/bench --vs-pytorch`.
 
   scripts/bench --vs-pytorch [--models mobilenetv3,resnet18,minilm] [--rounds 1] [--steps N]
-                [--json bench/vs-pytorch.json]
+                [--json bench/vs-pytorch.json] [--before OTHER/benchmarks.jar]
 
 For each model, each side runs in its own process under /usr/bin/time, so that each peak RSS is
 that side's alone: trainer's JMH step benchmark (VisionStepBenchmark or MiniLmStepBenchmark, one
@@ -10,7 +10,10 @@ fork, single-shot steps) and the matching PyTorch script (pytorch_vision_step.py
 pytorch_minilm_step.py: 2 threads, OpenBLAS checked). Both time the same number of steps after
 the same warm-up; the table gives the median step of each side, the ratio PyTorch / trainer
 (above 1: trainer is faster) and both peak RSS figures. With --rounds R the two sides alternate R
-times per model and each keeps its best median (the least disturbed on a shared machine).
+times per model and each keeps its best median (the least disturbed on a shared machine). With
+--before JAR, the benchmarks jar of an earlier build (e.g. `git worktree add /tmp/before COMMIT`
+and `mvn -q -DskipTests package -pl bench -am` there) runs too, in turn with the others, and a
+second table compares it.
 
 Needs bench/target/benchmarks.jar (scripts/bench builds it first), build/bench-models (made here
 by scripts/make_bench_models.py when missing), the MiniLM model (see MiniLmStepBenchmark) and
@@ -79,6 +82,7 @@ def main():
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--steps", type=int, help="timed steps per side (default: 10 for the CNNs, 5 for MiniLM)")
     p.add_argument("--json", default=os.path.join(ROOT, "bench", "vs-pytorch.json"))
+    p.add_argument("--before", help="benchmarks.jar of an earlier build to run beside this one")
     p.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"),
                                                   "bin", "java"))
     args = p.parse_args()
@@ -92,13 +96,16 @@ def main():
     table = []
     for model in models:
         warmup, steps = MODELS[model][3], args.steps or MODELS[model][4]
-        ours, theirs = None, None
+        ours, theirs, before = None, None, None
         for r in range(args.rounds):
+            if args.before:
+                print("%s round %d/%d: trainer (before)..." % (model, r + 1, args.rounds), flush=True)
+                before = best(before, trainer_side(args.java, args.before, model, warmup, steps))
             print("%s round %d/%d: trainer..." % (model, r + 1, args.rounds), flush=True)
             ours = best(ours, trainer_side(args.java, jar, model, warmup, steps))
             print("%s round %d/%d: PyTorch..." % (model, r + 1, args.rounds), flush=True)
             theirs = best(theirs, pytorch_side(model, warmup, steps))
-        table.append({"model": model, "trainer": ours, "pytorch": theirs,
+        table.append({"model": model, "trainer": ours, "pytorch": theirs, "before": before,
                       "ratio": theirs["median_ms"] / ours["median_ms"]})
     with open(args.json, "w") as f:
         json.dump({"load_average": os.getloadavg(), "rows": table}, f, indent=1)
@@ -109,7 +116,16 @@ def main():
         print("| %s | %.0f | %.0f | %.2f | %.0f MiB | %.0f MiB |" % (
             row["model"], row["trainer"]["median_ms"], row["pytorch"]["median_ms"], row["ratio"],
             row["trainer"]["peak_rss_mib"], row["pytorch"]["peak_rss_mib"]))
-    print("(figures also in %s)" % os.path.relpath(args.json, ROOT))
+    if args.before:
+        print("\n| model | trainer before ms/step | trainer ms/step | ratio PyTorch/trainer before | after "
+              "| peak RSS before | after |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for row in table:
+            print("| %s | %.0f | %.0f | %.2f | %.2f | %.0f MiB | %.0f MiB |" % (
+                row["model"], row["before"]["median_ms"], row["trainer"]["median_ms"],
+                row["pytorch"]["median_ms"] / row["before"]["median_ms"], row["ratio"],
+                row["before"]["peak_rss_mib"], row["trainer"]["peak_rss_mib"]))
+    print("(figures also in %s)" % os.path.abspath(args.json))
 
 
 if __name__ == "__main__":

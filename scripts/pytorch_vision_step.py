@@ -14,12 +14,8 @@ and min over --steps timed steps after --warmup untimed ones), the BLAS torch lo
 process's peak RSS (getrusage: import torch, the model and the steps).
 """
 import argparse
-import json
-import math
 import os
-import resource
 import sys
-import time
 
 import numpy as np
 import onnx
@@ -29,7 +25,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_bench_models  # noqa: E402  (the same torchvision constructors)
-import torch_blas  # noqa: E402
+import torch_baseline  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -59,7 +55,7 @@ def main():
     p.add_argument("--json", help="also write the figures to this file")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
-    blas = torch_blas.require_openblas()
+    blas = torch_baseline.require_openblas()
     folder = os.path.join(args.models, args.model)
     model = load(args.model, folder)
     data = np.load(os.path.join(folder, "train.npz"))
@@ -73,25 +69,9 @@ def main():
         optimizer.step()
         return loss.item()
 
-    for _ in range(args.warmup):
-        step()
-    times = []
-    for _ in range(args.steps):
-        start = time.perf_counter()
-        loss = step()
-        times.append((time.perf_counter() - start) * 1000)
-        if not math.isfinite(loss):
-            raise SystemExit("non-finite loss")
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    mean = sum(times) / len(times)
-    print(f"torch {torch.__version__} threads {torch.get_num_threads()} ({os.path.basename(blas)}) {args.model} "
-          f"batch {len(x)}: {mean:.1f} ms/step mean, {min(times):.1f} min over {len(times)} steps; "
-          f"peak RSS {peak_mib:.0f} MiB")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"model": args.model, "threads": torch.get_num_threads(), "blas": blas, "ms_mean": mean,
-                       "ms_min": min(times), "steps_ms": times, "peak_rss_mib": peak_mib}, f)
-
+    times = torch_baseline.time_steps(step, args.warmup, args.steps)
+    torch_baseline.report(f"torch {torch.__version__} {args.model} batch {len(x)}", times, blas,
+                          torch.get_num_threads(), args.json, model=args.model)
 
 if __name__ == "__main__":
     main()

@@ -60,10 +60,10 @@ class SegmentRecomputationTest {
 
         assertEquals(expected.keySet(), actual.keySet());
         // relative to each gradient, or to the largest where one is ~0 (a key bias: softmax ignores it)
-        double largest = expected.values().stream().mapToDouble(SegmentRecomputationTest::norm).max().orElseThrow();
+        double largest = expected.values().stream().mapToDouble(GradientDistance::norm).max().orElseThrow();
         for (String p : expected.keySet()) {
-            double scale = Math.max(norm(expected.get(p)), 1e-3 * largest);
-            double difference = relativeError(actual.get(p), expected.get(p)) * norm(expected.get(p));
+            double scale = Math.max(GradientDistance.norm(expected.get(p)), 1e-3 * largest);
+            double difference = GradientDistance.relative(actual.get(p), expected.get(p)) * GradientDistance.norm(expected.get(p));
             assertTrue(difference <= 1e-5 * scale, p + " differs by " + difference + " (scale " + scale + ")");
         }
         System.out.printf("%s: stash %d -> %d tensors, %d -> %d bytes%n", fixture, stashed.stash().size(),
@@ -130,23 +130,5 @@ class SegmentRecomputationTest {
     private static OnnxTensor track(List<OnnxTensor> owned, OnnxTensor t) {
         owned.add(t);
         return t;
-    }
-
-    private static double norm(float[] v) {
-        double n = 0;
-        for (float x : v) {
-            n += x * (double) x;
-        }
-        return Math.sqrt(n);
-    }
-
-    private static double relativeError(float[] actual, float[] expected) {
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            difference += Math.pow(actual[i] - (double) expected[i], 2);
-            norm += Math.pow(expected[i], 2);
-        }
-        return Math.sqrt(difference / Math.max(norm, 1e-30));
     }
 }

@@ -3,6 +3,7 @@ package dev.trainer.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.autodiff.GradientDistance;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
@@ -68,7 +69,7 @@ class PyTorchGradientsTest {
             double worst = 0;
             String worstName = null;
             for (ParameterBuffer.Slot slot : parameters.slots()) {
-                double error = relativeError(parameters.gradients(slot.name()).toArray(ValueLayout.JAVA_FLOAT),
+                double error = GradientDistance.relative(parameters.gradients(slot.name()).toArray(ValueLayout.JAVA_FLOAT),
                         array(reference, slot.name(), ElementType.FLOAT, slot.shape().length).floats());
                 if (error > worst) {
                     worst = error;
@@ -88,16 +89,5 @@ class PyTorchGradientsTest {
         Arrays.fill(symbolic, -1);
         return Datasets.read(npz, List.of(new InputSpec(name, type, symbolic)), Task.CLASSIFICATION, "label", false)
                 .feature(name);
-    }
-
-    private static double relativeError(float[] actual, float[] expected) {
-        assertEquals(expected.length, actual.length);
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            difference += Math.pow(actual[i] - (double) expected[i], 2);
-            norm += Math.pow(expected[i], 2);
-        }
-        return Math.sqrt(difference / Math.max(norm, 1e-300));
     }
 }
