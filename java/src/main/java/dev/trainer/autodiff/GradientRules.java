@@ -23,6 +23,8 @@ public final class GradientRules {
         MathGradients.register(RULES);
         ReductionGradients.register(RULES);
         IndexingGradients.register(RULES);
+        PadGradients.register(RULES);
+        EinsumGradients.register(RULES);
     }
 
     /** Ops whose outputs carry no gradient whatever their inputs: shape and integer computations. */

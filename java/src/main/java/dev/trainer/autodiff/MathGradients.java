@@ -39,6 +39,12 @@ final class MathGradients {
         });
         // Between floating-point types the gradient casts back; integer outputs carry none.
         rules.put("Cast", g -> g.dx(0, () -> g.dy().cast(g.x(0).elementType())));
+        // y = x - q d with q = trunc(x / d) (fmod) or floor(x / d): dx = dy, dd = -dy q, and q = (x - y) / d
+        // exactly (rounded to the integer it is), whichever the rounding
+        rules.put("Mod", g -> {
+            g.dx(0, () -> g.sumToInput(g.dy(), 0));
+            g.dx(1, () -> g.sumToInput(g.dy().mul(g.x(0).sub(g.y(0)).div(g.x(1)).round()).neg(), 1));
+        });
         rules.put("Max", MathGradients::extremum);
         rules.put("Min", MathGradients::extremum);
     }

@@ -93,6 +93,14 @@ public final class NodeGradient {
     }
 
     /**
+     * The values of integer input {@code i} when they are constant or constant folding can compute
+     * them (pads, axes, starts built from static shapes); {@code null} when only the run knows them.
+     */
+    public long[] knownInts(int i) {
+        return hasInput(i) ? constants.apply(node.getInput(i)) : null;
+    }
+
+    /**
      * The value of input {@code i} when it is a single constant number (an exponent, a scale), so
      * that a rule can pick a cheaper form; {@code null} otherwise.
      */
@@ -208,7 +216,40 @@ public final class NodeGradient {
      * that broadcasting added or stretched (ONNX multidirectional broadcasting).
      */
     public Value sumToInput(Value gradient, int i) {
-        return unbroadcast(gradient, yType(0).dims(), xType(i).dims());
+        long[] from = yType(0).dims();
+        long[] to = xType(i).dims();
+        return staticShapesTell(from, to) ? unbroadcast(gradient, from, to)
+                : sumToShape(gradient, shapeOf(x(i)), from.length, to.length);
+    }
+
+    /**
+     * Whether static shapes tell which axes broadcasting stretched. They do not where a symbolic
+     * dimension of the input faces a known size above 1 (the symbol may stand for 1). Two symbolic
+     * dimensions facing each other are taken to be equal, as in every exported batch or sequence axis.
+     */
+    static boolean staticShapesTell(long[] from, long[] to) {
+        int lead = from.length - to.length;
+        for (int a = 0; a < to.length; a++) {
+            if (to[a] < 0 && from[a + lead] > 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reduces a gradient of rank {@code rank} to {@code shape}, a 1-D int64 value of length
+     * {@code targetRank} that broadcast to it, summing over the axes where the shape is 1, found at run time.
+     */
+    public static Value sumToShape(Value gradient, Value shape, int rank, int targetRank) {
+        Value full = shape;
+        if (rank > targetRank) {
+            long[] ones = new long[rank - targetRank];
+            Arrays.fill(ones, 1);
+            full = gradient.b().ints(ones).concat(0, shape);
+        }
+        Value axes = full.equal(full.scalar(1)).nonZero();
+        return gradient.sum(axes, true).reshape(shape);
     }
 
     /** Reduces a gradient of shape {@code from} to shape {@code to}, which broadcast to {@code from}. */

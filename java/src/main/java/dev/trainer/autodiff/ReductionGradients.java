@@ -14,9 +14,13 @@ final class ReductionGradients {
 
     static void register(Map<String, GradientRule> rules) {
         // dx = expand(dy with the reduced axes kept, shape(x))
-        rules.put("ReduceSum", g -> g.dx(0, () -> broadcastBack(g, 13)));
+        rules.put("ReduceSum", g -> g.dx(0, () -> runTimeAxes(g, 13) ? keptAtRunTime(g) : broadcastBack(g, 13)));
         // dx = expand(dy, shape(x)) / (number of elements reduced into each y)
         rules.put("ReduceMean", g -> g.dx(0, () -> {
+            if (runTimeAxes(g, 18)) {
+                Value shape = g.shapeOf(g.x(0));
+                return keptAtRunTime(g).div(shape.product().div(g.dy().shape().product()).cast(g.dy().elementType()));
+            }
             long[] axes = reducedAxes(g, 18);
             return axes == null ? g.dy() : broadcastBack(g, 18).div(count(g, axes));
         }));
@@ -29,6 +33,29 @@ final class ReductionGradients {
         }
         Value dy = g.attr("keepdims", 1L) == 1 ? g.dy() : g.dy().unsqueeze(axes);
         return dy.expand(g.shapeOf(g.x(0)));
+    }
+
+    /** Whether the axes are an input that neither a constant nor constant folding gives. */
+    private static boolean runTimeAxes(NodeGradient g, long axesInputSince) {
+        return g.opset() >= axesInputSince && g.hasInput(1) && g.knownInts(1) == null;
+    }
+
+    /**
+     * dy broadcast back over x's shape for axes known only at run time: dy is first reshaped to x's
+     * shape with each reduced axis 1 (every axis when the axes are empty, unless that is a no-op).
+     */
+    private static Value keptAtRunTime(NodeGradient g) {
+        int rank = g.xType(0).rank();
+        Value shape = g.shapeOf(g.x(0));
+        Value axes = g.x(1);
+        Value positive = axes.less(0).where(axes.add(rank), axes);
+        Value ones = shape.mul(0).add(1);
+        Value reduced = g.builder().ints(new long[rank]).scatterElements(positive, positive.mul(0).add(1), 0, null);
+        Value kept = reduced.equal(reduced.scalar(1)).where(ones, shape);
+        if (g.attr("noop_with_empty_axes", 0L) == 0) {
+            kept = axes.size().equal(axes.size().scalar(0)).where(ones, kept);
+        }
+        return g.dy().reshape(kept).expand(shape);
     }
 
     /**

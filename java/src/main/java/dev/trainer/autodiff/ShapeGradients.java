@@ -27,8 +27,11 @@ final class ShapeGradients {
         rules.put("Reshape", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
         rules.put("Squeeze", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
         rules.put("Unsqueeze", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
-        // dx = dy summed over the axes Expand broadcast along
-        rules.put("Expand", g -> g.dx(0, () -> g.sumToInput(g.dy(), 0)));
+        // dx = dy summed over the axes Expand broadcast along; found at run time where x has a
+        // symbolic dimension, which may stand for a broadcast 1
+        rules.put("Expand", g -> g.dx(0, () -> Arrays.stream(g.xType(0).dims()).anyMatch(d -> d < 0)
+                ? NodeGradient.sumToShape(g.dy(), g.shapeOf(g.x(0)), g.yType(0).rank(), g.xType(0).rank())
+                : g.sumToInput(g.dy(), 0)));
         // dx = the dy's joined along the axis, zeros for outputs nothing used (whatever gave the sizes)
         rules.put("Split", g -> g.dx(0, () -> {
             Value[] parts = new Value[g.node().getOutputCount()];
