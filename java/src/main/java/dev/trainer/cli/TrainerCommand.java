@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCommand.Version.class,
         description = "Fine-tunes ONNX models on ONNX Runtime and hands back an ONNX model ready to deploy.",
         subcommands = {FineTuneCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class,
-                LrFindCommand.class, CvCommand.class, DiagnoseCommand.class,
+                LrFindCommand.class, CvCommand.class, DiagnoseCommand.class, GradientsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCommand implements Runnable {
 
@@ -19,7 +19,7 @@ public final class TrainerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv or diagnose");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv, diagnose or gradients");
     }
 
     public static void main(String[] args) {

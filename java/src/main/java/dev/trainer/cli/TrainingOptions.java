@@ -38,6 +38,9 @@ final class TrainingOptions {
     @ArgGroup(validate = false, heading = "%nHeads and text:%n", order = 7)
     Text text = new Text();
 
+    @ArgGroup(validate = false, heading = "%nShared initializers and random ops:%n", order = 8)
+    GraphTrapOptions traps = new GraphTrapOptions();
+
     static final class Text {
         @Option(names = "--head", paramLabel = "classify:N[:pool=mean|cls]",
                 description = "Attach pooling and a new N-class linear layer to a backbone's [batch, seq, hidden] output.")
@@ -218,6 +221,6 @@ final class TrainingOptions {
         var f = new FreezeOptions(freezing.freeze, freezing.trainOnly, freezing.freezeBottom, freezing.unfreezeEvery);
         var h = new HeadSettings(text.head == null ? null : HeadSpec.parse(text.head), text.replaceHead);
         return new TrainConfig(data.model, outDir, d, l, o, b, s, f, !loop.noDropout, h,
-                new TextSettings(text.tokenizer, text.maxLength));
+                new TextSettings(text.tokenizer, text.maxLength), traps.toTraps());
     }
 }

@@ -64,7 +64,8 @@ final class Learner implements AutoCloseable {
      * options leave trainable in the first epoch.
      */
     static Learner start(TrainConfig config, Kernels kernels, PrintStream log) {
-        var edit = config.heads().apply(OnnxModel.load(config.model()), config.data().output(), config.loop().seed());
+        OnnxModel model = config.traps().prepare(OnnxModel.load(config.model()), log);
+        var edit = config.heads().apply(model, config.data().output(), config.loop().seed());
         TrainableSelection selection = TrainableSelection.of(edit.model(), config.freezing());
         String output = edit.output();
         OnnxModel training = edit.model();

@@ -7,6 +7,9 @@ import dev.trainer.autodiff.GradientRules;
 import dev.trainer.autodiff.ReverseMode;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.RandomOps;
+import dev.trainer.onnx.SharedInitializers;
+import dev.trainer.onnx.UntieSharedInitializers;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
 import dev.trainer.runtime.ShapeInference;
@@ -64,10 +67,20 @@ public final class ModelInspection {
         ops.forEach((op, count) -> s.append(String.format("  %-24s %4d  %s%n", op, count,
                 GradientRules.isDifferentiable(op) ? "differentiable"
                         : GradientRules.isNonDifferentiable(op) ? "no gradient needed" : "no gradient rule")));
+        SharedInitializers shared = SharedInitializers.of(model);
+        if (!shared.isEmpty()) {
+            s.append("shared initializers (one tensor read by several nodes trains as one):\n").append(shared.describe());
+        }
+        RandomOps random = RandomOps.of(model);
+        if (!random.isEmpty()) {
+            s.append("random ops: ").append(random.describe()).append("; fine-tune refuses them unless --allow-random-ops\n");
+        }
         s.append("training: ");
         try {
             String output = graph.getOutput(0).getName();
-            ReverseMode.differentiate(model, trainable, List.of(output), types);
+            OnnxModel untied = UntieSharedInitializers.statistics(model, shared);
+            ReverseMode.differentiate(untied, TrainableParameters.of(untied), List.of(output),
+                    untied == model ? types : ShapeInference.infer(untied));
             s.append("ready (all ").append(trainable.size()).append(" parameter tensors differentiable w.r.t. ")
                     .append(output).append(")\n");
         } catch (ModelException e) {

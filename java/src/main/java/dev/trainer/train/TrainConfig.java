@@ -9,14 +9,15 @@ import java.util.List;
  * Everything a fine-tune run needs, as the user gave it, grouped by concern.
  *
  * @param dropout whether the model's Dropout nodes are active in training steps
+ * @param traps   what to do about the exported graph's shared initializers and random ops
  */
 public record TrainConfig(Path model, Path outDir, DataSettings data, LoopSettings loop, OptimizerSettings optimizer,
                           BalanceSettings balance, StoppingSettings stopping, FreezeOptions freezing, boolean dropout,
-                          HeadSettings heads, TextSettings text) {
+                          HeadSettings heads, TextSettings text, GraphTraps traps) {
 
     /** The same run writing into another folder (a cross-validation fold). */
     public TrainConfig withOutDir(Path dir) {
-        return new TrainConfig(model, dir, data, loop, optimizer, balance, stopping, freezing, dropout, heads, text);
+        return new TrainConfig(model, dir, data, loop, optimizer, balance, stopping, freezing, dropout, heads, text, traps);
     }
 
     /**
