@@ -210,6 +210,14 @@ class GradientRulesTest {
     }
 
     @Test
+    void averagePoolOfOneByOneWindowsIsTheIdentity() throws Exception {
+        // AlexNet's and VGG's AdaptiveAvgPool2d((6, 6)) / ((7, 7)) over a map of that size, as exported
+        new GradientCheck(74).float32().param("x", 2, 256, 6, 6)
+                .node(node("AveragePool", in("x"), "y", Attributes.ofInts("kernel_shape", 1, 1), Attributes.ofInts("strides", 1, 1)))
+                .run();
+    }
+
+    @Test
     void globalAveragePool() throws Exception {
         new GradientCheck(73).float32().param("x", 2, 3, 4, 5).node(node("GlobalAveragePool", in("x"), "y")).run();
     }
