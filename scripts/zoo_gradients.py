@@ -20,8 +20,8 @@ transformers built from torch.nn layers in both export styles):
      keys, which softmax cancels) is held to an absolute bound of 1e-4 of that largest gradient.
      The forward outputs (logits) and the loss are compared too.
 
-Writes build/zoo/<model>/{model.onnx, data.npz, torch.npz, trainer.npz, result.json} and the table
-of every result found there to models/zoo.md. With --fixtures, the small models (tiny versions of
+Writes build/zoo/<model>/{model.onnx, data.npz, torch.npz, trainer.npz, result.json}, the table
+of every result found there to models/zoo.md and a short one into README.md's "Supported models". With --fixtures, the small models (tiny versions of
 the torchvision architectures that need the newer rules, and the transformers) are also written
 to java/src/test/resources/fixtures/zoo/<model>/ for ZooGradientsTest.
 
@@ -53,6 +53,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build", "zoo")
 FIXTURES = os.path.join(ROOT, "java", "src", "test", "resources", "fixtures", "zoo")
 TABLE = os.path.join(ROOT, "models", "zoo.md")
+README = os.path.join(ROOT, "README.md")
 OPSET = 14
 BATCH = 2
 BOUND = 1e-4
@@ -395,6 +396,23 @@ def write_table():
             r["trainer_seconds"], r["seconds"], "pass" if r["pass"] else "FAIL"))
     with open(TABLE, "w") as f:
         f.write("\n".join(lines) + "\n")
+    write_readme_table(rows)
+
+
+def write_readme_table(rows):
+    """The short table of README.md's "Supported models", between its markers."""
+    begin, end = "<!-- zoo:begin (written by scripts/zoo) -->\n", "<!-- zoo:end -->"
+    lines = ["| model | export | parameters | worst gradient error | logits error | |",
+             "| --- | --- | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        lines.append("| %s | %s | %s | %.1e | %.1e | %s |" % (r["model"], r["export"], format(r["parameters"], ","),
+                                                         r["worst_error"], r["output_error"],
+                                                         "pass" if r["pass"] else "FAIL"))
+    with open(README) as f:
+        text = f.read()
+    start, stop = text.index(begin) + len(begin), text.index(end)
+    with open(README, "w") as f:
+        f.write(text[:start] + "\n".join(lines) + "\n" + text[stop:])
 
 
 def main():

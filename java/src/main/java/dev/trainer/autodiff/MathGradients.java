@@ -1,5 +1,6 @@
 package dev.trainer.autodiff;
 
+import java.util.List;
 import java.util.Map;
 
 /** Pointwise math (powers, exponentials, erf), elementwise selection (Where, Max, Min) and Cast. */
@@ -45,6 +46,12 @@ final class MathGradients {
             g.dx(0, () -> g.sumToInput(g.dy(), 0));
             g.dx(1, () -> g.sumToInput(g.dy().mul(g.x(0).sub(g.y(0)).div(g.x(1)).round()).neg(), 1));
         });
+        // dx = dy sign(x) (0 at 0, as PyTorch)
+        rules.put("Abs", g -> g.dx(0, () -> g.dy().mul(g.builder().op("Sign", List.of(g.x(0))))));
+        // y = 1 / x: dx = -dy y^2
+        rules.put("Reciprocal", g -> g.dx(0, () -> g.dy().mul(g.y(0)).mul(g.y(0)).neg()));
+        rules.put("Sin", g -> g.dx(0, () -> g.dy().mul(g.x(0).cos())));
+        rules.put("Cos", g -> g.dx(0, () -> g.dy().mul(g.x(0).sin()).neg()));
         rules.put("Max", MathGradients::extremum);
         rules.put("Min", MathGradients::extremum);
     }

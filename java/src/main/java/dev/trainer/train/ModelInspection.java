@@ -68,13 +68,7 @@ public final class ModelInspection {
                 GradientRules.isDifferentiable(op) ? "differentiable"
                         : GradientRules.isNonDifferentiable(op) ? "no gradient needed" : "no gradient rule")));
         SharedInitializers shared = SharedInitializers.of(model);
-        if (!shared.isEmpty()) {
-            s.append("shared initializers (one tensor read by several nodes trains as one):\n").append(shared.describe());
-        }
-        RandomOps random = RandomOps.of(model);
-        if (!random.isEmpty()) {
-            s.append("random ops: ").append(random.describe()).append("; fine-tune refuses them unless --allow-random-ops\n");
-        }
+        s.append(traps(model, shared));
         s.append("training: ");
         try {
             String output = graph.getOutput(0).getName();
@@ -85,6 +79,19 @@ public final class ModelInspection {
                     .append(output).append(")\n");
         } catch (ModelException e) {
             s.append("blocked: ").append(e.getMessage()).append('\n');
+        }
+        return s.toString();
+    }
+
+    /** The shared initializers and random ops, when the model has any. */
+    private static String traps(OnnxModel model, SharedInitializers shared) {
+        StringBuilder s = new StringBuilder();
+        if (!shared.isEmpty()) {
+            s.append("shared initializers (one tensor read by several nodes trains as one):\n").append(shared.describe());
+        }
+        RandomOps random = RandomOps.of(model);
+        if (!random.isEmpty()) {
+            s.append("random ops: ").append(random.describe()).append("; fine-tune refuses them unless --allow-random-ops\n");
         }
         return s.toString();
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.cli.Cli;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TrapModels;
@@ -35,16 +34,6 @@ class GraphTrapsScenarioTest {
                 "--batch-size", "8", "--no-shuffle", "--epochs", "1"));
         args.addAll(Arrays.asList(extra));
         return Cli.run(args.toArray(String[]::new));
-    }
-
-    private static float[] values(Path model, String name) {
-        OnnxModel m = OnnxModel.load(model);
-        TensorProto t = m.proto().getGraph().getInitializerList().stream().filter(i -> i.getName().equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError(name + " is not in " + model));
-        var floats = m.initializerBytes(t).asFloatBuffer();
-        float[] out = new float[floats.remaining()];
-        floats.get(out);
-        return out;
     }
 
     @Test
@@ -85,10 +74,10 @@ class GraphTrapsScenarioTest {
         Cli.Outcome apart = fineTune(model, data, "apart", "--untie-shared");
         assertEquals(0, apart.code(), apart.err());
         Path exported = tmp.resolve("apart/model.onnx");
-        float[] first = values(exported, "ln.weight");
-        float[] second = values(exported, "ln.weight.1");
+        float[] first = Scenario.weights(exported, "ln.weight");
+        float[] second = Scenario.weights(exported, "ln.weight.1");
         assertFalse(Arrays.equals(first, second), "the two LayerNorms' weights must have trained apart");
-        assertFalse(Arrays.equals(values(exported, "ln.bias"), values(exported, "ln.bias.1")));
+        assertFalse(Arrays.equals(Scenario.weights(exported, "ln.bias"), Scenario.weights(exported, "ln.bias.1")));
         assertEquals(7, OnnxModel.load(exported).proto().getGraph().getInitializerCount());
     }
 
@@ -107,7 +96,7 @@ class GraphTrapsScenarioTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("untied 1 BatchNormalization statistics merged with a parameter (e.g. bn1.weight)"), run.out());
         Path exported = tmp.resolve("run/model.onnx");
-        assertArrayEquals(new float[] {1, 1}, values(exported, "bn2.running_var"), "statistics never train");
-        assertFalse(Arrays.equals(new float[] {1, 1}, values(exported, "bn1.weight")), "the scale trains");
+        assertArrayEquals(new float[] {1, 1}, Scenario.weights(exported, "bn2.running_var"), "statistics never train");
+        assertFalse(Arrays.equals(new float[] {1, 1}, Scenario.weights(exported, "bn1.weight")), "the scale trains");
     }
 }
