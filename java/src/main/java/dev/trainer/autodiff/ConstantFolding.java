@@ -121,7 +121,8 @@ final class ConstantFolding {
             case "Slice" -> node.getInputCount() > 1 ? slice(in) : null;
             case "Range" -> range(in.get(0).values()[0], in.get(1).values()[0], in.get(2).values()[0], in.get(0).type());
             case "ConstantOfShape" -> constantOfShape(node, in.getFirst());
-            case "Expand" -> broadcast(List.of(in.get(0), constantOfShape(null, in.get(1))), in.get(0).type(), v -> v[0]);
+            case "Expand" -> broadcast(List.of(in.get(0), filled(in.get(1).longs(), DataType.INT64_VALUE, 0)),
+                    in.get(0).type(), v -> v[0]);
             case "Where" -> broadcast(in, in.get(1).type(), v -> v[0] != 0 ? v[1] : v[2]);
             case "Neg" -> unary(in.getFirst(), x -> -x);
             case "Abs" -> unary(in.getFirst(), Math::abs);
@@ -336,19 +337,21 @@ final class ConstantFolding {
         return new Tensor(type, new long[] {count}, v);
     }
 
-    /** A tensor filled with the node's value (0.0f without one), or, for a null node, zeros of int64. */
+    /** A tensor filled with the node's value (a float 0 without one). */
     private static Tensor constantOfShape(NodeProto node, Tensor shape) {
-        long[] dims = shape.longs();
+        AttributeProto value = Attributes.find(node, "value");
+        Tensor fill = value == null ? new Tensor(DataType.FLOAT_VALUE, new long[] {1}, new double[] {0}) : read(value.getT());
+        return fill == null ? null : filled(shape.longs(), fill.type(), fill.values()[0]);
+    }
+
+    private static Tensor filled(long[] dims, int type, double value) {
         long count = TensorTypes.elementCount(dims);
         if (count > LIMIT) {
             return null;
         }
-        AttributeProto value = node == null ? null : Attributes.find(node, "value");
-        Tensor fill = value == null ? new Tensor(node == null ? DataType.INT64_VALUE : DataType.FLOAT_VALUE,
-                new long[] {1}, new double[] {0}) : read(value.getT());
         double[] v = new double[(int) count];
-        Arrays.fill(v, fill.values()[0]);
-        return new Tensor(fill.type(), dims, v);
+        Arrays.fill(v, value);
+        return new Tensor(type, dims, v);
     }
 
     /** Elementwise f over inputs broadcast together (ONNX multidirectional broadcasting). */
