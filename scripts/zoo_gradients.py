@@ -10,27 +10,26 @@ transformers built from torch.nn layers in both export styles):
      (training=PRESERVE), no constant folding, so that every ONNX initializer is a state_dict
      tensor under its own name; the torch 2.x style graphs are built with onnx.helper
      (scripts/make_transformer_fixtures.py);
-  3. compute the gradient of the mean cross-entropy on one fixed batch of 2 for every parameter
-     with the model cast to float64 (its values read back from the exported initializers), once for
-     each assignment of sides to the kinks of ReLU, ReLU6 and max pooling that float32 and float64
-     take differently (see Kinks; usually none);
-  4. run `trainer gradients` on the float32 export and the same batch, and compare per tensor:
+  3. run `trainer gradients` on the float32 export and one fixed batch of 2, with the inputs of its
+     Relu, Clip and MaxPool nodes declared outputs (see Kinks);
+  4. compute the gradient of the mean cross-entropy for every parameter with the model cast to
+     float64 (its values read back from the exported initializers), each kink of ReLU, ReLU6 and max
+     pooling taken on the side trainer's forward took, and compare per tensor:
      relative error = max|trainer - torch| / max|torch| <= 1e-4. A tensor whose float64 gradient
      is zero up to rounding (below 1e-6 of the model's largest gradient, e.g. the bias of attention
      keys, which softmax cancels) is held to an absolute bound of 1e-4 of that largest gradient.
      The forward outputs (logits) and the loss are compared too.
 
-Writes build/zoo/<model>/{model.onnx, data.npz, torch.npz, trainer.npz, result.json}, the table
-of every result found there to models/zoo.md and a short one into README.md's "Supported models". With --fixtures, the small models (tiny versions of
-the torchvision architectures that need the newer rules, and the transformers) are also written
-to java/src/test/resources/fixtures/zoo/<model>/ for ZooGradientsTest.
+Writes build/zoo/<model>/{model.onnx, probe.onnx, data.npz, torch.npz, trainer.npz, result.json},
+the table of every result found there to models/zoo.md and a short one into README.md's "Supported
+models". With --fixtures, the small models (tiny versions of the torchvision architectures that
+need the newer rules, and the transformers) are also written to
+java/src/test/resources/fixtures/zoo/<model>/ for ZooGradientsTest.
 
 Run through scripts/zoo (which builds trainer first):  scripts/zoo [--fixtures] [MODEL ...]
 ZOO_TRAINER=COMMAND runs another trainer launcher (e.g. a copy of a build, while the sources change).
 """
 import argparse
-import copy
-import itertools
 import json
 import os
 import subprocess
@@ -175,18 +174,23 @@ def export(model, feeds, style, path):
                       input_names=names, output_names=["logits"], dynamic_axes=dynamic)
 
 
+KINK_OPS = ("Relu", "Clip", "MaxPool")
+
+
 class Kinks:
-    """The kinks of ReLU, ReLU6 (hardtanh) and max pooling where float32 and float64 take different sides.
+    """The sides of the kinks of ReLU, ReLU6 (hardtanh) and max pooling that trainer's float32 forward
+    took, replayed in the float64 forward.
 
     A pre-activation within float32 rounding of zero, or two maxima of a pooling window within rounding
-    of each other, can fall on one side in a float32 forward and on the other in float64; which side
-    a float32 computation takes then depends on its rounding (PyTorch's and ONNX Runtime's differ), and
-    the gradient of everything before it changes by far more than rounding. This finds those sites (where
-    PyTorch float32 and float64 disagree) so that the reference can be computed for each assignment of
-    sides to them: trainer must match one."""
+    of each other, can fall on one side in a float32 forward and on the other in float64 (and PyTorch's
+    and ONNX Runtime's float32 roundings differ too); the gradient of everything before such a site then
+    changes by far more than rounding. So the export's Relu, Clip and MaxPool inputs are declared outputs
+    of the model trainer runs (`trainer gradients` writes every float output), and the float64 forward
+    takes each side from those values: ReLU's mask from their sign, ReLU6's region, max pooling's
+    argmax. `sites` counts the elements where float64's own side differs."""
 
-    def __init__(self):
-        self.records, self.mode, self.position, self.sites, self.chosen = [], "record", 0, [], set()
+    def __init__(self, values):
+        self.values, self.position, self.sites = values, 0, 0
         self.originals = {n: getattr(F, n) for n in ("relu", "hardtanh", "max_pool2d")}
 
     def __enter__(self):
@@ -197,65 +201,57 @@ class Kinks:
         for n, f in self.originals.items():
             setattr(F, n, f)
 
-    def start(self, mode, chosen=()):
-        """"record" the float32 sides; "find" the sites where float64 differs (taking float64's sides);
-        "choose": float64's sides but the float32 side at the chosen sites."""
-        self.mode, self.position, self.chosen = mode, 0, set(chosen)
-
-    def side(self, computed):
-        if self.mode == "record":
-            self.records.append(computed)
-            return computed
-        call, recorded = self.position, self.records[self.position]
+    def trainers(self, x):
+        """trainer's float32 value of the input of the next kink, shaped as x."""
+        assert self.position < len(self.values), "more kinks in PyTorch's forward than in the export"
+        v = self.values[self.position]
         self.position += 1
-        if self.mode == "find":
-            self.sites += [(call, i) for i in (recorded != computed).flatten().nonzero().flatten().tolist()]
-            return computed
-        out = computed.clone().flatten()
-        for c, i in self.chosen:
-            if c == call:
-                out[i] = recorded.flatten()[i]
-        return out.view(computed.shape)
+        assert v.size == x.numel(), "kink %d: trainer's input has %d elements, PyTorch's %d" % (
+            self.position - 1, v.size, x.numel())
+        return torch.from_numpy(v.reshape(tuple(x.shape)))
 
     def relu(self, x, inplace=False):
-        return x * self.side(x > 0).to(x.dtype)
+        mask = self.trainers(x) > 0
+        self.sites += int((mask != (x > 0)).sum())
+        return x * mask.to(x.dtype)
 
     def hardtanh(self, x, min_val=-1.0, max_val=1.0, inplace=False):
-        region = self.side((x > min_val).to(torch.int8) + (x >= max_val).to(torch.int8))
+        v = self.trainers(x)
+        region = (v > min_val).to(torch.int8) + (v >= max_val).to(torch.int8)
+        self.sites += int((region != (x > min_val).to(torch.int8) + (x >= max_val).to(torch.int8)).sum())
         return torch.where(region == 1, x, torch.full_like(x, min_val).where(region == 0, torch.full_like(x, max_val)))
 
     def max_pool2d(self, x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-        _, indices = F.max_pool2d_with_indices(x, kernel_size, stride, padding, dilation, ceil_mode)
-        indices = self.side(indices)
+        _, indices = F.max_pool2d_with_indices(self.trainers(x), kernel_size, stride, padding, dilation, ceil_mode)
+        _, own = F.max_pool2d_with_indices(x, kernel_size, stride, padding, dilation, ceil_mode)
+        self.sites += int((indices != own).sum())
         out = x.flatten(2).gather(2, indices.flatten(2)).view(indices.shape)
         return (out, indices) if return_indices else out
 
 
-MAX_SITES = 4
+def declare_kink_inputs(path, probe_path):
+    """The export with the input of every Relu, Clip and MaxPool declared a float output, in node order."""
+    m = onnx.load(path)
+    names = []
+    for node in m.graph.node:
+        if node.op_type in KINK_OPS and node.input[0] not in names:
+            names.append(node.input[0])
+    m.graph.output.extend(onnx.helper.make_tensor_value_info(n, onnx.TensorProto.FLOAT, None) for n in names)
+    onnx.save(m, probe_path)
+    return names
 
 
-def torch_gradients(model, feeds, labels, onnx_path):
-    """float64 (loss, logits, gradients) of the mean cross-entropy, with the parameters read back from the
-    export: for float64's own sides of every kink, then for each other assignment of sides to the kinks
-    where float32 and float64 disagree (all of them at once beyond MAX_SITES). Returns the candidates,
-    each with how many sites take the float32 side, and the number of sites."""
+def torch_gradients(model, feeds, labels, onnx_path, kink_values):
+    """float64 loss, logits and gradients of the mean cross-entropy, with the parameters read back from
+    the export and the kinks on trainer's sides; and the number of elements where that differs from
+    float64's own sides."""
     inits = {i.name: onnx.numpy_helper.to_array(i) for i in onnx.load(onnx_path).graph.initializer}
-    single = copy.deepcopy(model)
-    load(single, inits, np.float32)
     model = model.double()
     load(model, inits, np.float64)
-    with Kinks() as kinks:
-        with torch.no_grad():
-            single(*[torch.from_numpy(v) for v in feeds.values()])
-        kinks.start("find")
-        candidates = [(0, float64_gradients(model, feeds, labels, inits))]
-        sites = kinks.sites
-        subsets = [c for k in range(1, len(sites) + 1) for c in itertools.combinations(sites, k)] \
-            if len(sites) <= MAX_SITES else [tuple(sites)]
-        for chosen in subsets:
-            kinks.start("choose", chosen)
-            candidates.append((len(chosen), float64_gradients(model, feeds, labels, inits)))
-    return candidates, len(sites)
+    with Kinks(kink_values) as kinks:
+        result = float64_gradients(model, feeds, labels, inits)
+        assert kinks.position == len(kink_values), "fewer kinks in PyTorch's forward than in the export"
+    return result, kinks.sites
 
 
 def load(model, inits, dtype):
@@ -282,8 +278,9 @@ def float64_gradients(model, feeds, labels, inits):
 
 def run_trainer(folder, flags):
     started = time.time()
-    done = subprocess.run([os.environ.get("ZOO_TRAINER", os.path.join(ROOT, "trainer")), "gradients", "--model", "model.onnx", "--data", "data.npz",
-                           "--out", "trainer.npz", "--threads", "2"] + flags, cwd=folder, capture_output=True, text=True)
+    done = subprocess.run([os.environ.get("ZOO_TRAINER", os.path.join(ROOT, "trainer")), "gradients",
+                           "--model", "probe.onnx", "--data", "data.npz", "--out", "trainer.npz", "--threads", "2"]
+                          + flags, cwd=folder, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError("trainer gradients failed: " + done.stderr.strip().splitlines()[-1])
     return time.time() - started
@@ -300,7 +297,7 @@ def compare(torch_grads, trainer_npz):
         zero = scale < ZERO * largest
         error = delta / (largest if zero else scale)
         rows.append({"tensor": name, "error": error, "zero": zero, "size": int(g.size)})
-    extra = sorted(set(ours.files) - set(torch_grads) - {"trainer:loss", "trainer:output"})
+    extra = sorted(f for f in set(ours.files) - set(torch_grads) if not f.startswith("trainer:"))
     assert not extra, "trainer trains tensors torch does not have: %s" % extra
     return rows, ours
 
@@ -318,12 +315,13 @@ def run_model(name, write_fixture):
     path = os.path.join(folder, "model.onnx")
     export(model, feeds, entry.style, path)
     np.savez(os.path.join(folder, "data.npz"), **feeds, labels=labels)
+    kinks = declare_kink_inputs(path, os.path.join(folder, "probe.onnx"))
     trainer_seconds = run_trainer(folder, entry.flags)
-    candidates, sites = torch_gradients(model, feeds, labels, path)
-    compared = [(float32_sides, result, compare(result[2], os.path.join(folder, "trainer.npz")))
-                for float32_sides, result in candidates]
-    float32_sides, (loss, logits, grads), (rows, ours) = min(compared, key=lambda c: max(r["error"] for r in c[2][0]))
+    ours = np.load(os.path.join(folder, "trainer.npz"))
+    (loss, logits, grads), sites = torch_gradients(model, feeds, labels, path,
+                                                   [ours["trainer:output:" + k] for k in kinks])
     np.savez(os.path.join(folder, "torch.npz"), **grads)
+    rows, ours = compare(grads, os.path.join(folder, "trainer.npz"))
     worst = max(rows, key=lambda r: r["error"])
     output_error = float(np.abs(ours["trainer:output"] - logits).max() / np.abs(logits).max())
     result = {
@@ -332,8 +330,7 @@ def run_model(name, write_fixture):
         "parameters": int(sum(g.size for g in grads.values())), "tensors": len(rows),
         "zero_tensors": sum(r["zero"] for r in rows), "worst_tensor": worst["tensor"],
         "worst_error": worst["error"], "output_error": output_error,
-        "kink_sites": sites, "float32_sides": float32_sides,
-        "worst_error_plain": max(r["error"] for r in compared[0][2][0]),
+        "kinks": len(kinks), "kink_sites": sites,
         "loss_error": abs(float(ours["trainer:loss"]) - loss) / abs(loss),
         "trainer_seconds": round(trainer_seconds, 1), "seconds": round(time.time() - started, 1),
     }
@@ -378,22 +375,21 @@ def write_table():
              "tensor and on the logits (`output`).", "",
              "ReLU, ReLU6 and max pooling have kinks: a pre-activation within float32 rounding of zero, or two",
              "maxima of a pooling window within rounding of each other, can take one side in a float32 forward and",
-             "the other in float64, and which side a float32 computation takes depends on its rounding (PyTorch's",
-             "and ONNX Runtime's differ). The gradient of everything before such a site then changes by far more",
-             "than rounding. So the harness finds the sites where PyTorch float32 and float64 disagree (`sites`)",
-             "and computes the float64 reference for each assignment of sides to them; the error is against the",
-             "one trainer matches (`f32 sides`: how many sites it takes on the float32 side), and `plain` is the",
-             "worst error against float64's own sides. Seconds: `trainer gradients` (start-up included) and the",
-             "whole row (export, PyTorch, trainer), on a shared 2-core machine.", "",
-             "| model | export | input | parameters | tensors | worst tensor | error | output | sites | f32 sides | plain"
+             "the other in float64 (PyTorch's and ONNX Runtime's float32 roundings differ as well), and the",
+             "gradient of everything before such a site then changes by far more than rounding. So the inputs of",
+             "the export's Relu, Clip and MaxPool nodes (`kinks`) are declared outputs of the model trainer runs,",
+             "and the float64 forward takes each kink on the side trainer's float32 forward took; `sites` counts",
+             "the elements where float64's own side differs. Seconds: `trainer gradients` (start-up included) and",
+             "the whole row (export, PyTorch, trainer), on a shared 2-core machine.", "",
+             "| model | export | input | parameters | tensors | worst tensor | error | output | kinks | sites"
              " | trainer s | total s | |",
-             "| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
         shape = ", ".join("x".join(str(d) for d in s) for s in r["input"].values())
-        lines.append("| %s | %s | %s | %s | %d | `%s` | %.1e | %.1e | %d | %d | %.1e | %.1f | %.0f | %s |" % (
+        lines.append("| %s | %s | %s | %s | %d | `%s` | %.1e | %.1e | %d | %d | %.1f | %.0f | %s |" % (
             r["model"], r["export"], shape, format(r["parameters"], ","), r["tensors"], r["worst_tensor"],
-            r["worst_error"], r["output_error"], r["kink_sites"], r["float32_sides"], r["worst_error_plain"],
-            r["trainer_seconds"], r["seconds"], "pass" if r["pass"] else "FAIL"))
+            r["worst_error"], r["output_error"], r["kinks"], r["kink_sites"], r["trainer_seconds"], r["seconds"],
+            "pass" if r["pass"] else "FAIL"))
     with open(TABLE, "w") as f:
         f.write("\n".join(lines) + "\n")
     write_readme_table(rows)

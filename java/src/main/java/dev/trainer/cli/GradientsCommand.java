@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes the gradient of the loss on one batch (all of --data) for every trainable parameter,",
                 "as fine-tune's first step computes it in eval mode, to an .npz: one float32 array per parameter,",
-                "plus '" + GradientDump.LOSS_KEY + "' and '" + GradientDump.OUTPUT_KEY + "' (the output the loss read)."})
+                "plus '" + GradientDump.LOSS_KEY + "', '" + GradientDump.OUTPUT_KEY + "' (the output the loss read) and, flattened,",
+                "'" + GradientDump.OTHER_OUTPUT_PREFIX + "NAME' for each other float output."})
 final class GradientsCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "M.onnx")

@@ -1,5 +1,7 @@
 package dev.trainer.train;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trainer.data.Batch;
 import dev.trainer.data.NpzWriter;
 import dev.trainer.data.Samples;
@@ -15,6 +17,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +32,12 @@ import java.util.stream.IntStream;
  * @param output      the output the loss read (the logits under a final Softmax)
  * @param outputShape its shape for the batch
  * @param outputs     its values
+ * @param otherOutputs the model's other float32 outputs in the same run, flattened, by name (a check
+ *                    that needs intermediate values, e.g. the side of each ReLU, declares them outputs)
  * @param gradients   each trainable parameter's gradient, by name, with its shape
  */
 public record GradientDump(double loss, String output, long[] outputShape, float[] outputs,
-                           Map<String, ParameterGradient> gradients) {
+                           Map<String, float[]> otherOutputs, Map<String, ParameterGradient> gradients) {
 
     /** One parameter's gradient: float32 values in the parameter's shape. */
     public record ParameterGradient(long[] shape, float[] values) {
@@ -41,6 +46,8 @@ public record GradientDump(double loss, String output, long[] outputShape, float
     /** Array names in the .npz besides the parameters', chosen so that no parameter name can take them. */
     public static final String LOSS_KEY = "trainer:loss";
     public static final String OUTPUT_KEY = "trainer:output";
+    /** The prefix of the other outputs' array names. */
+    public static final String OTHER_OUTPUT_PREFIX = "trainer:output:";
 
     /**
      * What to differentiate.
@@ -75,11 +82,22 @@ public record GradientDump(double loss, String output, long[] outputShape, float
             TrainingData.requireLabelsFit(samples, session.outputType(), data);
             Batch batch = samples.batches(samples.size(), arena).assemble(IntStream.range(0, samples.size()).toArray());
             double value = session.step(batch, Losses.of(settings.loss(), kernels));
-            float[] outputs = session.predict(batch, List.of(name)).get(name);
+            List<String> wanted = new ArrayList<>(List.of(name));
+            wanted.addAll(otherFloatOutputs(model, name));
+            Map<String, float[]> values = new LinkedHashMap<>(session.predict(batch, wanted));
+            float[] outputs = values.remove(name);
             long[] shape = session.outputType().dims().clone();
             shape[0] = samples.size();
-            return new GradientDump(value, name, shape, outputs, gradientsOf(session.parameters()));
+            return new GradientDump(value, name, shape, outputs, values, gradientsOf(session.parameters()));
         }
+    }
+
+    /** The model's outputs declared float32, but the one the loss read. */
+    private static List<String> otherFloatOutputs(OnnxModel model, String lossOutput) {
+        return model.proto().getGraph().getOutputList().stream()
+                .filter(o -> !o.getName().equals(lossOutput)
+                        && o.getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE)
+                .map(ValueInfoProto::getName).toList();
     }
 
     private static Map<String, ParameterGradient> gradientsOf(ParameterBuffer parameters) {
@@ -98,6 +116,9 @@ public record GradientDump(double loss, String output, long[] outputShape, float
             try (NpzWriter npz = new NpzWriter(tmp)) {
                 npz.writeFloats(LOSS_KEY, new long[0], new float[] {(float) loss});
                 npz.writeFloats(OUTPUT_KEY, outputShape, outputs);
+                for (Map.Entry<String, float[]> e : otherOutputs.entrySet()) {
+                    npz.writeFloats(OTHER_OUTPUT_PREFIX + e.getKey(), new long[] {e.getValue().length}, e.getValue());
+                }
                 for (Map.Entry<String, ParameterGradient> e : gradients.entrySet()) {
                     npz.writeFloats(e.getKey(), e.getValue().shape(), e.getValue().values());
                 }
