@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * predictions score what the fine-tune reported; its metadata carries the class names.
  * {@code trainer evaluate}, finding the tokenizer the run copied beside the model, agrees.
  */
+@Tag("slow")
 class MiniLmFineTuneTest {
 
     static final Path DATA = Path.of("../models/text-negation");
