@@ -2,6 +2,7 @@ package dev.trainer.bench;
 
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.Datasets;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
@@ -119,8 +120,7 @@ public class MiniLmStepBenchmark {
             loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
             tokenizer = TextTokenizer.load(tokenizerBeside(model), SEQUENCE);
             Path jsonl = writeRandomText(work.resolve("random.jsonl"), tokenizerBeside(model), BATCH, SEED);
-            TextDataset data = (TextDataset) Datasets.read(jsonl, session.inputs(), Task.CLASSIFICATION, "label",
-                    true, Datasets.TextOptions.training(tokenizer));
+            TextDataset data = (TextDataset) Datasets.read(jsonl, session.inputs(), new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.training(tokenizer));
             for (int i = 0; i < data.size(); i++) {
                 if (data.ids(i).length != SEQUENCE) {
                     throw new IllegalStateException("sample " + i + " has " + data.ids(i).length + " tokens, not "

@@ -1,16 +1,17 @@
 package dev.trainer.cli;
 
+import dev.trainer.config.LossKind;
 import dev.trainer.data.Samples;
+import dev.trainer.data.Task;
+import dev.trainer.train.DataFiles;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
 import dev.trainer.train.Evaluation;
 import dev.trainer.train.FinalSoftmax;
-import dev.trainer.train.LossKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Prints a model's loss on labelled data, with accuracy and macro-F1 for classes, MAE and R² for values.")
@@ -19,16 +20,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelDataOptions input;
 
-    @Option(names = "--loss", defaultValue = "cross-entropy", converter = Converters.Loss.class,
-            description = "cross-entropy or mse (default: ${DEFAULT-VALUE}).")
-    LossKind loss;
-
-    @Option(names = "--output", paramLabel = "NAME", description = "The model output to score (default: the first).")
-    String output;
+    @Mixin
+    LossOptions scoring;
 
     @Override
     public Integer call() {
-        OnnxModel onnx = input.loadModel();
+        OnnxModel onnx = OnnxModel.load(input.model);
+        LossKind loss = scoring.loss;
+        String output = scoring.output;
         String name = output != null ? output : onnx.proto().getGraph().getOutput(0).getName();
         OnnxModel scored = onnx;
         FinalSoftmax softmax = loss == LossKind.CROSS_ENTROPY && output == null ? FinalSoftmax.of(onnx, name) : null;
@@ -38,7 +37,8 @@ final class EvaluateCommand implements Callable<Integer> {
             scored = softmax.model();
         }
         try (InferenceSession session = new InferenceSession(scored)) {
-            Samples dataset = input.read(onnx, session.inputs(), loss.task(), true);
+            Samples dataset = DataFiles.read(input.data, input.model, onnx, session.inputs(), Task.of(loss),
+                    input.labels.labelColumn, true, input.text.toConfig());
             dev.trainer.train.FineTune.requireLabelsFit(dataset, session.type(name), input.data);
             Evaluation e = Evaluation.of(session, name, dataset, input.batchSize, loss, NativeKernels.instance());
             System.out.printf("samples %d%nloss %.6f%n", e.samples(), e.loss());

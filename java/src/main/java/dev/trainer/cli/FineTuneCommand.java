@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "fine-tune", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "trainer fine-tune --model M.onnx --train DATA --out DIR [--val DATA] [options]",
         description = "Fine-tunes an ONNX model on labelled data; writes DIR/model.onnx, DIR/run.json, DIR/metrics.jsonl.")
 final class FineTuneCommand implements Callable<Integer> {
 
@@ -20,7 +21,7 @@ final class FineTuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new FineTune(options.toConfig(out), NativeKernels.instance(), System.out).run();
+        new FineTune(options.toConfig(), out, NativeKernels.instance(), System.out).run();
         return ExitCode.OK;
     }
 }

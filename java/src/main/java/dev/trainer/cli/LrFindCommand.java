@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "trainer lr-find --model M.onnx --train DATA [--plot FILE.png] [options]",
         description = {"Runs the learning-rate range test and suggests a learning rate.",
                 "Trains with an exponentially growing learning rate, plots the smoothed loss against it,",
                 "and prints the suggestion with its reasoning."})
@@ -35,7 +36,7 @@ final class LrFindCommand implements Callable<Integer> {
         if (!plot.getFileName().toString().endsWith(".png")) {
             throw new IllegalArgumentException("--plot must name a .png file: " + plot);
         }
-        var result = RangeTest.run(options.toConfig(null), new LearningRateFinder(minLr, maxLr, steps),
+        var result = RangeTest.run(options.toConfig(), new LearningRateFinder(minLr, maxLr, steps),
                 NativeKernels.instance(), System.out);
         System.out.println(result.reasoning());
         result.plot().writePng(plot, 900, 560);

@@ -47,10 +47,11 @@ final class PredictCommand implements Callable<Integer> {
         if (!Files.isDirectory(out.toAbsolutePath().getParent())) {
             throw new IllegalArgumentException("--out names a folder that does not exist: " + out.toAbsolutePath().getParent());
         }
-        OnnxModel onnx = input.loadModel();
+        OnnxModel onnx = OnnxModel.load(input.model);
         List<String> outputs = onnx.proto().getGraph().getOutputList().stream().map(o -> o.getName()).toList();
         try (InferenceSession session = new InferenceSession(onnx); Arena arena = Arena.ofConfined()) {
-            Samples dataset = input.read(onnx, session.inputs(), Task.CLASSIFICATION, false);
+            Samples dataset = DataFiles.read(input.data, input.model, onnx, session.inputs(), Task.CLASSIFICATION,
+                    input.labels.labelColumn, false, input.text.toConfig());
             Map<String, List<float[]>> chunks = new LinkedHashMap<>();
             BatchSource assembler = dataset.batches(input.batchSize, arena);
             for (int[] indices : BatchOrder.epochBatches(dataset.size(), input.batchSize, false, 0, 0)) {

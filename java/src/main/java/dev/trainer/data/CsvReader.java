@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Reads a CSV file with a header row into a model's single input: every column but the label
- * column is a feature, in file order, and a row's features are reshaped to the input's sample
+ * column (and the sample-weight column, when named and present) is a feature, in file order, and a row's features are reshaped to the input's sample
  * shape. Cells are split by hand and numbers parsed without regular expressions, since files run
  * to hundreds of thousands of rows.
  */
@@ -26,13 +26,11 @@ final class CsvReader {
         this.source = file.toString();
     }
 
-    static Dataset read(Path file, List<InputSpec> inputs, Task task, String labelColumn, boolean labelsRequired)
-            throws IOException {
-        return new CsvReader(file).readFile(file, inputs, task, labelColumn, labelsRequired);
+    static Dataset read(Path file, List<InputSpec> inputs, Labelling labelling) throws IOException {
+        return new CsvReader(file).readFile(file, inputs, labelling);
     }
 
-    private Dataset readFile(Path file, List<InputSpec> inputs, Task task, String labelColumn, boolean labelsRequired)
-            throws IOException {
+    private Dataset readFile(Path file, List<InputSpec> inputs, Labelling labelling) throws IOException {
         if (inputs.size() != 1) {
             throw new DataException(source + ": a CSV file fills a single input, but the model has " + inputs.size()
                     + " (" + String.join(", ", inputs.stream().map(InputSpec::name).toList())
@@ -45,19 +43,23 @@ final class CsvReader {
                 throw new DataException(source + " is empty: expected a header row of column names");
             }
             List<String> header = splitHeader(headerLine);
-            int labelIndex = header.indexOf(labelColumn);
-            if (labelIndex < 0 && labelsRequired) {
-                throw new DataException(source + " has no label column '" + labelColumn + "' (columns: "
+            int labelIndex = header.indexOf(labelling.labelColumn());
+            if (labelIndex < 0 && labelling.required()) {
+                throw new DataException(source + " has no label column '" + labelling.labelColumn() + "' (columns: "
                         + abbreviate(header) + "); name it with the label column option");
             }
-            int featureCount = header.size() - (labelIndex < 0 ? 0 : 1);
+            int weightIndex = labelling.sampleWeights() == null ? -1 : header.indexOf(labelling.sampleWeights());
+            int featureCount = header.size() - (labelIndex < 0 ? 0 : 1) - (weightIndex < 0 ? 0 : 1);
             long[] sampleShape = sampleShapeFor(input, featureCount);
-            return readRows(reader, header, labelIndex, input, sampleShape, task);
+            return readRows(reader, header, new int[] {labelIndex, weightIndex}, input, sampleShape, labelling.task());
         }
     }
 
-    private Dataset readRows(BufferedReader reader, List<String> header, int labelIndex, InputSpec input,
+    /** @param special the label column's index and the weight column's, each -1 when absent */
+    private Dataset readRows(BufferedReader reader, List<String> header, int[] special, InputSpec input,
                              long[] sampleShape, Task task) throws IOException {
+        int labelIndex = special[0];
+        int weightIndex = special[1];
         int columns = header.size();
         boolean floating = input.type().isFloating();
         float[] floats = new float[floating ? 1 << 16 : 0];
@@ -65,6 +67,7 @@ final class CsvReader {
         int valueCount = 0;
         int[] classes = new int[task == Task.CLASSIFICATION && labelIndex >= 0 ? 1 << 12 : 0];
         float[] targets = new float[task == Task.REGRESSION && labelIndex >= 0 ? 1 << 12 : 0];
+        float[] weights = new float[weightIndex >= 0 ? 1 << 12 : 0];
         int rows = 0;
         int lineNumber = 1;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -84,6 +87,9 @@ final class CsvReader {
             if (rows == targets.length && targets.length > 0) {
                 targets = Arrays.copyOf(targets, targets.length * 2);
             }
+            if (rows == weights.length && weights.length > 0) {
+                weights = Arrays.copyOf(weights, weights.length * 2);
+            }
             int column = 0;
             int start = 0;
             while (true) {
@@ -97,7 +103,12 @@ final class CsvReader {
                     throw cellError(lineNumber, column, header, line, start, end,
                             isBlank(line, start, end) ? "empty cell" : "is not a finite number");
                 }
-                if (column == labelIndex) {
+                if (column == weightIndex) {
+                    if (value < 0) {
+                        throw cellError(lineNumber, column, header, line, start, end, "sample weight must be >= 0");
+                    }
+                    weights[rows] = (float) value;
+                } else if (column == labelIndex) {
                     if (task == Task.CLASSIFICATION) {
                         if (value != Math.rint(value) || value < 0 || value > Integer.MAX_VALUE) {
                             throw cellError(lineNumber, column, header, line, start, end,
@@ -136,6 +147,9 @@ final class CsvReader {
         Labels labels = labelIndex < 0 ? null
                 : task == Task.CLASSIFICATION ? Labels.ofClasses(Arrays.copyOf(classes, rows))
                 : Labels.ofTargets(new long[] {1}, Arrays.copyOf(targets, rows));
+        if (labels != null && weightIndex >= 0) {
+            labels = labels.withWeights(Arrays.copyOf(weights, rows));
+        }
         return new Dataset(source, Map.of(input.name(), feature), labels);
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Tokenized text samples in memory, unpadded, with the model inputs they fill and optionally
- * labels. Immutable. Read by {@link Datasets#read(java.nio.file.Path, List, Task, String, boolean, Datasets.TextOptions)}
+ * labels. Immutable. Read by {@link Datasets#read(java.nio.file.Path, List, Labelling, Datasets.TextOptions)}
  * from JSONL; batched, padded per batch, by {@link TextBatchAssembler}.
  *
  * <p>Tokens are kept flat, sample after sample, so that a million short samples are three

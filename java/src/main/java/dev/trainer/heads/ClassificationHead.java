@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trainer.config.HeadSpec;
 import dev.trainer.onnx.Attributes;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.OnnxModel;

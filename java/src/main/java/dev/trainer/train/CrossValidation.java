@@ -2,6 +2,7 @@ package dev.trainer.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.trainer.config.RunConfig;
 import dev.trainer.data.Samples;
 import dev.trainer.data.Split;
 import dev.trainer.kernels.Kernels;
@@ -34,11 +35,11 @@ public final class CrossValidation {
                          double meanAccuracy, double stdAccuracy, boolean largeSpread) {
     }
 
-    public static Result run(TrainConfig config, int folds, Kernels kernels, PrintStream log) {
+    public static Result run(RunConfig config, Path outDir, int folds, Kernels kernels, PrintStream log) {
         if (config.data().validation() != null || config.data().valSplit() > 0) {
             throw new IllegalArgumentException("cv makes its own validation folds; drop --val and --val-split");
         }
-        FineTune.requireEmptyOutDir(config.outDir());
+        FineTune.requireEmptyOutDir(outDir);
         Samples all;
         try (Learner probe = Learner.start(config, kernels, log)) {
             all = TrainingData.readTrain(config, probe.session().inputs(), probe.session().outputType());
@@ -49,8 +50,8 @@ public final class CrossValidation {
         for (int k = 0; k < folds; k++) {
             log.printf("%n== fold %d of %d ==%n", k + 1, folds);
             Split split = splits.get(k);
-            TrainConfig fold = config.withOutDir(config.outDir().resolve("fold-" + (k + 1)));
-            FineTune.RunResult r = new FineTune(fold, kernels, log, split.trainSet(all), split.validationSet(all)).run();
+            Path foldDir = outDir.resolve("fold-" + (k + 1));
+            FineTune.RunResult r = new FineTune(config, foldDir, kernels, log, split.trainSet(all), split.validationSet(all)).run();
             losses.add(r.validation().loss());
             accuracies.add(r.validation().accuracy());
         }
@@ -63,7 +64,7 @@ public final class CrossValidation {
         Result result = new Result(losses, accuracies, meanLoss, stdLoss, meanAccuracy, stdAccuracy, large);
         log.println();
         log.print(summary(result));
-        write(config.outDir().resolve("cv.json"), result);
+        write(outDir.resolve("cv.json"), result);
         return result;
     }
 

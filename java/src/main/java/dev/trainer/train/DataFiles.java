@@ -2,8 +2,11 @@ package dev.trainer.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainer.config.DataConfig;
+import dev.trainer.config.TextConfig;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.InputSpec;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.Samples;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextTokenizer;
@@ -23,12 +26,12 @@ public final class DataFiles {
     }
 
     public static Samples read(Path data, Path modelFile, OnnxModel model, List<InputSpec> inputs, Task task,
-                               String labelColumn, boolean labelsRequired, TextSettings text) {
-        if (!TextSettings.isText(data)) {
-            return Datasets.read(data, inputs, task, labelColumn, labelsRequired, null);
+                               String labelColumn, boolean labelsRequired, TextConfig text) {
+        if (!DataConfig.isText(data)) {
+            return Datasets.read(data, inputs, new Labelling(task, labelColumn, null, labelsRequired), null);
         }
-        try (TextTokenizer tokenizer = text.load(modelFile)) {
-            return Datasets.read(data, inputs, task, labelColumn, labelsRequired,
+        try (TextTokenizer tokenizer = TextTokenizer.forModel(text, modelFile)) {
+            return Datasets.read(data, inputs, new Labelling(task, labelColumn, null, labelsRequired),
                     new Datasets.TextOptions(tokenizer, classNames(model)));
         }
     }

@@ -1,5 +1,6 @@
 package dev.trainer.train;
 
+import dev.trainer.config.StoppingConfig;
 import dev.trainer.runtime.ParameterBuffer;
 
 /**
@@ -9,13 +10,13 @@ import dev.trainer.runtime.ParameterBuffer;
  */
 final class EarlyStopping {
 
-    private final TrainConfig.StoppingSettings settings;
+    private final StoppingConfig settings;
     private double best = Double.NaN;
     private int sinceBest;
     private Checkpoint checkpoint;
     private Evaluation bestEvaluation;
 
-    EarlyStopping(TrainConfig.StoppingSettings settings) {
+    EarlyStopping(StoppingConfig settings) {
         this.settings = settings;
     }
 
@@ -26,9 +27,9 @@ final class EarlyStopping {
      * @return whether training should stop now
      */
     boolean observe(Evaluation validation, ParameterBuffer parameters, int epoch, long step) {
-        double value = settings.lowerIsBetter() ? validation.loss() : validation.accuracy();
+        double value = settings.metric().lowerIsBetter() ? validation.loss() : validation.accuracy();
         boolean improved = Double.isFinite(value) && (Double.isNaN(best)
-                || (settings.lowerIsBetter() ? value < best - settings.minDelta() : value > best + settings.minDelta()));
+                || (settings.metric().lowerIsBetter() ? value < best - settings.minDelta() : value > best + settings.minDelta()));
         if (improved) {
             best = value;
             sinceBest = 0;

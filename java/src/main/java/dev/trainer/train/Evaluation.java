@@ -1,5 +1,6 @@
 package dev.trainer.train;
 
+import dev.trainer.config.LossKind;
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.BatchOrder;

@@ -1,5 +1,7 @@
 package dev.trainer.train;
 
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.RunConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.Samples;
@@ -18,7 +20,7 @@ import dev.trainer.runtime.ParameterBuffer;
 import dev.trainer.runtime.TrainingSession;
 import dev.trainer.train.params.TrainableSelection;
 import dev.trainer.train.schedule.LearningRateSchedule;
-import dev.trainer.train.schedule.ScheduleSpec;
+import dev.trainer.train.schedule.Schedules;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -38,19 +40,21 @@ import java.util.stream.Stream;
  */
 public final class FineTune {
 
-    private final TrainConfig config;
+    private final RunConfig config;
+    private final Path outDir;
     private final Kernels kernels;
     private final PrintStream log;
     private final Samples givenTrain;
     private final Samples givenValidation;
 
-    public FineTune(TrainConfig config, Kernels kernels, PrintStream log) {
-        this(config, kernels, log, null, null);
+    public FineTune(RunConfig config, Path outDir, Kernels kernels, PrintStream log) {
+        this(config, outDir, kernels, log, null, null);
     }
 
     /** A run on data sets already in memory (cross-validation folds) instead of the configured files. */
-    public FineTune(TrainConfig config, Kernels kernels, PrintStream log, Samples train, Samples validation) {
+    public FineTune(RunConfig config, Path outDir, Kernels kernels, PrintStream log, Samples train, Samples validation) {
         this.config = config;
+        this.outDir = outDir;
         this.kernels = kernels;
         this.log = log;
         this.givenTrain = train;
@@ -64,14 +68,14 @@ public final class FineTune {
      * @throws TrainingFailedException when training itself goes wrong (the loss diverges)
      */
     public RunResult run() {
-        requireEmptyOutDir(config.outDir());
+        requireEmptyOutDir(outDir);
         Instant started = Instant.now();
         try (Learner learner = Learner.start(config, kernels, log); Arena arena = Arena.ofConfined()) {
             TrainingSession first = learner.session();
             TrainingData data = TrainingData.prepare(config, first.inputs(), first.outputType(), givenTrain, givenValidation,
                     arena, log);
             printParameterCounts(learner.parameters(), learner.model(), "");
-            createOutDir(config.outDir());
+            createOutDir(outDir);
             RunRecord record = new RunRecord(config, learner.model(), first, data, givenTrain != null, started);
             return train(learner.model(), learner.output(), learner.selection(), learner, data, record, arena);
         }
@@ -79,16 +83,15 @@ public final class FineTune {
 
     private RunResult train(OnnxModel model, String output, TrainableSelection selection, Learner learner,
                             TrainingData data, RunRecord record, Arena arena) {
-        TrainConfig.LoopSettings loop = config.loop();
+        var loop = config.loop();
         long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(loop);
         if (loop.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, loop.maxSteps());
         }
-        TrainConfig.OptimizerSettings o = config.optimizer();
-        LearningRateSchedule schedule = ScheduleSpec.parse(o.schedule(), o.learningRate(), totalSteps,
-                ScheduleSpec.warmupSteps(o.warmupSteps(), o.warmupRatio(), totalSteps));
-        Losses.LabelledLoss labelled = Losses.labelled(config.data().loss(), kernels, data.classWeights());
-        LossFunction plainLoss = Losses.of(config.data().loss(), kernels, data.classWeights());
+        OptimizerConfig o = config.optimizer();
+        LearningRateSchedule schedule = Schedules.of(config.schedule(), o.learningRate(), totalSteps);
+        Losses.LabelledLoss labelled = Losses.labelled(config.loss(), kernels, data.classWeights());
+        LossFunction plainLoss = Losses.training(config.loss(), kernels, data.classWeights());
         Mixup mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         EarlyStopping stopping = new EarlyStopping(config.stopping());
         BatchSource assembler = data.train().batches(loop.batchSize(), arena);
@@ -105,7 +108,7 @@ public final class FineTune {
         }
         ValueSnapshot snapshot = null;
         Set<String> lookupTables = lookupTables(model);
-        try (MetricsLog metrics = new MetricsLog(config.outDir().resolve("metrics.jsonl"));
+        try (MetricsLog metrics = new MetricsLog(outDir.resolve("metrics.jsonl"));
              MixupLoss mixupLoss = new MixupLoss(labelled)) {
             training:
             for (int epoch = 1; epoch <= loop.epochs(); epoch++) {
@@ -145,7 +148,7 @@ public final class FineTune {
                         throw new TrainingFailedException("the loss became " + value + " at step " + step
                                 + " (epoch " + epoch + "): the learning rate " + lr
                                 + " is probably too high; try --lr " + String.format(java.util.Locale.ROOT, "%.3g", o.learningRate() / 10)
-                                + " or --max-grad-norm 1.0 (run `trainer diagnose " + config.outDir() + "`)");
+                                + " or --max-grad-norm 1.0 (run `trainer diagnose " + outDir + "`)");
                     }
                     clipGradients(learner.parameters());
                     boolean collect = loop.statsEvery() > 0 ? step % loop.statsEvery() == 0 : b == batches.length - 1;
@@ -186,7 +189,7 @@ public final class FineTune {
                 }
             }
             if (stopping.best() != null) {
-                metrics.restore(stopping.best().epoch(), stopping.best().step(), config.stopping().metric(),
+                metrics.restore(stopping.best().epoch(), stopping.best().step(), config.stopping().metric().spec(),
                         stopping.bestValue());
             }
         } catch (TrainingFailedException e) {
@@ -194,7 +197,7 @@ public final class FineTune {
             if (snapshot != null) {
                 snapshot.close();
             }
-            report(config.outDir(), log);
+            report(outDir, log);
             throw e;
         }
         progress.endEpoch();
@@ -207,20 +210,20 @@ public final class FineTune {
             best.restore(learner.parameters(), model);
             finalValidation = stopping.bestEvaluation();
             log.printf("restored the best checkpoint (epoch %d, step %d, %s %.4f)%n", best.epoch(), best.step(),
-                    config.stopping().metric(), stopping.bestValue());
+                    config.stopping().metric().spec(), stopping.bestValue());
         }
         RunResult result = new RunResult(step, epochsRun, lastTrainLoss, finalValidation, stopReason,
                 best == null ? 0 : best.epoch());
         log.println("stopped: " + stopReason);
         Path modelFile = export(model, learner.parameters(), data, record);
-        record.write(config.outDir().resolve("run.json"), result, Instant.now());
+        record.write(outDir.resolve("run.json"), result, Instant.now());
         if (finalValidation != null && !Double.isNaN(finalValidation.accuracy())) {
             log.printf("validation accuracy: %.2f%% (%d samples)%n", 100 * finalValidation.accuracy(), finalValidation.samples());
         } else if (finalValidation != null) {
             log.printf("validation loss: %.6f (%d samples)%n", finalValidation.loss(), finalValidation.samples());
         }
         log.println("fine-tuned model: " + modelFile);
-        report(config.outDir(), log);
+        report(outDir, log);
         return result;
     }
 
@@ -229,15 +232,15 @@ public final class FineTune {
      * first nodes) and, for text, its tokenizer beside it; returns the model file.
      */
     private Path export(OnnxModel model, ParameterBuffer parameters, TrainingData data, RunRecord record) {
-        Path modelFile = config.outDir().resolve("model.onnx");
+        Path modelFile = outDir.resolve("model.onnx");
         OnnxModel exported = ModelExport.trained(model, parameters, record.modelMetadata());
         for (var n : data.normalizations()) {
             exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
                     n.offset(), n.scale()));
         }
         dev.trainer.onnx.ModelWriter.write(exported, modelFile);
-        if (TextSettings.isText(config.data().train())) {
-            copyTokenizer(config.text().file(config.model()), config.outDir().resolve("tokenizer.json"));
+        if (config.data().text()) {
+            copyTokenizer(config.text().tokenizerFile(config.model().file()), outDir.resolve("tokenizer.json"));
         }
         return modelFile;
     }
@@ -284,7 +287,7 @@ public final class FineTune {
     }
 
     private Evaluation evaluate(Learner learner, String output, Samples validation) {
-        return Evaluation.of(learner.session(), output, validation, config.loop().batchSize(), config.data().loss(), kernels);
+        return Evaluation.of(learner.session(), output, validation, config.loop().batchSize(), config.loss().kind(), kernels);
     }
 
     private void printParameterCounts(ParameterBuffer parameters, OnnxModel model, String prefix) {

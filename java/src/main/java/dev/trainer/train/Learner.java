@@ -1,12 +1,16 @@
 package dev.trainer.train;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trainer.config.LossKind;
+import dev.trainer.config.RunConfig;
+import dev.trainer.heads.ClassificationHead;
+import dev.trainer.heads.HeadEdit;
+import dev.trainer.heads.HeadReplacement;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.ParameterBuffer;
 import dev.trainer.runtime.SessionOptions;
 import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.params.GroupOptions;
 import dev.trainer.train.params.GroupedOptimizer;
 import dev.trainer.train.params.ParameterGroups;
 import dev.trainer.train.params.TrainableSelection;
@@ -29,13 +33,13 @@ final class Learner implements AutoCloseable {
     private final OnnxModel trainingModel;
     private final String output;
     private final TrainableSelection selection;
-    private final TrainConfig config;
+    private final RunConfig config;
     private final Kernels kernels;
     private final ParameterGroups groups;
     private TrainingSession session;
     private GroupedOptimizer optimizer;
 
-    private Learner(OnnxModel model, OnnxModel trainingModel, String output, TrainConfig config, Kernels kernels,
+    private Learner(OnnxModel model, OnnxModel trainingModel, String output, RunConfig config, Kernels kernels,
                     TrainableSelection selection, List<String> trainable) {
         this.model = model;
         this.trainingModel = trainingModel;
@@ -49,9 +53,8 @@ final class Learner implements AutoCloseable {
             Map<String, long[]> shapes = new LinkedHashMap<>();
             model.proto().getGraph().getInitializerList().stream().filter(t -> candidates.contains(t.getName()))
                     .forEach(t -> shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray()));
-            TrainConfig.OptimizerSettings o = config.optimizer();
-            this.groups = ParameterGroups.of(new GroupOptions(o.learningRate(), o.lrGroups(), o.layerDecay(), o.weightDecay(),
-                    o.l1(), o.l2(), o.regularizeAll()), selection.layerGroups(), shapes, normalizationParameters(model));
+            this.groups = ParameterGroups.of(config.optimizer(), config.regularization(), selection.layerGroups(), shapes,
+                    normalizationParameters(model));
             this.optimizer = newOptimizer();
         } catch (RuntimeException e) {
             session.close();
@@ -63,12 +66,12 @@ final class Learner implements AutoCloseable {
      * The configured model, with its head edit applied, ready to train the parameters the freezing
      * options leave trainable in the first epoch.
      */
-    static Learner start(TrainConfig config, Kernels kernels, PrintStream log) {
-        var edit = config.heads().apply(OnnxModel.load(config.model()), config.data().output(), config.loop().seed());
+    static Learner start(RunConfig config, Kernels kernels, PrintStream log) {
+        var edit = headEdit(OnnxModel.load(config.model().file()), config);
         TrainableSelection selection = TrainableSelection.of(edit.model(), config.freezing());
         String output = edit.output();
         OnnxModel training = edit.model();
-        FinalSoftmax softmax = config.data().loss() == LossKind.CROSS_ENTROPY && config.data().output() == null
+        FinalSoftmax softmax = config.loss().kind() == LossKind.CROSS_ENTROPY && config.model().output() == null
                 ? FinalSoftmax.of(training, output) : null;
         if (softmax != null) {
             log.println(softmax.note(output));
@@ -76,6 +79,19 @@ final class Learner implements AutoCloseable {
             training = softmax.model();
         }
         return new Learner(edit.model(), training, output, config, kernels, selection, selection.trainableAt(1));
+    }
+
+    /** The model to train, and the output the loss reads unless the user named one. */
+    private static HeadEdit headEdit(OnnxModel model, RunConfig config) {
+        String output = config.model().output();
+        long seed = config.loop().seed();
+        if (config.model().head() != null) {
+            return ClassificationHead.attach(model, config.model().head(), output, seed);
+        }
+        if (config.model().replaceHead() > 0) {
+            return HeadReplacement.replace(model, config.model().replaceHead(), output, seed);
+        }
+        return new HeadEdit(model, output != null ? output : model.proto().getGraph().getOutput(0).getName(), List.of());
     }
 
     /** The model being trained: the configured one with any head edit. */
@@ -93,12 +109,13 @@ final class Learner implements AutoCloseable {
     }
 
     private SessionOptions sessionOptions() {
-        return new SessionOptions(config.dropout(), config.loop().seed(), config.loop().threads());
+        return new SessionOptions(config.model().dropout(), config.loop().seed(), config.runtime().threads());
     }
 
     private GroupedOptimizer newOptimizer() {
         return new GroupedOptimizer(config.optimizer().kind(), kernels, session.parameters(),
-                groups.settings(session.graphs().trainable()), config.optimizer().momentum());
+                groups.settings(session.graphs().trainable()), config.optimizer().momentum(),
+                config.optimizer().nesterov());
     }
 
     /** Scale and bias of normalization layers, which decay and penalties leave alone by default. */

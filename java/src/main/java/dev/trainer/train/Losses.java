@@ -1,5 +1,7 @@
 package dev.trainer.train;
 
+import dev.trainer.config.LossConfig;
+import dev.trainer.config.LossKind;
 import dev.trainer.data.Batch;
 import dev.trainer.data.DataException;
 import dev.trainer.data.HostTensor;
@@ -19,37 +21,52 @@ public final class Losses {
     }
 
     /**
-     * A loss of outputs against labels given as raw memory, so that mixup can call it with its
-     * partners' labels too.
+     * A loss of outputs against labels (and per-sample weights, or NULL) given as raw memory, so
+     * that mixup can call it with its partners' labels too.
      */
     @FunctionalInterface
     interface LabelledLoss {
-        double apply(MemorySegment outputs, long[] shape, MemorySegment labels, long labelCount, MemorySegment dOutputs);
+        double apply(MemorySegment outputs, long[] shape, MemorySegment labels, long labelCount,
+                     MemorySegment sampleWeights, MemorySegment dOutputs);
     }
 
+    /** The plain loss, as validation and evaluation score: no class or sample weights, no smoothing. */
     public static LossFunction of(LossKind kind, Kernels kernels) {
-        return of(kind, kernels, MemorySegment.NULL);
+        LabelledLoss loss = labelled(new LossConfig(kind, 0), kernels, MemorySegment.NULL);
+        return (outputs, shape, batch, dOutputs) -> loss.apply(outputs, shape, labels(batch),
+                TensorTypes.elementCount(batch.labels().shape()), MemorySegment.NULL, dOutputs);
     }
 
-    /** The loss, with per-class weights (float32 [classes]) for cross-entropy, or NULL for none. */
-    public static LossFunction of(LossKind kind, Kernels kernels, MemorySegment classWeights) {
-        LabelledLoss loss = labelled(kind, kernels, classWeights);
-        return (outputs, shape, batch, dOutputs) -> {
-            HostTensor labels = batch.labels();
-            return loss.apply(outputs, shape, MemorySegment.ofBuffer(labels.data()),
-                    TensorTypes.elementCount(labels.shape()), dOutputs);
-        };
+    /**
+     * The training loss: with per-class weights (float32 [classes], or NULL for none), the batch's
+     * per-sample weights when it has them, and the configured label smoothing.
+     */
+    public static LossFunction training(LossConfig config, Kernels kernels, MemorySegment classWeights) {
+        LabelledLoss loss = labelled(config, kernels, classWeights);
+        return (outputs, shape, batch, dOutputs) -> loss.apply(outputs, shape, labels(batch),
+                TensorTypes.elementCount(batch.labels().shape()), sampleWeights(batch), dOutputs);
     }
 
-    static LabelledLoss labelled(LossKind kind, Kernels kernels, MemorySegment classWeights) {
-        return switch (kind) {
-            case CROSS_ENTROPY -> (outputs, shape, labels, labelCount, dOutputs) -> {
+    static MemorySegment labels(Batch batch) {
+        return MemorySegment.ofBuffer(batch.labels().data());
+    }
+
+    /** The batch's per-sample weights, or NULL when its samples weigh alike. */
+    static MemorySegment sampleWeights(Batch batch) {
+        HostTensor weights = batch.sampleWeights();
+        return weights == null ? MemorySegment.NULL : MemorySegment.ofBuffer(weights.data());
+    }
+
+    static LabelledLoss labelled(LossConfig config, Kernels kernels, MemorySegment classWeights) {
+        float smoothing = (float) config.labelSmoothing();
+        return switch (config.kind()) {
+            case CROSS_ENTROPY -> (outputs, shape, labels, labelCount, sampleWeights, dOutputs) -> {
                 long n = shape[0];
                 long classes = TensorTypes.elementCount(shape) / Math.max(1, n);
-                return kernels.softmaxCrossEntropy(outputs, labels, n, classes, classWeights, MemorySegment.NULL,
-                        0f, IGNORE_INDEX, dOutputs);
+                return kernels.softmaxCrossEntropy(outputs, labels, n, classes, classWeights, sampleWeights,
+                        smoothing, IGNORE_INDEX, dOutputs);
             };
-            case MSE -> (outputs, shape, labels, labelCount, dOutputs) -> {
+            case MSE -> (outputs, shape, labels, labelCount, sampleWeights, dOutputs) -> {
                 long count = TensorTypes.elementCount(shape);
                 if (labelCount != count) {
                     throw new DataException("regression targets hold " + labelCount

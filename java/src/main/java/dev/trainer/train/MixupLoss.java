@@ -18,6 +18,7 @@ final class MixupLoss implements LossFunction, AutoCloseable {
     private final Losses.LabelledLoss loss;
     private final Arena arena = Arena.ofConfined();
     private MemorySegment partnerLabels = MemorySegment.NULL;
+    private MemorySegment partnerWeights = MemorySegment.NULL;
     private MemorySegment partnerGradient = MemorySegment.NULL;
     private Mix mix;
 
@@ -43,19 +44,31 @@ final class MixupLoss implements LossFunction, AutoCloseable {
         }
         // Labels are 4-byte elements (int32 classes or float32 targets): permute whole samples.
         int[] perm = mix.permutation();
-        long sampleBytes = perSample * 4;
-        for (int i = 0; i < perm.length; i++) {
-            MemorySegment.copy(own, perm[i] * sampleBytes, partnerLabels, i * sampleBytes, sampleBytes);
+        permute(own, perm, perSample * 4, partnerLabels);
+        MemorySegment ownWeights = Losses.sampleWeights(batch);
+        if (!ownWeights.equals(MemorySegment.NULL)) {
+            if (partnerWeights.byteSize() < ownWeights.byteSize()) {
+                partnerWeights = arena.allocate(ownWeights.byteSize(), 64);
+            }
+            permute(ownWeights, perm, Float.BYTES, partnerWeights);
         }
+        MemorySegment theirWeights = ownWeights.equals(MemorySegment.NULL) ? MemorySegment.NULL : partnerWeights;
         double lambda = mix.lambda();
-        double a = loss.apply(outputs, shape, own, labelCount, dOutputs);
-        double b = loss.apply(outputs, shape, partnerLabels, labelCount, partnerGradient);
+        double a = loss.apply(outputs, shape, own, labelCount, ownWeights, dOutputs);
+        double b = loss.apply(outputs, shape, partnerLabels, labelCount, theirWeights, partnerGradient);
         for (long i = 0; i < outputCount; i++) {
             float blended = (float) (lambda * dOutputs.getAtIndex(ValueLayout.JAVA_FLOAT, i)
                     + (1 - lambda) * partnerGradient.getAtIndex(ValueLayout.JAVA_FLOAT, i));
             dOutputs.setAtIndex(ValueLayout.JAVA_FLOAT, i, blended);
         }
         return lambda * a + (1 - lambda) * b;
+    }
+
+    /** Sample {@code i} of {@code to} is sample {@code perm[i]} of {@code from}, {@code sampleBytes} each. */
+    private static void permute(MemorySegment from, int[] perm, long sampleBytes, MemorySegment to) {
+        for (int i = 0; i < perm.length; i++) {
+            MemorySegment.copy(from, perm[i] * sampleBytes, to, i * sampleBytes, sampleBytes);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.trainer.train;
 
+import dev.trainer.config.RunConfig;
 import dev.trainer.data.BatchSource;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.train.schedule.LearningRateFinder;
@@ -16,12 +17,12 @@ public final class RangeTest {
     private RangeTest() {
     }
 
-    public static LearningRateFinder.Result run(TrainConfig config, LearningRateFinder finder, Kernels kernels, PrintStream log) {
+    public static LearningRateFinder.Result run(RunConfig config, LearningRateFinder finder, Kernels kernels, PrintStream log) {
         try (Learner learner = Learner.start(config, kernels, log); Arena arena = Arena.ofConfined()) {
             TrainingData data = TrainingData.prepare(config, learner.session().inputs(), learner.session().outputType(),
                     null, null, arena, log);
             BatchSource assembler = data.train().batches(config.loop().batchSize(), arena);
-            var loss = Losses.of(config.data().loss(), kernels, data.classWeights());
+            var loss = Losses.training(config.loss(), kernels, data.classWeights());
             int[] epoch = {1};
             int[] next = {0};
             int[][][] batches = {data.epochBatches(config.loop(), 1)};

@@ -3,8 +3,9 @@ package dev.trainer.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
+import dev.trainer.config.RunConfig;
 import dev.trainer.onnx.OnnxModel;
+import dev.trainer.run.ConfigJson;
 import dev.trainer.runtime.TrainingSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,7 @@ public final class RunRecord {
     /** Metadata key of the class names (a JSON array, by id) when the labels were names. */
     public static final String CLASS_NAMES_KEY = "trainer.class_names";
 
-    private final TrainConfig config;
+    private final RunConfig config;
     private final String modelHash;
     private final String trainHash;
     private final String validationHash;
@@ -37,17 +38,17 @@ public final class RunRecord {
     private final boolean foldOfFile;
     private final Instant started;
 
-    RunRecord(TrainConfig config, OnnxModel onnx, TrainingSession session, TrainingData data, boolean foldOfFile,
+    RunRecord(RunConfig config, OnnxModel onnx, TrainingSession session, TrainingData data, boolean foldOfFile,
               Instant started) {
         this.foldOfFile = foldOfFile;
         this.config = config;
-        this.modelHash = Provenance.sha256(config.model());
+        this.modelHash = Provenance.sha256(config.model().file());
         this.trainHash = config.data().train() == null ? null : Provenance.sha256(config.data().train());
         this.validationHash = config.data().validation() == null ? null : Provenance.sha256(config.data().validation());
         this.data = data;
         this.started = started;
         this.model = JSON.createObjectNode()
-                .put("path", config.model().toString())
+                .put("path", config.model().file().toString())
                 .put("sha256", modelHash)
                 .put("opset", onnx.opset())
                 .put("output", session.output())
@@ -66,36 +67,8 @@ public final class RunRecord {
         if (!data.classNames().isEmpty()) {
             m.put(CLASS_NAMES_KEY, JSON.valueToTree(data.classNames()).toString());
         }
-        m.put("trainer.settings", settings().toString());
+        m.put("trainer.config", ConfigJson.toTree(config).toString());
         return m;
-    }
-
-    private ObjectNode settings() {
-        return JSON.valueToTree(new Settings(config));
-    }
-
-    /** The settings as run.json spells them. */
-    private record Settings(int epochs, int batch_size, long max_steps, boolean shuffle, long seed, long eval_every,
-                            String optimizer, double lr, double momentum, double weight_decay, double max_grad_norm,
-                            String lr_schedule, long warmup_steps, double warmup_ratio, List<String> lr_groups,
-                            double layer_decay, List<String> l1, List<String> l2, boolean regularize_all,
-                            String loss, String output, String label_column, double val_split, String normalize,
-                            String class_weights, String sampler, String augment, double mixup,
-                            int early_stopping_patience, String early_stopping_metric, double min_delta,
-                            List<String> freeze, List<String> train_only, int freeze_bottom, int unfreeze_every,
-                            boolean dropout) {
-        Settings(TrainConfig c) {
-            this(c.loop().epochs(), c.loop().batchSize(), c.loop().maxSteps(), c.loop().shuffle(), c.loop().seed(),
-                    c.loop().evalEvery(), c.optimizer().kind().cliName(), c.optimizer().learningRate(),
-                    c.optimizer().momentum(), c.optimizer().weightDecay(), c.optimizer().maxGradNorm(),
-                    c.optimizer().schedule(), c.optimizer().warmupSteps(), c.optimizer().warmupRatio(),
-                    c.optimizer().lrGroups(), c.optimizer().layerDecay(), c.optimizer().l1(), c.optimizer().l2(),
-                    c.optimizer().regularizeAll(), c.data().loss().cliName(), c.data().output(), c.data().labelColumn(),
-                    c.data().valSplit(), c.data().normalize() == null ? null : c.data().normalize().name().toLowerCase(),
-                    c.balance().classWeights(), c.balance().sampler(), c.balance().augment(), c.balance().mixup(),
-                    c.stopping().patience(), c.stopping().metric(), c.stopping().minDelta(), c.freezing().freeze(),
-                    c.freezing().trainOnly(), c.freezing().freezeBottom(), c.freezing().unfreezeEvery(), c.dropout());
-        }
     }
 
     void write(Path file, FineTune.RunResult result, Instant finished) {
@@ -106,7 +79,7 @@ public final class RunRecord {
                 .put("java_version", Runtime.version().toString())
                 .put("started", started.toString())
                 .put("finished", finished.toString());
-        root.set("settings", settings());
+        root.set("config", ConfigJson.toTree(config));
         root.set("model", model);
         ObjectNode dataNode = root.putObject("data");
         ObjectNode trainNode = dataNode.putObject("train").put("samples", data.train().size());

@@ -1,12 +1,16 @@
 package dev.trainer.train;
 
+import dev.trainer.config.BalanceConfig;
+import dev.trainer.config.DataConfig;
+import dev.trainer.config.LoopConfig;
+import dev.trainer.config.RunConfig;
 import dev.trainer.data.BatchOrder;
 import dev.trainer.data.ClassDistribution;
-import dev.trainer.data.ClassWeights;
 import dev.trainer.data.DataException;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.InputSpec;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.Samples;
 import dev.trainer.data.Split;
 import dev.trainer.data.TextDataset;
@@ -41,32 +45,31 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
                     Sampler sampler, List<String> classNames) {
 
     /** Reads the configured files (or uses the given data sets, for cross-validation folds) and prepares them. */
-    static TrainingData prepare(TrainConfig config, List<InputSpec> inputs, ValueType outputType, Samples givenTrain,
+    static TrainingData prepare(RunConfig config, List<InputSpec> inputs, ValueType outputType, Samples givenTrain,
                                 Samples givenValidation, Arena arena, PrintStream log) {
-        TrainConfig.DataSettings settings = config.data();
-        Task task = settings.loss().task();
+        DataConfig settings = config.data();
+        Task task = Task.of(config.loss().kind());
         Samples train = givenTrain;
         Samples validation = givenValidation;
         if (train == null) {
-            if (TextSettings.isText(settings.train())) {
-                try (TextTokenizer tokenizer = config.text().load(config.model())) {
-                    TextDataset text = (TextDataset) read(settings.train(), inputs, settings, outputType,
+            if (settings.text()) {
+                try (TextTokenizer tokenizer = TextTokenizer.forModel(config.text(), config.model().file())) {
+                    TextDataset text = (TextDataset) read(settings.train(), inputs, config, outputType,
                             Datasets.TextOptions.training(tokenizer));
                     train = text;
-                    validation = settings.validation() == null ? null : read(settings.validation(), inputs, settings,
+                    validation = settings.validation() == null ? null : read(settings.validation(), inputs, config,
                             outputType, Datasets.TextOptions.following(tokenizer, text));
                 }
             } else {
-                train = read(settings.train(), inputs, settings, outputType, null);
-                validation = settings.validation() == null ? null : read(settings.validation(), inputs, settings, outputType, null);
+                train = read(settings.train(), inputs, config, outputType, null);
+                validation = settings.validation() == null ? null : read(settings.validation(), inputs, config, outputType, null);
             }
         }
-        TrainConfig.BalanceSettings balance = config.balance();
-        if (!(train instanceof Dataset) && (settings.normalize() != null || balance.augment() != null
-                || balance.mixup() > 0)) {
-            throw new IllegalArgumentException("--normalize, --augment and --mixup work on tabular data (CSV or NPZ"
-                    + " features), not on text");
+        if (settings.sampleWeights() != null && !train.labels().weighted()) {
+            throw new DataException(train.source() + " has no sample weights '" + settings.sampleWeights()
+                    + "' (a CSV column or NPZ array of that name)");
         }
+        BalanceConfig balance = config.balance();
         if (validation == null && settings.valSplit() > 0) {
             Split split = Split.holdout(train, settings.valSplit(), config.loop().seed());
             validation = split.validationSet(train);
@@ -92,11 +95,11 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
             log.print("training classes:\n" + distribution.report());
             if (balance.augment() != null) {
                 int before = train.size();
-                train = Smote.parse(balance.augment(), config.loop().seed()).apply((Dataset) train);
+                train = new Smote(balance.augment().neighbours(), config.loop().seed()).apply((Dataset) train);
                 log.printf("SMOTE added %d synthetic samples%n", train.size() - before);
             }
             if (balance.classWeights() != null) {
-                weights = ClassWeights.parse(balance.classWeights()).weights(distribution);
+                weights = balance.classWeights().weights(distribution.counts());
                 weightSegment = arena.allocate(ValueLayout.JAVA_FLOAT, classes);
                 for (int c = 0; c < classes; c++) {
                     weightSegment.setAtIndex(ValueLayout.JAVA_FLOAT, c, (float) weights[c]);
@@ -105,39 +108,39 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
             if (balance.sampler() != null) {
                 sampler = Sampler.of(balance.sampler(), train.labels());
             }
-        } else if (balance.classWeights() != null || balance.sampler() != null || balance.augment() != null) {
-            throw new IllegalArgumentException("--class-weights, --sampler and --augment need a classification loss");
         }
         List<String> classNames = train instanceof TextDataset text ? text.classNames() : List.of();
         return new TrainingData(train, validation, normalizations, distribution, weights, weightSegment, sampler, classNames);
     }
 
     /** The training file alone, read as the model takes it (text through its tokenizer), checked against its output. */
-    static Samples readTrain(TrainConfig config, List<InputSpec> inputs, ValueType outputType) {
-        TrainConfig.DataSettings settings = config.data();
-        if (!TextSettings.isText(settings.train())) {
-            return read(settings.train(), inputs, settings, outputType, null);
+    static Samples readTrain(RunConfig config, List<InputSpec> inputs, ValueType outputType) {
+        DataConfig settings = config.data();
+        if (!settings.text()) {
+            return read(settings.train(), inputs, config, outputType, null);
         }
-        try (TextTokenizer tokenizer = config.text().load(config.model())) {
-            return read(settings.train(), inputs, settings, outputType, Datasets.TextOptions.training(tokenizer));
+        try (TextTokenizer tokenizer = TextTokenizer.forModel(config.text(), config.model().file())) {
+            return read(settings.train(), inputs, config, outputType, Datasets.TextOptions.training(tokenizer));
         }
     }
 
     /** The batches of one epoch, as index lists into {@link #train}. */
-    int[][] epochBatches(TrainConfig.LoopSettings loop, int epoch) {
+    int[][] epochBatches(LoopConfig loop, int epoch) {
         return sampler != null
                 ? sampler.epochBatches(loop.batchSize(), loop.seed(), epoch)
                 : BatchOrder.epochBatches(train.size(), loop.batchSize(), loop.shuffle(), loop.seed(), epoch);
     }
 
-    int batchesPerEpoch(TrainConfig.LoopSettings loop) {
+    int batchesPerEpoch(LoopConfig loop) {
         int samples = sampler != null ? sampler.epochSize() : train.size();
         return (samples + loop.batchSize() - 1) / loop.batchSize();
     }
 
-    private static Samples read(Path file, List<InputSpec> inputs, TrainConfig.DataSettings settings, ValueType outputType,
+    private static Samples read(Path file, List<InputSpec> inputs, RunConfig config, ValueType outputType,
                                 Datasets.TextOptions text) {
-        Samples data = Datasets.read(file, inputs, settings.loss().task(), settings.labelColumn(), true, text);
+        String weights = config.data().sampleWeights();
+        Samples data = Datasets.read(file, inputs, new Labelling(Task.of(config.loss().kind()), config.data().labelColumn(),
+                weights, true), text);
         requireLabelsFit(data, outputType, file);
         return data;
     }

@@ -20,7 +20,7 @@ import dev.trainer.onnx.Attributes;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.LossKind;
+import dev.trainer.config.LossKind;
 import dev.trainer.train.Losses;
 import dev.trainer.train.TrainableParameters;
 import java.lang.foreign.Arena;

@@ -19,7 +19,7 @@ import dev.trainer.data.Labels;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
-import dev.trainer.train.LossKind;
+import dev.trainer.config.LossKind;
 import dev.trainer.train.Losses;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;

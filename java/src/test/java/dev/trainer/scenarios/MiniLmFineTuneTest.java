@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer.cli.TrainerCommand;
 import dev.trainer.data.Batch;
 import dev.trainer.data.Datasets;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
@@ -129,10 +130,8 @@ class MiniLmFineTuneTest {
         try (InferenceSession session = new InferenceSession(exported);
              TextTokenizer tokenizer = TextTokenizer.load(model.resolveSibling("tokenizer.json"), 48);
              Arena arena = Arena.ofConfined()) {
-            TextDataset train = (TextDataset) Datasets.read(DATA.resolve("train.jsonl"), session.inputs(),
-                    Task.CLASSIFICATION, "label", true, Datasets.TextOptions.training(tokenizer));
-            TextDataset val = (TextDataset) Datasets.read(DATA.resolve("val.jsonl"), session.inputs(),
-                    Task.CLASSIFICATION, "label", true, Datasets.TextOptions.following(tokenizer, train));
+            TextDataset train = (TextDataset) Datasets.read(DATA.resolve("train.jsonl"), session.inputs(), new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.training(tokenizer));
+            TextDataset val = (TextDataset) Datasets.read(DATA.resolve("val.jsonl"), session.inputs(), new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.following(tokenizer, train));
             assertEquals(List.of("negative", "positive"), val.classNames());
             Batch batch = val.batches(val.size(), arena).assemble(IntStream.range(0, val.size()).toArray());
             float[] logits = session.predict(batch, List.of("logits")).get("logits");

@@ -11,7 +11,7 @@ import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
 import dev.trainer.train.Evaluation;
-import dev.trainer.train.LossKind;
+import dev.trainer.config.LossKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;

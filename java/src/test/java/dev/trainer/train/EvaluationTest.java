@@ -3,6 +3,7 @@ package dev.trainer.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.LossKind;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.ElementType;
 import dev.trainer.data.Feature;

@@ -2,7 +2,7 @@ package dev.trainer.train.params;
 
 import dev.trainer.kernels.Kernels;
 import dev.trainer.runtime.ParameterBuffer;
-import dev.trainer.train.OptimizerKind;
+import dev.trainer.config.OptimizerKind;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -55,6 +55,7 @@ public final class GroupedOptimizer implements AutoCloseable {
     private final ParameterBuffer parameters;
     private final Map<String, ParameterSetting> settings;
     private final float momentum;
+    private final boolean nesterov;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment first;
     private final MemorySegment second;
@@ -73,7 +74,17 @@ public final class GroupedOptimizer implements AutoCloseable {
      */
     public GroupedOptimizer(OptimizerKind kind, Kernels kernels, ParameterBuffer parameters,
                             Map<String, ParameterSetting> settings, double momentum) {
+        this(kind, kernels, parameters, settings, momentum, false);
+    }
+
+    /**
+     * As {@link #GroupedOptimizer(OptimizerKind, Kernels, ParameterBuffer, Map, double)}, with
+     * Nesterov's momentum when {@code nesterov} (for {@link OptimizerKind#MOMENTUM} only).
+     */
+    public GroupedOptimizer(OptimizerKind kind, Kernels kernels, ParameterBuffer parameters,
+                            Map<String, ParameterSetting> settings, double momentum, boolean nesterov) {
         this.kind = Objects.requireNonNull(kind);
+        this.nesterov = kind == OptimizerKind.MOMENTUM && nesterov;
         this.kernels = Objects.requireNonNull(kernels);
         this.parameters = parameters;
         this.momentum = kind == OptimizerKind.MOMENTUM ? (float) momentum : 0f;
@@ -127,7 +138,7 @@ public final class GroupedOptimizer implements AutoCloseable {
             }
             float lr = (float) (learningRate * r.lrScale());
             switch (kind) {
-                case SGD, MOMENTUM -> kernels.sgd(p, g, slice(first, r), r.count(), lr, sgdMomentum, false, r.weightDecay());
+                case SGD, MOMENTUM -> kernels.sgd(p, g, slice(first, r), r.count(), lr, sgdMomentum, nesterov, r.weightDecay());
                 case ADAM, ADAMW -> kernels.adam(p, g, slice(first, r), slice(second, r), r.count(), lr,
                         beta1, ADAM_BETA2, ADAM_EPSILON, r.weightDecay(), kind == OptimizerKind.ADAMW,
                         steps - r.stepBase());

@@ -27,13 +27,4 @@ final class Names {
         }
         return new IllegalArgumentException(s.toString());
     }
-
-    /** The pattern, with the option named in its error. */
-    static ParameterPattern pattern(String option, String text) {
-        try {
-            return ParameterPattern.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage());
-        }
-    }
 }

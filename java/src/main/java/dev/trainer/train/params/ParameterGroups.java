@@ -1,15 +1,21 @@
 package dev.trainer.train.params;
 
-import java.util.ArrayList;
+import dev.trainer.config.LrGroup;
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.ParameterPattern;
+import dev.trainer.config.Penalty;
+import dev.trainer.config.RegularizationConfig;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Resolves {@link GroupOptions} into one {@link ParameterSetting} per trainable parameter.
+ * Resolves the optimizer's and the penalties' per-parameter options into one {@link ParameterSetting}
+ * per trainable parameter.
  *
  * <p>Learning rate: with {@code --layer-decay F} a parameter in layer group g of a model of
  * depth D gets the scale {@code F^(D - 1 - g)} (BEiT's and ELECTRA's layer-wise decay); the first
@@ -18,7 +24,7 @@ import java.util.Set;
  * ({@code PATTERN=xF}).
  *
  * <p>Regularization: weight decay, L1 and L2 skip biases and normalization parameters unless
- * {@link GroupOptions#regularizeAll()}: a parameter is one of those when it is 1-D, when its
+ * {@link RegularizationConfig#regularizeAll()}: a parameter is one of those when it is 1-D, when its
  * name ends in {@code .bias}, or when the caller lists it as a BatchNormalization or
  * LayerNormalization input. The exclusion applies to pattern specs too: to regularize a bias,
  * ask for all. Immutable.
@@ -34,68 +40,66 @@ public final class ParameterGroups {
     /**
      * Resolves the settings.
      *
-     * @param options                 the command line's settings
+     * @param optimizer               the base learning rate, {@code --lr-group}, {@code --layer-decay}, weight decay
+     * @param regularization          the L1 and L2 penalties and whether biases and norms get them
      * @param layers                  the layer groups, holding every name in {@code shapes}
      * @param shapes                  every parameter that trains at some epoch, with its shape
      * @param normalizationParameters the inputs of the graph's normalization nodes (scales and biases)
-     * @throws IllegalArgumentException for a malformed spec or one whose pattern matches none of
-     *         the parameters, as one line naming the option
+     * @throws IllegalArgumentException for a pattern that matches none of the parameters, as one
+     *         line naming the option
      */
-    public static ParameterGroups of(GroupOptions options, LayerGroups layers, Map<String, long[]> shapes,
-                                     Set<String> normalizationParameters) {
-        List<PatternRule> lrRules = options.lrGroups().stream()
-                .map(s -> PatternRule.parse("--lr-group", s, true, true)).toList();
-        Penalty l1 = Penalty.parse("--l1", options.l1());
-        Penalty l2 = Penalty.parse("--l2", options.l2());
-        List<PatternRule> all = new ArrayList<>(lrRules);
-        all.addAll(l1.rules());
-        all.addAll(l2.rules());
-        for (PatternRule rule : all) {
-            if (shapes.keySet().stream().noneMatch(rule.pattern()::matches)) {
-                throw Names.matchesNothing(rule.option(), rule.spec(), shapes.keySet());
-            }
-        }
+    public static ParameterGroups of(OptimizerConfig optimizer, RegularizationConfig regularization, LayerGroups layers,
+                                     Map<String, long[]> shapes, Set<String> normalizationParameters) {
+        requireMatches("--lr-group", optimizer.lrGroups(), LrGroup::pattern, shapes.keySet());
+        requireMatches("--l1", regularization.l1(), Penalty::pattern, shapes.keySet());
+        requireMatches("--l2", regularization.l2(), Penalty::pattern, shapes.keySet());
         int top = layers.depth() - 1;
         Map<String, ParameterSetting> settings = new LinkedHashMap<>();
         shapes.forEach((name, shape) -> {
             int group = layers.groupOf(name);
-            double scale = Math.pow(options.layerDecay(), top - group);
-            PatternRule lr = PatternRule.first(lrRules, name);
+            double scale = Math.pow(optimizer.layerDecay(), top - group);
+            LrGroup lr = first(optimizer.lrGroups(), LrGroup::pattern, name);
             if (lr != null) {
-                scale = lr.multiplier() ? scale * lr.value() : lr.value() / options.learningRate();
+                scale = lr.multiplier() ? scale * lr.value() : lr.value() / optimizer.learningRate();
             }
-            boolean regularized = options.regularizeAll() || !(shape.length <= 1 || name.endsWith(".bias")
+            boolean regularized = regularization.regularizeAll() || !(shape.length <= 1 || name.endsWith(".bias")
                     || normalizationParameters.contains(name));
             settings.put(name, new ParameterSetting(name, group, scale,
-                    regularized ? options.weightDecay() : 0, regularized ? l1.of(name) : 0,
-                    regularized ? l2.of(name) : 0));
+                    regularized ? optimizer.weightDecay() : 0, regularized ? penalty(regularization.l1(), name) : 0,
+                    regularized ? penalty(regularization.l2(), name) : 0));
         });
         return new ParameterGroups(settings);
     }
 
-    /** A penalty option: one plain value for all, and pattern specs that override it. */
-    private record Penalty(double value, List<PatternRule> rules) {
-
-        static Penalty parse(String option, List<String> specs) {
-            Double value = null;
-            List<PatternRule> rules = new ArrayList<>();
-            for (String spec : specs) {
-                if (spec.contains("=")) {
-                    rules.add(PatternRule.parse(option, spec, false, false));
-                } else if (value != null) {
-                    throw new IllegalArgumentException(option + " has two plain values (" + value + " and " + spec
-                            + "); give one, and PATTERN=VALUE for the rest");
-                } else {
-                    value = PatternRule.number(option, spec, spec, false);
-                }
+    /** Every pattern of an option must match some parameter, or the user mistyped it. */
+    private static <T> void requireMatches(String option, List<T> values, Function<T, ParameterPattern> pattern,
+                                           Collection<String> names) {
+        for (T value : values) {
+            ParameterPattern p = pattern.apply(value);
+            if (p != null && names.stream().noneMatch(p::matches)) {
+                throw Names.matchesNothing(option, p.text(), names);
             }
-            return new Penalty(value == null ? 0 : value, rules);
         }
+    }
 
-        double of(String name) {
-            PatternRule rule = PatternRule.first(rules, name);
-            return rule == null ? value : rule.value();
+    /** The first value whose pattern matches the name, or null. */
+    private static <T> T first(List<T> values, Function<T, ParameterPattern> pattern, String name) {
+        for (T value : values) {
+            ParameterPattern p = pattern.apply(value);
+            if (p != null && p.matches(name)) {
+                return value;
+            }
         }
+        return null;
+    }
+
+    /** A penalty's weight for the name: the first matching pattern's, else the plain value, else 0. */
+    private static double penalty(List<Penalty> penalties, String name) {
+        Penalty matched = first(penalties, Penalty::pattern, name);
+        if (matched != null) {
+            return matched.value();
+        }
+        return penalties.stream().filter(Penalty::plain).mapToDouble(Penalty::value).findFirst().orElse(0);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.trainer.train.params;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trainer.config.FreezingConfig;
+import dev.trainer.config.ParameterPattern;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.train.TrainableParameters;
 import java.util.ArrayList;
@@ -11,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The parameters that train, from the default trainable list and the {@link FreezeOptions}, and
+ * The parameters that train, from the default trainable list and the {@link FreezingConfig}, and
  * the gradual-unfreezing schedule over epochs.
  *
  * <p>The selection: start from every default trainable parameter, or with {@code --train-only}
@@ -62,13 +64,13 @@ public final class TrainableSelection {
      * Selects from the model's default trainable parameters ({@link TrainableParameters#of}),
      * grouped in graph order; the lists this returns keep the initializer order.
      */
-    public static TrainableSelection of(OnnxModel model, FreezeOptions options) {
+    public static TrainableSelection of(OnnxModel model, FreezingConfig options) {
         List<String> candidates = TrainableParameters.of(model);
         return select(candidates, LayerGroups.of(graphOrder(model, candidates)), options);
     }
 
     /** Selects from the given default trainable parameters, in graph order (the lists keep it). */
-    public static TrainableSelection of(List<String> namesInGraphOrder, FreezeOptions options) {
+    public static TrainableSelection of(List<String> namesInGraphOrder, FreezingConfig options) {
         List<String> candidates = List.copyOf(new LinkedHashSet<>(namesInGraphOrder));
         return select(candidates, LayerGroups.of(candidates), options);
     }
@@ -84,7 +86,7 @@ public final class TrainableSelection {
         return List.copyOf(order);
     }
 
-    private static TrainableSelection select(List<String> candidates, LayerGroups layers, FreezeOptions options) {
+    private static TrainableSelection select(List<String> candidates, LayerGroups layers, FreezingConfig options) {
         if (candidates.isEmpty()) {
             throw new IllegalArgumentException("the model has no trainable parameters");
         }
@@ -106,26 +108,25 @@ public final class TrainableSelection {
         return new TrainableSelection(candidates, layers, new ArrayList<>(keep), options.unfreezeEvery());
     }
 
-    private static Set<String> matching(String option, List<String> patterns, List<String> names) {
+    private static Set<String> matching(String option, List<ParameterPattern> patterns, List<String> names) {
         Set<String> matched = new HashSet<>();
-        for (String text : patterns) {
-            ParameterPattern pattern = Names.pattern(option, text);
+        for (ParameterPattern pattern : patterns) {
             List<String> hits = names.stream().filter(pattern::matches).toList();
             if (hits.isEmpty()) {
-                throw Names.matchesNothing(option, text, names);
+                throw Names.matchesNothing(option, pattern.text(), names);
             }
             matched.addAll(hits);
         }
         return matched;
     }
 
-    private static String describe(FreezeOptions options) {
+    private static String describe(FreezingConfig options) {
         List<String> parts = new ArrayList<>();
         if (!options.trainOnly().isEmpty()) {
-            parts.add("--train-only " + String.join(" ", options.trainOnly()));
+            parts.add("--train-only " + String.join(" ", options.trainOnly().stream().map(ParameterPattern::text).toList()));
         }
         if (!options.freeze().isEmpty()) {
-            parts.add("--freeze " + String.join(" ", options.freeze()));
+            parts.add("--freeze " + String.join(" ", options.freeze().stream().map(ParameterPattern::text).toList()));
         }
         if (options.freezeBottom() > 0) {
             parts.add("--freeze-bottom " + options.freezeBottom());

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.RegularizationConfig;
 import dev.trainer.kernels.JavaKernels;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.runtime.ParameterBuffer;
-import dev.trainer.train.OptimizerKind;
+import dev.trainer.config.OptimizerKind;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -99,6 +101,43 @@ class GroupedOptimizerTest {
                         kind + " step " + step);
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void nesterovMomentumIsTheKernelsNesterovUpdateBitForBit(Kernels kernels) {
+        try (ParameterBuffer expected = new ParameterBuffer(SHAPES);
+             ParameterBuffer actual = new ParameterBuffer(SHAPES);
+             Arena state = Arena.ofConfined();
+             GroupedOptimizer grouped = new GroupedOptimizer(OptimizerKind.MOMENTUM, kernels, actual,
+                     uniform(SHAPES, 0.01), 0.9, true)) {
+            MemorySegment velocity = state.allocate(JAVA_FLOAT, expected.length());
+            fill(expected, false, 3);
+            fill(actual, false, 3);
+            for (int step = 1; step <= 4; step++) {
+                fill(expected, true, 300 + step);
+                fill(actual, true, 300 + step);
+                kernels.sgd(expected.values(), expected.gradients(), velocity, expected.length(), 0.003f, 0.9f, true, 0.01f);
+                grouped.step(0.003);
+                assertArrayEquals(all(expected.values(), expected.length()), all(actual.values(), actual.length()),
+                        "step " + step);
+            }
+            // and Nesterov's differs from plain momentum once the velocity is not zero
+            try (ParameterBuffer plain = new ParameterBuffer(SHAPES);
+                 GroupedOptimizer momentum = new GroupedOptimizer(OptimizerKind.MOMENTUM, kernels, plain,
+                         uniform(SHAPES, 0.01), 0.9, false)) {
+                fill(plain, false, 3);
+                for (int step = 1; step <= 4; step++) {
+                    fill(plain, true, 300 + step);
+                    momentum.step(0.003);
+                }
+                assertTrue(!Arrays.equals(all(plain.values(), plain.length()), all(actual.values(), actual.length())));
+            }
+        }
+    }
+
+    static Stream<Kernels> kernels() {
+        return Stream.of(new JavaKernels(), NativeKernels.instance());
     }
 
     @Test
@@ -190,8 +229,8 @@ class GroupedOptimizerTest {
         Map<String, long[]> shapes = new LinkedHashMap<>(SHAPES);
         shapes.put("norm.scale", new long[] {1, 5});
         LayerGroups layers = LayerGroups.of(List.copyOf(shapes.keySet()));
-        Map<String, ParameterSetting> settings = ParameterGroups.of(new GroupOptions(0.1, List.of(), 1, 0.5,
-                List.of(), List.of(), false), layers, shapes, Set.of("norm.scale")).settings();
+        Map<String, ParameterSetting> settings = ParameterGroups.of(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, 0.1)
+                .withWeightDecay(0.5), RegularizationConfig.DEFAULT, layers, shapes, Set.of("norm.scale")).settings();
         try (ParameterBuffer buffer = new ParameterBuffer(shapes);
              GroupedOptimizer adamw = new GroupedOptimizer(OptimizerKind.ADAMW, new JavaKernels(), buffer, settings, 0)) {
             fill(buffer, false, 4);

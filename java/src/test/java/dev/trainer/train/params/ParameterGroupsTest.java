@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.LrGroup;
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.Penalty;
+import dev.trainer.config.RegularizationConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +31,17 @@ class ParameterGroupsTest {
     }
 
     private static ParameterGroups groups(List<String> lr, double layerDecay, List<String> l1, List<String> l2, boolean all) {
-        return ParameterGroups.of(new GroupOptions(1e-4, lr, layerDecay, 0.01, l1, l2, all), LAYERS, SHAPES, NORMS);
+        OptimizerConfig optimizer = new OptimizerConfig(OptimizerKind.ADAMW, 1e-4, 0.9, false, 0.01, 0,
+                lr.stream().map(LrGroup::parse).toList(), layerDecay);
+        RegularizationConfig penalties = new RegularizationConfig(l1.stream().map(s -> Penalty.parse("--l1", s)).toList(),
+                l2.stream().map(s -> Penalty.parse("--l2", s)).toList(), all);
+        return ParameterGroups.of(optimizer, penalties, LAYERS, SHAPES, NORMS);
     }
 
     @Test
     void uniformOptionsGiveOneScaleAndExcludeBiasesAndNorms() {
-        ParameterGroups g = ParameterGroups.of(GroupOptions.uniform(1e-3, 0.01), LAYERS, SHAPES, NORMS);
+        ParameterGroups g = ParameterGroups.of(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, 1e-3).withWeightDecay(0.01),
+                RegularizationConfig.DEFAULT, LAYERS, SHAPES, NORMS);
         assertEquals(BERT, List.copyOf(g.settings().keySet()));
         for (ParameterSetting s : g.settings().values()) {
             assertEquals(1.0, s.lrScale());
@@ -82,15 +92,16 @@ class ParameterGroupsTest {
 
     @Test
     void badSpecsAreOneLineNamingTheOption() {
-        assertMessage("--lr-group 'clasifier=1e-3' matches no parameter; names look like", List.of("clasifier=1e-3"), List.of());
+        assertMessage("--lr-group 'clasifier' matches no parameter; names look like", List.of("clasifier=1e-3"), List.of());
         assertMessage("--lr-group 'classifier' is not PATTERN=VALUE", List.of("classifier"), List.of());
         assertMessage("--lr-group 'classifier=fast': 'fast' is not a number", List.of("classifier=fast"), List.of());
         assertMessage("--lr-group 'classifier=x0': the value must be above zero, got 0", List.of("classifier=x0"), List.of());
         assertMessage("--l1 'abc': 'abc' is not a number", List.of(), List.of("abc"));
         assertMessage("--l1 'fc=-1': the value must be zero or more, got -1", List.of(), List.of("fc=-1"));
         assertMessage("--l1 has two plain values", List.of(), List.of("1e-5", "1e-4"));
-        assertThrows(IllegalArgumentException.class, () -> new GroupOptions(1e-3, List.of(), 1.5, 0, List.of(), List.of(), false));
-        assertThrows(IllegalArgumentException.class, () -> GroupOptions.uniform(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new OptimizerConfig(OptimizerKind.ADAM, 1e-3, 0, false, 0, 0,
+                List.of(), 1.5));
+        assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.DEFAULT.with(OptimizerKind.ADAM, 0));
     }
 
     private static void assertMessage(String start, List<String> lr, List<String> l1) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.FreezingConfig;
+import dev.trainer.config.ParameterPattern;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.train.TrainableParameters;
 import java.nio.file.Path;
@@ -16,12 +18,13 @@ class TrainableSelectionTest {
     private static final List<String> BERT = LayerGroupsTest.bert(12);
 
     private static TrainableSelection select(List<String> freeze, List<String> trainOnly, int bottom, int every) {
-        return TrainableSelection.of(BERT, new FreezeOptions(freeze, trainOnly, bottom, every));
+        return TrainableSelection.of(BERT, new FreezingConfig(freeze.stream().map(p -> ParameterPattern.parse("--freeze", p))
+                .toList(), trainOnly.stream().map(p -> ParameterPattern.parse("--train-only", p)).toList(), bottom, every));
     }
 
     @Test
     void everythingTrainsByDefault() {
-        TrainableSelection s = TrainableSelection.of(BERT, FreezeOptions.NONE);
+        TrainableSelection s = TrainableSelection.of(BERT, FreezingConfig.DEFAULT);
         assertEquals(BERT, s.trainable());
         assertEquals(List.of(), s.frozen());
         assertEquals(BERT, s.trainableAt(1));
@@ -71,7 +74,7 @@ class TrainableSelectionTest {
         e = assertThrows(IllegalArgumentException.class, () -> select(List.of(), List.of(), 14, 0));
         assertEquals("--freeze-bottom 14 freezes all 14 layer groups (embeddings to pooler+classifier); "
                 + "nothing is left to train", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new FreezeOptions(List.of(), List.of(), -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new FreezingConfig(List.of(), List.of(), -1, 0));
     }
 
     @Test
@@ -110,7 +113,7 @@ class TrainableSelectionTest {
     @Test
     void modelOverloadGroupsInGraphOrderAndKeepsInitializerOrder() {
         OnnxModel model = OnnxModel.load(Path.of("src/test/resources/fixtures/cnn/model.onnx"));
-        TrainableSelection s = TrainableSelection.of(model, FreezeOptions.NONE);
+        TrainableSelection s = TrainableSelection.of(model, FreezingConfig.DEFAULT);
         List<String> initializers = TrainableParameters.of(model);
         assertEquals(initializers, s.candidates());
         assertEquals(initializers, s.trainable());
