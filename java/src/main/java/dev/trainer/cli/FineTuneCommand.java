@@ -1,7 +1,6 @@
 package dev.trainer.cli;
 
-import dev.trainer.kernels.NativeKernels;
-import dev.trainer.train.FineTune;
+import dev.trainer.FineTuning;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +20,7 @@ final class FineTuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new FineTune(options.toConfig(), out, NativeKernels.instance(), System.out).run();
+        FineTuning.of(options.toConfig()).console().run(out);
         return ExitCode.OK;
     }
 }

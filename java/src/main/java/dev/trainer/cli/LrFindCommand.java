@@ -1,8 +1,7 @@
 package dev.trainer.cli;
 
-import dev.trainer.kernels.NativeKernels;
-import dev.trainer.train.RangeTest;
-import dev.trainer.train.schedule.LearningRateFinder;
+import dev.trainer.FineTuning;
+import dev.trainer.LearningRateFinding;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,11 +35,10 @@ final class LrFindCommand implements Callable<Integer> {
         if (!plot.getFileName().toString().endsWith(".png")) {
             throw new IllegalArgumentException("--plot must name a .png file: " + plot);
         }
-        var result = RangeTest.run(options.toConfig(), new LearningRateFinder(minLr, maxLr, steps),
-                NativeKernels.instance(), System.out);
-        System.out.println(result.reasoning());
-        result.plot().writePng(plot, 900, 560);
-        System.out.printf("suggested --lr %.3g%nplot: %s%n", result.suggestedLr(), plot);
+        LearningRateFinding finding = FineTuning.of(options.toConfig()).console().findLearningRate(minLr, maxLr, steps);
+        System.out.println(finding.reasoning());
+        finding.writePlot(plot);
+        System.out.printf("suggested --lr %.3g%nplot: %s%n", finding.suggestedLr(), plot);
         return ExitCode.OK;
     }
 }

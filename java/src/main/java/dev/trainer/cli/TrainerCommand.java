@@ -1,8 +1,8 @@
 package dev.trainer.cli;
 
-import dev.trainer.data.DataException;
-import dev.trainer.onnx.ModelException;
-import dev.trainer.train.TrainingFailedException;
+import dev.trainer.DataException;
+import dev.trainer.ModelException;
+import dev.trainer.TrainingFailedException;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import picocli.CommandLine;
@@ -102,8 +102,8 @@ public final class TrainerCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"trainer " + dev.trainer.train.Provenance.trainerVersion()
-                    + " (ONNX Runtime " + dev.trainer.train.Provenance.onnxRuntimeVersion() + ", Java " + Runtime.version() + ")"};
+            return new String[] {"trainer " + dev.trainer.run.Provenance.trainerVersion()
+                    + " (ONNX Runtime " + dev.trainer.run.Provenance.onnxRuntimeVersion() + ", Java " + Runtime.version() + ")"};
         }
     }
 }

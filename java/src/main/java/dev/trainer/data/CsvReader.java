@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ final class CsvReader {
             }
             int weightIndex = labelling.sampleWeights() == null ? -1 : header.indexOf(labelling.sampleWeights());
             int featureCount = header.size() - (labelIndex < 0 ? 0 : 1) - (weightIndex < 0 ? 0 : 1);
-            long[] sampleShape = sampleShapeFor(input, featureCount);
+            long[] sampleShape = input.sampleShapeFor(featureCount, source, "feature columns");
             return readRows(reader, header, new int[] {labelIndex, weightIndex}, input, sampleShape, labelling.task());
         }
     }
@@ -151,40 +152,6 @@ final class CsvReader {
             labels = labels.withWeights(Arrays.copyOf(weights, rows));
         }
         return new Dataset(source, Map.of(input.name(), feature), labels);
-    }
-
-    /**
-     * The input's sample shape with at most one symbolic dimension solved from the column count:
-     * a row is flat, so two unknown dimensions could be split many ways.
-     */
-    private long[] sampleShapeFor(InputSpec input, int featureCount) {
-        if (featureCount == 0) {
-            throw new DataException(source + " has no feature columns, only the labels");
-        }
-        long[] shape = input.sampleShape();
-        int symbolic = -1;
-        long known = 1;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] != InputSpec.SYMBOLIC) {
-                known *= shape[i];
-            } else if (symbolic < 0) {
-                symbolic = i;
-            } else {
-                throw new DataException(source + ": input '" + input.name() + "' has shape "
-                        + Shapes.format(input.shape()) + ", more than one unknown dimension besides the batch;"
-                        + " a CSV row cannot fill it, use an NPZ file");
-            }
-        }
-        if (symbolic >= 0 && known > 0 && featureCount % known == 0) {
-            shape[symbolic] = featureCount / known;
-            return shape;
-        }
-        if (symbolic < 0 && known == featureCount) {
-            return shape;
-        }
-        throw new DataException(source + " has " + featureCount + " feature columns, but input '" + input.name()
-                + "' of shape " + Shapes.format(input.shape()) + " takes "
-                + (symbolic < 0 ? known + "" : "a multiple of " + known) + " values per sample");
     }
 
     /**

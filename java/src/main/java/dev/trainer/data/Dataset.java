@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.lang.foreign.Arena;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.onnx.Attributes;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.ValueType;
 import dev.trainer.runtime.ShapeInference;

@@ -22,7 +22,7 @@ import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.config.LossKind;
-import dev.trainer.train.Losses;
+import dev.trainer.train.step.Losses;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;

@@ -64,10 +64,10 @@ class TextBatchInferenceTest {
             int shortLength = data.ids(0).length;
             int longLength = data.ids(1).length;
 
-            float[] alone = InferenceSession.run(session, batches.assemble(new int[] {0}), inputs, Map.of(),
+            float[] alone = OrtFeeds.run(session, batches.assemble(new int[] {0}), inputs, Map.of(),
                     List.of(output)).get(output);
             Batch both = batches.assemble(new int[] {0, 1});
-            float[] padded = InferenceSession.run(session, both, inputs, Map.of(), List.of(output)).get(output);
+            float[] padded = OrtFeeds.run(session, both, inputs, Map.of(), List.of(output)).get(output);
 
             int hidden = alone.length / shortLength;
             assertEquals(Set.of("input_ids", "attention_mask", "token_type_ids"), session.getInputNames());

@@ -13,9 +13,9 @@ import dev.trainer.data.Labelling;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
+import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
-import dev.trainer.train.RunRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -124,7 +124,7 @@ class MiniLmFineTuneTest {
     private static void checkExport(Path run, double reportedAccuracy) throws IOException {
         OnnxModel exported = OnnxModel.load(run.resolve("model.onnx"));
         String classNames = exported.proto().getMetadataPropsList().stream()
-                .filter(p -> p.getKey().equals(RunRecord.CLASS_NAMES_KEY)).findFirst().orElseThrow().getValue();
+                .filter(p -> p.getKey().equals(ModelMetadata.CLASS_NAMES)).findFirst().orElseThrow().getValue();
         assertEquals(List.of("negative", "positive"), List.of(JSON.readValue(classNames, String[].class)));
 
         try (InferenceSession session = new InferenceSession(exported);
