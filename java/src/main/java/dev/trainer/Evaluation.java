@@ -6,6 +6,7 @@ import dev.trainer.config.TextConfig;
 import dev.trainer.data.Labelling;
 import dev.trainer.data.Samples;
 import dev.trainer.data.Task;
+import dev.trainer.edit.FinalSoftmax;
 import dev.trainer.evaluate.DataFiles;
 import dev.trainer.evaluate.OutputLabels;
 import dev.trainer.evaluate.Scorer;
@@ -13,7 +14,6 @@ import dev.trainer.events.Scores;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
-import dev.trainer.train.FinalSoftmax;
 import java.nio.file.Path;
 
 /**
@@ -98,7 +98,7 @@ public final class Evaluation {
             throw new IllegalArgumentException("no data to evaluate on: call data(...)");
         }
         OnnxModel onnx = OnnxModel.load(model);
-        String name = output != null ? output : onnx.proto().getGraph().getOutput(0).getName();
+        String name = output != null ? output : onnx.graph().outputNames().getFirst();
         OnnxModel scored = onnx;
         FinalSoftmax softmax = loss == LossKind.CROSS_ENTROPY && output == null ? FinalSoftmax.of(onnx, name) : null;
         String note = null;

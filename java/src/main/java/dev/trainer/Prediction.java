@@ -65,7 +65,7 @@ public final class Prediction implements AutoCloseable {
                     new Labelling(Task.CLASSIFICATION, DataConfig.DEFAULT_LABEL_COLUMN, null, false), text);
             case Data.InMemory rows -> DataSources.samples(rows, session.inputs());
         };
-        List<String> outputs = model.proto().getGraph().getOutputList().stream().map(o -> o.getName()).toList();
+        List<String> outputs = model.graph().outputNames();
         return new Predictions(outputs, BatchPredictions.all(session, samples, batchSize, outputs), samples.size(),
                 ModelMetadata.classNames(model));
     }

@@ -1,5 +1,8 @@
 package dev.trainer.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.OptimizerConfig;
@@ -12,13 +15,10 @@ import dev.trainer.data.Labelling;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
-import dev.trainer.heads.ClassificationHead;
+import dev.trainer.edit.ClassificationHead;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.train.step.TrainingModel;
 import dev.trainer.train.step.TrainingStep;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;

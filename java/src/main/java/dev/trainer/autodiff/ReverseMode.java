@@ -45,16 +45,16 @@ public final class ReverseMode {
     private final GraphProto graph;
     private final Set<String> trainable;
     private final Map<String, ValueType> types;
-    private final Map<String, NodeProto> producers = new HashMap<>();
-    private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+    private final Map<String, NodeProto> producers;
+    private final Map<String, TensorProto> initializers;
 
     private ReverseMode(OnnxModel model, Collection<String> trainable, Map<String, ValueType> types) {
         this.model = model;
         this.graph = model.proto().getGraph();
         this.trainable = new LinkedHashSet<>(trainable);
         this.types = types;
-        graph.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
-        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        this.producers = model.graph().producersByValue();
+        this.initializers = model.graph().initializersByName();
     }
 
     /**

@@ -1,23 +1,20 @@
 package dev.trainer.evaluate;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trainer.ModelException;
 import dev.trainer.autodiff.GradientRules;
 import dev.trainer.autodiff.ReverseMode;
+import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
 import dev.trainer.runtime.ShapeInference;
-import dev.trainer.train.TrainableParameters;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * What {@code trainer inspect} tells about a model: its interface, parameters, ops and what blocks training.
@@ -30,17 +27,17 @@ public record ModelInspection(String report, boolean ready) {
     /** Inspects a model: shape inference, and a trial differentiation of its first output. */
     public static ModelInspection of(OnnxModel model) {
         Map<String, ValueType> types = ShapeInference.infer(model);
-        GraphProto graph = model.proto().getGraph();
+        ModelGraph graph = model.graph();
         StringBuilder s = new StringBuilder();
         s.append(String.format("opset %d, IR version %d, producer %s %s%n", model.opset(), model.proto().getIrVersion(),
                 model.proto().getProducerName(), model.proto().getProducerVersion()));
         interfaceOf(graph, types, s);
-        List<String> trainable = TrainableParameters.of(model);
+        List<String> trainable = graph.trainableCandidates();
         parameters(graph, trainable, s);
         ops(graph, s);
         s.append("training: ");
         try {
-            String output = graph.getOutput(0).getName();
+            String output = graph.outputNames().getFirst();
             ReverseMode.differentiate(model, trainable, List.of(output), types);
             s.append("ready (all ").append(trainable.size()).append(" parameter tensors differentiable w.r.t. ")
                     .append(output).append(")\n");
@@ -51,25 +48,22 @@ public record ModelInspection(String report, boolean ready) {
         }
     }
 
-    private static void interfaceOf(GraphProto graph, Map<String, ValueType> types, StringBuilder s) {
-        Set<String> initializerNames = graph.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
+    private static void interfaceOf(ModelGraph graph, Map<String, ValueType> types, StringBuilder s) {
         s.append("inputs:\n");
-        for (ValueInfoProto in : graph.getInputList()) {
-            if (!initializerNames.contains(in.getName())) {
-                s.append(String.format("  %-24s %s%n", in.getName(), typeString(types.get(in.getName()))));
-            }
+        for (ValueInfoProto in : graph.inputs()) {
+            s.append(String.format("  %-24s %s%n", in.getName(), typeString(types.get(in.getName()))));
         }
         s.append("outputs:\n");
-        for (ValueInfoProto out : graph.getOutputList()) {
+        for (ValueInfoProto out : graph.outputs()) {
             s.append(String.format("  %-24s %s%n", out.getName(), typeString(types.get(out.getName()))));
         }
     }
 
-    private static void parameters(GraphProto graph, List<String> trainable, StringBuilder s) {
+    private static void parameters(ModelGraph graph, List<String> trainable, StringBuilder s) {
         long trainableCount = 0;
         long frozenCount = 0;
         s.append("parameters (trainable by default unless marked frozen):\n");
-        for (TensorProto t : graph.getInitializerList()) {
+        for (TensorProto t : graph.initializers()) {
             long count = TensorTypes.elementCount(t.getDimsList());
             boolean train = trainable.contains(t.getName());
             if (train) {
@@ -83,9 +77,9 @@ public record ModelInspection(String report, boolean ready) {
         s.append(String.format("  total: %d trainable, %d frozen%n", trainableCount, frozenCount));
     }
 
-    private static void ops(GraphProto graph, StringBuilder s) {
+    private static void ops(ModelGraph graph, StringBuilder s) {
         Map<String, Integer> ops = new TreeMap<>();
-        for (NodeProto n : graph.getNodeList()) {
+        for (NodeProto n : graph.nodes()) {
             ops.merge(n.getOpType(), 1, Integer::sum);
         }
         s.append("ops:\n");

@@ -2,6 +2,7 @@ package dev.trainer.run;
 
 import dev.trainer.TrainingFailedException;
 import dev.trainer.config.RunConfig;
+import dev.trainer.edit.InputNormalization;
 import dev.trainer.events.DiagnosisEvent;
 import dev.trainer.events.Scores;
 import dev.trainer.events.TrainingEvent;
@@ -11,7 +12,6 @@ import dev.trainer.monitor.Diagnosis;
 import dev.trainer.monitor.MetricsFile;
 import dev.trainer.monitor.RunHistory;
 import dev.trainer.monitor.RunPlot;
-import dev.trainer.onnx.InputNormalization;
 import dev.trainer.onnx.ModelWriter;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.train.loop.Listeners;

@@ -1,15 +1,13 @@
 package dev.trainer.runtime;
 
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import dev.trainer.data.InputSpec;
 import dev.trainer.ModelException;
+import dev.trainer.data.InputSpec;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.ValueType;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The inputs data must fill: a model's graph inputs that are not initializers, with their types. */
 public final class ModelInputs {
@@ -22,17 +20,13 @@ public final class ModelInputs {
      * @throws ModelException for an input that declares no tensor shape
      */
     public static List<InputSpec> of(OnnxModel model, Map<String, ValueType> types) {
-        Set<String> initializers = new HashSet<>();
-        model.proto().getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
         List<InputSpec> specs = new ArrayList<>();
-        for (ValueInfoProto input : model.proto().getGraph().getInputList()) {
-            if (!initializers.contains(input.getName())) {
-                ValueType t = types.get(input.getName());
-                if (t == null) {
-                    throw new ModelException("model input " + input.getName() + " declares no tensor shape");
-                }
-                specs.add(new InputSpec(input.getName(), Tensors.elementType(t.elementType()), t.dims()));
+        for (ValueInfoProto input : model.graph().inputs()) {
+            ValueType t = types.get(input.getName());
+            if (t == null) {
+                throw new ModelException("model input " + input.getName() + " declares no tensor shape");
             }
+            specs.add(new InputSpec(input.getName(), Tensors.elementType(t.elementType()), t.dims()));
         }
         return specs;
     }

@@ -1,11 +1,11 @@
 package dev.trainer.runtime;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.trainer.autodiff.DropoutActivation;
+import dev.trainer.ModelException;
 import dev.trainer.autodiff.ReverseMode;
 import dev.trainer.autodiff.TrainingGraphs;
 import dev.trainer.data.InputSpec;
-import dev.trainer.ModelException;
+import dev.trainer.edit.DropoutActivation;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
@@ -44,7 +44,7 @@ public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output
         OnnxModel training = activate ? DropoutActivation.activate(model, seed) : model;
         Map<String, ValueType> types = ShapeInference.infer(training);
         ValueType outputType = types.get(output);
-        if (outputType == null || model.proto().getGraph().getOutputList().stream().noneMatch(o -> o.getName().equals(output))) {
+        if (outputType == null || !model.graph().hasOutput(output)) {
             throw new ModelException("model has no output named " + output);
         }
         if (outputType.elementType() != TensorProto.DataType.FLOAT_VALUE) {
@@ -62,10 +62,8 @@ public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output
 
     /** The trainable parameters' shapes, in the flat buffer's order. */
     public Map<String, long[]> parameterShapes() {
-        Map<String, TensorProto> initializers = new LinkedHashMap<>();
-        model.proto().getGraph().getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        graphs.trainable().forEach(p -> shapes.put(p, TensorTypes.dims(initializers.get(p))));
+        graphs.trainable().forEach(p -> shapes.put(p, TensorTypes.dims(model.graph().initializer(p))));
         return shapes;
     }
 
@@ -73,10 +71,8 @@ public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output
     public ParameterBuffer parameterBuffer() {
         ParameterBuffer parameters = new ParameterBuffer(parameterShapes());
         try {
-            for (TensorProto t : model.proto().getGraph().getInitializerList()) {
-                if (parameters.contains(t.getName())) {
-                    parameters.load(t.getName(), model.initializerBytes(t));
-                }
+            for (ParameterBuffer.Slot slot : parameters.slots()) {
+                parameters.load(slot.name(), model.initializerBytes(model.graph().initializer(slot.name())));
             }
             return parameters;
         } catch (RuntimeException e) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * one scale per element of the input's sample shape (per pixel of an image, per column of a
  * table). Fitted on the training split only, so that nothing of the validation data leaks into
  * training; the same statistics then go into run.json (this record's plain fields) and in front
- * of the exported model (see {@code dev.trainer.onnx.InputNormalization}), so the model takes raw
+ * of the exported model (see {@code dev.trainer.edit.InputNormalization}), so the model takes raw
  * inputs as before.
  *
  * @param input       the model input it applies to

@@ -1,6 +1,5 @@
 package dev.trainer.train.loop;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.ParameterBuffer;
 import java.util.HashMap;
@@ -24,14 +23,12 @@ record BestCheckpoint(int epoch, long step, Map<String, float[]> values) {
 
     /** Puts the kept values back; parameters not kept take the original model's. */
     void restore(ParameterBuffer parameters, OnnxModel original) {
-        Map<String, TensorProto> initializers = new HashMap<>();
-        original.proto().getGraph().getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         for (ParameterBuffer.Slot slot : parameters.slots()) {
             float[] kept = values.get(slot.name());
             if (kept != null) {
                 parameters.set(slot.name(), kept);
             } else {
-                parameters.load(slot.name(), original.initializerBytes(initializers.get(slot.name())));
+                parameters.load(slot.name(), original.initializerBytes(original.graph().initializer(slot.name())));
             }
         }
     }

@@ -13,7 +13,7 @@ public final class ParameterCounts {
     /** {@code trainable parameters: N in T tensors; frozen: F}. */
     public static String of(ParameterBuffer parameters, OnnxModel model) {
         long total = 0;
-        for (var t : model.proto().getGraph().getInitializerList()) {
+        for (var t : model.graph().initializers()) {
             if (TensorTypes.isFloatingPoint(t.getDataType())) {
                 total += TensorTypes.elementCount(t.getDimsList());
             }

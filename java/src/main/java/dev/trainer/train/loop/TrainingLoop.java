@@ -16,7 +16,7 @@ import dev.trainer.events.RestoreEvent;
 import dev.trainer.events.Scores;
 import dev.trainer.events.StepEvent;
 import dev.trainer.kernels.Kernels;
-import dev.trainer.train.params.TrainableSelection;
+import dev.trainer.train.optim.TrainableSelection;
 import dev.trainer.train.schedule.Schedules;
 import dev.trainer.train.step.StepResult;
 import dev.trainer.train.step.TrainingStep;

@@ -1,17 +1,16 @@
 package dev.trainer.train.step;
 
-import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.RunConfig;
-import dev.trainer.heads.ClassificationHead;
-import dev.trainer.heads.HeadEdit;
-import dev.trainer.heads.HeadReplacement;
+import dev.trainer.edit.ClassificationHead;
+import dev.trainer.edit.FinalSoftmax;
+import dev.trainer.edit.HeadEdit;
+import dev.trainer.edit.HeadReplacement;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.train.FinalSoftmax;
-import dev.trainer.train.params.ParameterGroups;
-import dev.trainer.train.params.TrainableSelection;
-import java.util.HashSet;
+import dev.trainer.onnx.TensorTypes;
+import dev.trainer.train.optim.ParameterGroups;
+import dev.trainer.train.optim.TrainableSelection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +52,11 @@ public record TrainingModel(OnnxModel exported, OnnxModel trained, String output
             output = softmax.logits();
             trained = softmax.model();
         }
-        Set<String> candidates = new HashSet<>(selection.candidates());
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        exported.proto().getGraph().getInitializerList().stream().filter(t -> candidates.contains(t.getName()))
-                .forEach(t -> shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+        selection.candidates().forEach(p -> shapes.put(p, TensorTypes.dims(exported.graph().initializer(p))));
         ParameterGroups groups = ParameterGroups.of(config.optimizer(), config.regularization(), selection.layerGroups(),
-                shapes, normalizationParameters(exported));
-        return new TrainingModel(exported, trained, output, note, selection, groups, lookupTables(exported));
+                shapes, exported.graph().normalizationParameters());
+        return new TrainingModel(exported, trained, output, note, selection, groups, exported.graph().lookupTables());
     }
 
     /** The model to train, and the output the loss reads unless the user named one. */
@@ -71,31 +68,6 @@ public record TrainingModel(OnnxModel exported, OnnxModel trained, String output
         if (config.replaceHead() > 0) {
             return HeadReplacement.replace(model, config.replaceHead(), output, seed);
         }
-        return new HeadEdit(model, output != null ? output : model.proto().getGraph().getOutput(0).getName(), List.of());
-    }
-
-    /** Scale and bias of normalization layers, which decay and penalties leave alone by default. */
-    private static Set<String> normalizationParameters(OnnxModel model) {
-        Set<String> names = new HashSet<>();
-        for (NodeProto node : model.proto().getGraph().getNodeList()) {
-            if (node.getOpType().equals("BatchNormalization") || node.getOpType().equals("LayerNormalization")
-                    || node.getOpType().equals("InstanceNormalization") || node.getOpType().equals("GroupNormalization")) {
-                for (int i = 1; i < Math.min(3, node.getInputCount()); i++) {
-                    names.add(node.getInput(i));
-                }
-            }
-        }
-        return names;
-    }
-
-    /** Parameters read by Gather as its data: embedding tables, whose gradients are sparse. */
-    private static Set<String> lookupTables(OnnxModel model) {
-        Set<String> tables = new HashSet<>();
-        for (NodeProto node : model.proto().getGraph().getNodeList()) {
-            if (node.getOpType().equals("Gather") && node.getInputCount() > 0) {
-                tables.add(node.getInput(0));
-            }
-        }
-        return tables;
+        return new HeadEdit(model, output != null ? output : model.graph().outputNames().getFirst(), List.of());
     }
 }

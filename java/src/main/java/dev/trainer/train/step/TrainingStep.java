@@ -12,7 +12,7 @@ import dev.trainer.runtime.ParameterBuffer;
 import dev.trainer.runtime.TrainingPlan;
 import dev.trainer.runtime.TrainingRuntime;
 import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.params.GroupedOptimizer;
+import dev.trainer.train.optim.GroupedOptimizer;
 import java.util.List;
 import java.util.Map;
 

@@ -1,13 +1,14 @@
-package dev.trainer.heads;
+package dev.trainer.edit;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trainer.ModelException;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.onnx.Attributes;
-import dev.trainer.ModelException;
+import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.ValueType;
 import dev.trainer.runtime.ShapeInference;
@@ -71,9 +72,10 @@ public final class ClassificationHead {
     public static HeadEdit attach(OnnxModel model, HeadSpec spec, String backboneOutput, long seed) {
         GraphProto original = model.proto().getGraph();
         Map<String, ValueType> types = ShapeInference.infer(model);
-        String hidden = backboneOutput != null ? backboneOutput : firstOfRank3(original, types);
-        if (original.getOutputList().stream().noneMatch(o -> o.getName().equals(hidden))) {
-            throw new ModelException("model has no output named " + hidden + "; outputs: " + describeOutputs(original, types));
+        ModelGraph index = model.graph();
+        String hidden = backboneOutput != null ? backboneOutput : firstOfRank3(index, types);
+        if (!index.hasOutput(hidden)) {
+            throw new ModelException("model has no output named " + hidden + "; outputs: " + describeOutputs(index, types));
         }
         ValueType type = types.get(hidden);
         if (type == null || type.rank() != 3) {
@@ -95,7 +97,7 @@ public final class ClassificationHead {
             // Slice + Squeeze rather than Gather: trainer's gradient of a scalar-index Gather on
             // axis 1 fails in ONNX Runtime (a ScatterND shape mismatch), Slice's trains.
             case CLS -> editor.first(hidden, 1, "pooled");
-            case MEAN -> hasMask(original, types) ? maskedMean(editor, hidden, type.elementType())
+            case MEAN -> hasMask(index, types) ? maskedMean(editor, hidden, type.elementType())
                     : editor.reduce("ReduceMean", hidden, 1, false, "pooled");
         };
         LinearInit init = new LinearInit(hiddenSize, seed);
@@ -108,24 +110,22 @@ public final class ClassificationHead {
         return new HeadEdit(model.withProto(model.proto().toBuilder().setGraph(graph).build()), logits, List.of(weight, bias));
     }
 
-    private static String firstOfRank3(GraphProto graph, Map<String, ValueType> types) {
-        return graph.getOutputList().stream().map(ValueInfoProto::getName)
+    private static String firstOfRank3(ModelGraph graph, Map<String, ValueType> types) {
+        return graph.outputNames().stream()
                 .filter(name -> types.get(name) != null && types.get(name).rank() == 3)
                 .findFirst()
                 .orElseThrow(() -> new ModelException("model has no [batch, seq, hidden] output to put a head on; outputs: "
                         + describeOutputs(graph, types)));
     }
 
-    private static String describeOutputs(GraphProto graph, Map<String, ValueType> types) {
-        return graph.getOutputList().stream()
-                .map(o -> o.getName() + " " + (types.get(o.getName()) == null ? "?" : types.get(o.getName()).shapeString()))
+    private static String describeOutputs(ModelGraph graph, Map<String, ValueType> types) {
+        return graph.outputNames().stream()
+                .map(o -> o + " " + (types.get(o) == null ? "?" : types.get(o).shapeString()))
                 .collect(Collectors.joining(", "));
     }
 
-    private static boolean hasMask(GraphProto graph, Map<String, ValueType> types) {
-        boolean isInput = graph.getInputList().stream().anyMatch(i -> i.getName().equals(ATTENTION_MASK))
-                && graph.getInitializerList().stream().noneMatch(t -> t.getName().equals(ATTENTION_MASK));
-        if (!isInput) {
+    private static boolean hasMask(ModelGraph graph, Map<String, ValueType> types) {
+        if (!graph.hasInput(ATTENTION_MASK)) {
             return false;
         }
         ValueType mask = types.get(ATTENTION_MASK);

@@ -1,4 +1,4 @@
-package dev.trainer.onnx;
+package dev.trainer.edit;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -9,9 +9,9 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trainer.ModelException;
+import dev.trainer.onnx.TensorTypes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -63,11 +63,11 @@ public final class InputNormalization {
         }
         requireShape(declared, sampleShape);
 
-        Set<String> taken = names(graph);
-        String offsetName = fresh(input + "_normalize_offset", taken);
-        String scaleName = fresh(input + "_normalize_scale", taken);
-        String centered = fresh(input + "_centered", taken);
-        String normalized = fresh(input + "_normalized", taken);
+        Set<String> taken = GraphEditor.namesIn(graph);
+        String offsetName = GraphEditor.fresh(input + "_normalize_offset", taken);
+        String scaleName = GraphEditor.fresh(input + "_normalize_scale", taken);
+        String centered = GraphEditor.fresh(input + "_centered", taken);
+        String normalized = GraphEditor.fresh(input + "_normalized", taken);
         long[] constantShape = new long[sampleShape.length + 1];
         constantShape[0] = 1;
         System.arraycopy(sampleShape, 0, constantShape, 1, sampleShape.length);
@@ -75,9 +75,9 @@ public final class InputNormalization {
         GraphProto.Builder out = graph.toBuilder().clearNode();
         out.addNode(constant(offsetName, elementType, constantShape, offset));
         out.addNode(constant(scaleName, elementType, constantShape, scale));
-        out.addNode(NodeProto.newBuilder().setOpType("Sub").setName(fresh(input + "_normalize_sub", taken))
+        out.addNode(NodeProto.newBuilder().setOpType("Sub").setName(GraphEditor.fresh(input + "_normalize_sub", taken))
                 .addInput(input).addInput(offsetName).addOutput(centered));
-        out.addNode(NodeProto.newBuilder().setOpType("Div").setName(fresh(input + "_normalize_div", taken))
+        out.addNode(NodeProto.newBuilder().setOpType("Div").setName(GraphEditor.fresh(input + "_normalize_div", taken))
                 .addInput(centered).addInput(scaleName).addOutput(normalized));
         for (NodeProto node : graph.getNodeList()) {
             out.addNode(rename(node, input, normalized));
@@ -171,39 +171,5 @@ public final class InputNormalization {
                 .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
                         .setT(tensor))
                 .build();
-    }
-
-    /** Every value and node name of the graph and its subgraphs, so new names cannot collide. */
-    private static Set<String> names(GraphProto graph) {
-        Set<String> names = new HashSet<>();
-        collect(graph, names);
-        return names;
-    }
-
-    private static void collect(GraphProto graph, Set<String> names) {
-        graph.getInputList().forEach(v -> names.add(v.getName()));
-        graph.getOutputList().forEach(v -> names.add(v.getName()));
-        graph.getValueInfoList().forEach(v -> names.add(v.getName()));
-        graph.getInitializerList().forEach(t -> names.add(t.getName()));
-        for (NodeProto node : graph.getNodeList()) {
-            names.add(node.getName());
-            names.addAll(node.getInputList());
-            names.addAll(node.getOutputList());
-            for (AttributeProto attribute : node.getAttributeList()) {
-                if (attribute.hasG()) {
-                    collect(attribute.getG(), names);
-                }
-                attribute.getGraphsList().forEach(g -> collect(g, names));
-            }
-        }
-    }
-
-    private static String fresh(String base, Set<String> taken) {
-        String name = base;
-        for (int i = 1; taken.contains(name); i++) {
-            name = base + "_" + i;
-        }
-        taken.add(name);
-        return name;
     }
 }

@@ -1,7 +1,8 @@
-package dev.trainer.heads;
+package dev.trainer.edit;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.GraphProtoOrBuilder;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.onnx.Attributes;
@@ -13,10 +14,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Adds nodes to a graph under one name prefix that nothing in the graph uses yet, so every value,
- * node and initializer it makes is new, and writes each op in the form the model's opset wants:
- * axes became inputs instead of attributes for Unsqueeze, Squeeze and ReduceSum at opset 13 and for
- * ReduceMean at 18. Constants are initializers, which reverse mode reads as constants.
+ * The one helper of every graph edit: adds nodes to a graph under one name prefix that nothing in
+ * the graph uses yet, so every value, node and initializer it makes is new, and writes each op in
+ * the form the model's opset wants: axes became inputs instead of attributes for Unsqueeze,
+ * Squeeze and ReduceSum at opset 13 and for ReduceMean at 18. Constants are initializers, which
+ * reverse mode reads as constants. Its static helpers find names no part of a graph uses yet.
  */
 final class GraphEditor {
 
@@ -37,27 +39,46 @@ final class GraphEditor {
     }
 
     /** {@code base}, or {@code base_1}, {@code base_2}, ... : the first the graph does not use. */
-    static String unusedName(GraphProto.Builder graph, String base) {
-        Set<String> taken = namesIn(graph);
+    static String unusedName(GraphProtoOrBuilder graph, String base) {
+        return fresh(base, namesIn(graph));
+    }
+
+    /** {@code base}, or {@code base_1}, {@code base_2}, ... : the first not {@code taken}, which it then takes. */
+    static String fresh(String base, Set<String> taken) {
         String name = base;
         for (int i = 1; taken.contains(name); i++) {
             name = base + "_" + i;
         }
+        taken.add(name);
         return name;
     }
 
-    /** Every name the graph uses: values, initializers, inputs, outputs, nodes. */
-    private static Set<String> namesIn(GraphProto.Builder graph) {
+    /**
+     * Every name the graph and its subgraphs (If, Loop, Scan bodies) use: values, initializers,
+     * inputs, outputs, nodes, so that a new name can collide with none.
+     */
+    static Set<String> namesIn(GraphProtoOrBuilder graph) {
         Set<String> names = new HashSet<>();
+        collect(graph, names);
+        return names;
+    }
+
+    private static void collect(GraphProtoOrBuilder graph, Set<String> names) {
         graph.getInputList().forEach(v -> names.add(v.getName()));
         graph.getOutputList().forEach(v -> names.add(v.getName()));
         graph.getValueInfoList().forEach(v -> names.add(v.getName()));
         graph.getInitializerList().forEach(t -> names.add(t.getName()));
         for (NodeProto node : graph.getNodeList()) {
             names.add(node.getName());
+            names.addAll(node.getInputList());
             names.addAll(node.getOutputList());
+            for (AttributeProto attribute : node.getAttributeList()) {
+                if (attribute.hasG()) {
+                    collect(attribute.getG(), names);
+                }
+                attribute.getGraphsList().forEach(g -> collect(g, names));
+            }
         }
-        return names;
     }
 
     private static boolean clashes(String prefix, Set<String> taken) {

@@ -1,10 +1,9 @@
-package dev.trainer.train.params;
+package dev.trainer.train.optim;
 
-import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trainer.config.FreezingConfig;
 import dev.trainer.config.ParameterPattern;
+import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.train.TrainableParameters;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -61,29 +60,18 @@ public final class TrainableSelection {
     }
 
     /**
-     * Selects from the model's default trainable parameters ({@link TrainableParameters#of}),
+     * Selects from the model's default trainable parameters ({@link ModelGraph#trainableCandidates}),
      * grouped in graph order; the lists this returns keep the initializer order.
      */
     public static TrainableSelection of(OnnxModel model, FreezingConfig options) {
-        List<String> candidates = TrainableParameters.of(model);
-        return select(candidates, LayerGroups.of(graphOrder(model, candidates)), options);
+        List<String> candidates = model.graph().trainableCandidates();
+        return select(candidates, LayerGroups.of(model.graph().graphOrder(candidates)), options);
     }
 
     /** Selects from the given default trainable parameters, in graph order (the lists keep it). */
     public static TrainableSelection of(List<String> namesInGraphOrder, FreezingConfig options) {
         List<String> candidates = List.copyOf(new LinkedHashSet<>(namesInGraphOrder));
         return select(candidates, LayerGroups.of(candidates), options);
-    }
-
-    /** The candidates in the order the graph's nodes first consume them. */
-    static List<String> graphOrder(OnnxModel model, List<String> candidates) {
-        Set<String> wanted = new HashSet<>(candidates);
-        Set<String> order = new LinkedHashSet<>();
-        for (NodeProto node : model.proto().getGraph().getNodeList()) {
-            node.getInputList().stream().filter(wanted::contains).forEach(order::add);
-        }
-        order.addAll(candidates);
-        return List.copyOf(order);
     }
 
     private static TrainableSelection select(List<String> candidates, LayerGroups layers, FreezingConfig options) {

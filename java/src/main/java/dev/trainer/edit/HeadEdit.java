@@ -1,4 +1,4 @@
-package dev.trainer.heads;
+package dev.trainer.edit;
 
 import dev.trainer.onnx.OnnxModel;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.trainer.train.params;
+package dev.trainer.train.optim;
 
 import java.util.Collection;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.trainer.heads;
+package dev.trainer.edit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trainer.ModelException;
+import dev.trainer.config.LossKind;
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
@@ -17,12 +19,9 @@ import dev.trainer.data.Feature;
 import dev.trainer.data.Labels;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.Attributes;
-import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.TrainingSession;
-import dev.trainer.config.LossKind;
 import dev.trainer.train.step.Losses;
-import dev.trainer.train.TrainableParameters;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -96,7 +95,7 @@ class HeadReplacementTest {
         }
         Dataset data = new Dataset("inline", Map.of("input", Feature.ofFloats(ElementType.FLOAT, new long[] {64}, flat)),
                 Labels.ofClasses(new int[] {0, 1, 2, 1}));
-        List<String> trainable = TrainableParameters.of(edit.model());
+        List<String> trainable = edit.model().graph().trainableCandidates();
         try (TrainingSession session = TrainingSession.open(edit.model(), trainable, edit.output());
              Arena arena = Arena.ofConfined()) {
             Batch batch = new BatchAssembler(data, 4, arena).assemble(new int[] {0, 1, 2, 3});

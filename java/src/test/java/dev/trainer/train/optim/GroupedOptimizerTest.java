@@ -1,4 +1,4 @@
-package dev.trainer.train.params;
+package dev.trainer.train.optim;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.RegularizationConfig;
 import dev.trainer.kernels.JavaKernels;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.runtime.ParameterBuffer;
-import dev.trainer.config.OptimizerKind;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.trainer.train.params;
+package dev.trainer.train.optim;
 
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.OptimizerConfig;

@@ -1,12 +1,13 @@
-package dev.trainer.heads;
+package dev.trainer.edit;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import dev.trainer.onnx.Attributes;
 import dev.trainer.ModelException;
+import dev.trainer.onnx.Attributes;
+import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import java.nio.ByteBuffer;
@@ -55,20 +56,13 @@ public final class HeadReplacement {
         if (classes < 1) {
             throw new IllegalArgumentException("a head needs at least 1 class, not " + classes);
         }
-        GraphProto graph = model.proto().getGraph();
-        String target = output != null ? output : graph.getOutput(0).getName();
-        if (graph.getOutputList().stream().noneMatch(o -> o.getName().equals(target))) {
+        ModelGraph index = model.graph();
+        String target = output != null ? output : index.outputNames().getFirst();
+        if (!index.hasOutput(target)) {
             throw new ModelException("model has no output named " + target);
         }
-        Map<String, NodeProto> producers = new HashMap<>();
-        Map<String, Integer> uses = new HashMap<>();
-        for (NodeProto node : graph.getNodeList()) {
-            node.getOutputList().forEach(o -> producers.put(o, node));
-            node.getInputList().forEach(i -> uses.merge(i, 1, Integer::sum));
-        }
-        graph.getOutputList().forEach(o -> uses.merge(o.getName(), 1, Integer::sum));
-        Map<String, TensorProto> initializers = new HashMap<>();
-        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        Map<String, NodeProto> producers = index.producersByValue();
+        Map<String, TensorProto> initializers = index.initializersByName();
 
         // Values whose declared shape carries the class count: from the output back to the layer.
         Set<String> classValues = new LinkedHashSet<>();
@@ -92,14 +86,14 @@ public final class HeadReplacement {
         }
         classValues.addAll(linear.intermediates());
         long oldClasses = linear.classes();
-        for (NodeProto n : graph.getNodeList()) {
+        for (NodeProto n : index.nodes()) {
             if (n.getOpType().equals("Reshape") && classValues.contains(n.getOutput(0))) {
                 checkReshape(n, initializers, oldClasses);
             }
         }
-        checkOwned(linear.weight(), uses, target);
+        checkOwned(linear.weight(), index, target);
         if (linear.bias() != null) {
-            checkOwned(linear.bias(), uses, target);
+            checkOwned(linear.bias(), index, target);
         }
 
         TensorProto weight = initializers.get(linear.weight());
@@ -120,7 +114,7 @@ public final class HeadReplacement {
             parameters.add(linear.bias());
         }
 
-        GraphProto.Builder edited = graph.toBuilder();
+        GraphProto.Builder edited = model.proto().getGraph().toBuilder();
         for (int i = 0; i < edited.getInitializerCount(); i++) {
             TensorProto fresh = replaced.get(edited.getInitializer(i).getName());
             if (fresh != null) {
@@ -159,8 +153,8 @@ public final class HeadReplacement {
     }
 
     /** Resizing a tensor that something else also reads would break that reader. */
-    private static void checkOwned(String initializer, Map<String, Integer> uses, String target) {
-        if (uses.getOrDefault(initializer, 0) > 1) {
+    private static void checkOwned(String initializer, ModelGraph index, String target) {
+        if (index.uses(initializer) > 1) {
             throw new ModelException("the classifier producing " + target + " shares " + initializer
                     + " with other nodes; trainer cannot resize it");
         }

@@ -1,4 +1,4 @@
-package dev.trainer.autodiff;
+package dev.trainer.edit;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -25,7 +25,7 @@ public final class DropoutActivation {
 
     /** Whether the model has Dropout nodes this can activate. */
     public static boolean applies(OnnxModel model) {
-        return model.opset() >= 12 && model.proto().getGraph().getNodeList().stream().anyMatch(DropoutActivation::isDropout);
+        return model.opset() >= 12 && model.graph().nodes().stream().anyMatch(DropoutActivation::isDropout);
     }
 
     /** The model with active Dropout nodes, seeded in graph order from {@code seed}. */

@@ -1,4 +1,4 @@
-package dev.trainer.train.params;
+package dev.trainer.train.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trainer.config.FreezingConfig;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.train.TrainableParameters;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -114,10 +113,10 @@ class TrainableSelectionTest {
     void modelOverloadGroupsInGraphOrderAndKeepsInitializerOrder() {
         OnnxModel model = OnnxModel.load(Path.of("src/test/resources/fixtures/cnn/model.onnx"));
         TrainableSelection s = TrainableSelection.of(model, FreezingConfig.DEFAULT);
-        List<String> initializers = TrainableParameters.of(model);
+        List<String> initializers = model.graph().trainableCandidates();
         assertEquals(initializers, s.candidates());
         assertEquals(initializers, s.trainable());
-        List<String> graphOrder = TrainableSelection.graphOrder(model, initializers);
+        List<String> graphOrder = model.graph().graphOrder(initializers);
         assertEquals(graphOrder, s.layerGroups().groups().stream().flatMap(g -> g.names().stream()).toList());
     }
 }

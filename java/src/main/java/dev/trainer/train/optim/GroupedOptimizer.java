@@ -1,8 +1,8 @@
-package dev.trainer.train.params;
+package dev.trainer.train.optim;
 
+import dev.trainer.config.OptimizerKind;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.runtime.ParameterBuffer;
-import dev.trainer.config.OptimizerKind;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,4 +1,4 @@
-package dev.trainer.train.params;
+package dev.trainer.train.optim;
 
 /**
  * How the optimizer updates one parameter.

@@ -1,4 +1,4 @@
-package dev.trainer.train;
+package dev.trainer.edit;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -22,21 +22,19 @@ public record FinalSoftmax(NodeProto node, OnnxModel model) {
 
     /** The Softmax or LogSoftmax over the last axis that produces {@code output}, or {@code null}. */
     public static FinalSoftmax of(OnnxModel model, String output) {
-        var graph = model.proto().getGraph();
-        for (NodeProto node : graph.getNodeList()) {
-            if (node.getOutputCount() > 0 && node.getOutput(0).equals(output)
-                    && (node.getOpType().equals("Softmax") || node.getOpType().equals("LogSoftmax"))) {
-                int rank = graph.getOutputList().stream().filter(o -> o.getName().equals(output)).findFirst()
-                        .map(o -> o.getType().getTensorType().getShape().getDimCount()).orElse(0);
-                long axis = Attributes.getInt(node, "axis", model.opset() < 13 ? 1 : -1);
-                if (axis != -1 && (rank == 0 || axis != rank - 1)) {
-                    return null;
-                }
-                return new FinalSoftmax(node, model.withProto(model.proto().toBuilder().setGraph(graph.toBuilder()
-                        .addOutput(ValueInfoProto.newBuilder().setName(node.getInput(0)))).build()));
-            }
+        NodeProto node = model.graph().producer(output);
+        if (node == null || !node.getOutput(0).equals(output)
+                || !(node.getOpType().equals("Softmax") || node.getOpType().equals("LogSoftmax"))) {
+            return null;
         }
-        return null;
+        int rank = model.graph().outputs().stream().filter(o -> o.getName().equals(output)).findFirst()
+                .map(o -> o.getType().getTensorType().getShape().getDimCount()).orElse(0);
+        long axis = Attributes.getInt(node, "axis", model.opset() < 13 ? 1 : -1);
+        if (axis != -1 && (rank == 0 || axis != rank - 1)) {
+            return null;
+        }
+        return new FinalSoftmax(node, model.withProto(model.proto().toBuilder().setGraph(model.proto().getGraph().toBuilder()
+                .addOutput(ValueInfoProto.newBuilder().setName(node.getInput(0)))).build()));
     }
 
     /** What the user is told once. */

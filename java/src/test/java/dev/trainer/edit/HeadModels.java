@@ -1,4 +1,4 @@
-package dev.trainer.heads;
+package dev.trainer.edit;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
