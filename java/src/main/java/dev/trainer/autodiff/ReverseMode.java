@@ -28,7 +28,7 @@ import java.util.TreeSet;
 
 /**
  * Reverse-mode differentiation of an ONNX graph into a forward and a backward graph of standard
- * ops (DESIGN.md §2). Walks the nodes between the trainable parameters and the differentiated
+ * ops (docs/architecture.md, "One step"). Walks the nodes between the trainable parameters and the differentiated
  * outputs in reverse order, asks each op's rule for its input gradients and sums them per value.
  */
 public final class ReverseMode {

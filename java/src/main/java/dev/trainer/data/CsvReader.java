@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Reads a CSV file with a header row into a model's single input: every column but the label
- * column (and the sample-weight column, when named and present) is a feature, in file order, and a row's features are reshaped to the input's sample
- * shape. Cells are split by hand and numbers parsed without regular expressions, since files run
+ * column (and the sample-weight column, when named and present) is a feature, in file order, and
+ * a row's features are reshaped to the input's sample shape. Cells are split by hand and numbers parsed without regular expressions, since files run
  * to hundreds of thousands of rows.
  */
 final class CsvReader {
@@ -59,38 +59,54 @@ final class CsvReader {
     /** @param special the label column's index and the weight column's, each -1 when absent */
     private Dataset readRows(BufferedReader reader, List<String> header, int[] special, InputSpec input,
                              long[] sampleShape, Task task) throws IOException {
-        int labelIndex = special[0];
-        int weightIndex = special[1];
-        int columns = header.size();
-        boolean floating = input.type().isFloating();
-        float[] floats = new float[floating ? 1 << 16 : 0];
-        long[] longs = new long[floating ? 0 : 1 << 16];
-        int valueCount = 0;
-        int[] classes = new int[task == Task.CLASSIFICATION && labelIndex >= 0 ? 1 << 12 : 0];
-        float[] targets = new float[task == Task.REGRESSION && labelIndex >= 0 ? 1 << 12 : 0];
-        float[] weights = new float[weightIndex >= 0 ? 1 << 12 : 0];
-        int rows = 0;
+        Rows rows = new Rows(header, special[0], special[1], input, task);
         int lineNumber = 1;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             lineNumber++;
-            if (line.isBlank()) {
-                continue;
+            if (!line.isBlank()) {
+                rows.read(line, lineNumber);
             }
-            if (floating && valueCount + columns > floats.length) {
-                floats = Arrays.copyOf(floats, Math.max(floats.length * 2, valueCount + columns));
-            }
-            if (!floating && valueCount + columns > longs.length) {
-                longs = Arrays.copyOf(longs, Math.max(longs.length * 2, valueCount + columns));
-            }
-            if (rows == classes.length && classes.length > 0) {
-                classes = Arrays.copyOf(classes, classes.length * 2);
-            }
-            if (rows == targets.length && targets.length > 0) {
-                targets = Arrays.copyOf(targets, targets.length * 2);
-            }
-            if (rows == weights.length && weights.length > 0) {
-                weights = Arrays.copyOf(weights, weights.length * 2);
-            }
+        }
+        if (rows.count == 0) {
+            throw new DataException(source + " has a header but no rows");
+        }
+        return rows.dataset(sampleShape);
+    }
+
+    /** The columns read so far, in growing arrays: features, then the labels and weights when present. */
+    private final class Rows {
+        private final List<String> header;
+        private final int labelIndex;
+        private final int weightIndex;
+        private final InputSpec input;
+        private final Task task;
+        private final boolean floating;
+        private float[] floats;
+        private long[] longs;
+        private int valueCount;
+        private int[] classes;
+        private float[] targets;
+        private float[] weights;
+        private int count;
+
+        Rows(List<String> header, int labelIndex, int weightIndex, InputSpec input, Task task) {
+            this.header = header;
+            this.labelIndex = labelIndex;
+            this.weightIndex = weightIndex;
+            this.input = input;
+            this.task = task;
+            this.floating = input.type().isFloating();
+            floats = new float[floating ? 1 << 16 : 0];
+            longs = new long[floating ? 0 : 1 << 16];
+            classes = new int[task == Task.CLASSIFICATION && labelIndex >= 0 ? 1 << 12 : 0];
+            targets = new float[task == Task.REGRESSION && labelIndex >= 0 ? 1 << 12 : 0];
+            weights = new float[weightIndex >= 0 ? 1 << 12 : 0];
+        }
+
+        /** Splits one line into cells and stores each where its column goes. */
+        void read(String line, int lineNumber) {
+            int columns = header.size();
+            grow(columns);
             int column = 0;
             int start = 0;
             while (true) {
@@ -104,29 +120,9 @@ final class CsvReader {
                     throw cellError(lineNumber, column, header, line, start, end,
                             isBlank(line, start, end) ? "empty cell" : "is not a finite number");
                 }
-                if (column == weightIndex) {
-                    if (value < 0) {
-                        throw cellError(lineNumber, column, header, line, start, end, "sample weight must be >= 0");
-                    }
-                    weights[rows] = (float) value;
-                } else if (column == labelIndex) {
-                    if (task == Task.CLASSIFICATION) {
-                        if (value != Math.rint(value) || value < 0 || value > Integer.MAX_VALUE) {
-                            throw cellError(lineNumber, column, header, line, start, end,
-                                    "class label must be an integer >= 0");
-                        }
-                        classes[rows] = (int) value;
-                    } else {
-                        targets[rows] = (float) value;
-                    }
-                } else if (floating) {
-                    floats[valueCount++] = (float) value;
-                } else {
-                    if (value != Math.rint(value) || !input.type().fits((long) value)) {
-                        throw cellError(lineNumber, column, header, line, start, end,
-                                "does not fit input '" + input.name() + "' of type " + input.type());
-                    }
-                    longs[valueCount++] = (long) value;
+                String problem = store(column, value);
+                if (problem != null) {
+                    throw cellError(lineNumber, column, header, line, start, end, problem);
                 }
                 column++;
                 if (comma < 0) {
@@ -137,21 +133,64 @@ final class CsvReader {
             if (column != columns) {
                 throw cellCountError(lineNumber, line, columns);
             }
-            rows++;
+            count++;
         }
-        if (rows == 0) {
-            throw new DataException(source + " has a header but no rows");
+
+        private void grow(int columns) {
+            if (floating && valueCount + columns > floats.length) {
+                floats = Arrays.copyOf(floats, Math.max(floats.length * 2, valueCount + columns));
+            }
+            if (!floating && valueCount + columns > longs.length) {
+                longs = Arrays.copyOf(longs, Math.max(longs.length * 2, valueCount + columns));
+            }
+            if (count == classes.length && classes.length > 0) {
+                classes = Arrays.copyOf(classes, classes.length * 2);
+            }
+            if (count == targets.length && targets.length > 0) {
+                targets = Arrays.copyOf(targets, targets.length * 2);
+            }
+            if (count == weights.length && weights.length > 0) {
+                weights = Arrays.copyOf(weights, weights.length * 2);
+            }
         }
-        Feature feature = floating
-                ? Feature.ofFloats(input.type(), sampleShape, Arrays.copyOf(floats, valueCount))
-                : Feature.ofLongs(input.type(), sampleShape, Arrays.copyOf(longs, valueCount));
-        Labels labels = labelIndex < 0 ? null
-                : task == Task.CLASSIFICATION ? Labels.ofClasses(Arrays.copyOf(classes, rows))
-                : Labels.ofTargets(new long[] {1}, Arrays.copyOf(targets, rows));
-        if (labels != null && weightIndex >= 0) {
-            labels = labels.withWeights(Arrays.copyOf(weights, rows));
+
+        /** Stores one cell's value; returns what is wrong with it, or {@code null}. */
+        private String store(int column, double value) {
+            if (column == weightIndex) {
+                if (value < 0) {
+                    return "sample weight must be >= 0";
+                }
+                weights[count] = (float) value;
+            } else if (column == labelIndex && task == Task.CLASSIFICATION) {
+                if (value != Math.rint(value) || value < 0 || value > Integer.MAX_VALUE) {
+                    return "class label must be an integer >= 0";
+                }
+                classes[count] = (int) value;
+            } else if (column == labelIndex) {
+                targets[count] = (float) value;
+            } else if (floating) {
+                floats[valueCount++] = (float) value;
+            } else {
+                if (value != Math.rint(value) || !input.type().fits((long) value)) {
+                    return "does not fit input '" + input.name() + "' of type " + input.type();
+                }
+                longs[valueCount++] = (long) value;
+            }
+            return null;
         }
-        return new Dataset(source, Map.of(input.name(), feature), labels);
+
+        Dataset dataset(long[] sampleShape) {
+            Feature feature = floating
+                    ? Feature.ofFloats(input.type(), sampleShape, Arrays.copyOf(floats, valueCount))
+                    : Feature.ofLongs(input.type(), sampleShape, Arrays.copyOf(longs, valueCount));
+            Labels labels = labelIndex < 0 ? null
+                    : task == Task.CLASSIFICATION ? Labels.ofClasses(Arrays.copyOf(classes, count))
+                    : Labels.ofTargets(new long[] {1}, Arrays.copyOf(targets, count));
+            if (labels != null && weightIndex >= 0) {
+                labels = labels.withWeights(Arrays.copyOf(weights, count));
+            }
+            return new Dataset(source, Map.of(input.name(), feature), labels);
+        }
     }
 
     /**

@@ -61,30 +61,9 @@ public final class HeadReplacement {
         if (!index.hasOutput(target)) {
             throw new ModelException("model has no output named " + target);
         }
-        Map<String, NodeProto> producers = index.producersByValue();
         Map<String, TensorProto> initializers = index.initializersByName();
-
-        // Values whose declared shape carries the class count: from the output back to the layer.
         Set<String> classValues = new LinkedHashSet<>();
-        List<String> path = new ArrayList<>();
-        String value = target;
-        NodeProto node = producers.get(value);
-        while (node != null && PASS_THROUGH.contains(node.getOpType())) {
-            classValues.add(value);
-            path.add(node.getOpType());
-            value = node.getInput(0);
-            node = producers.get(value);
-        }
-        classValues.add(value);
-        Linear linear = node == null ? null : Linear.find(node, producers, initializers);
-        if (linear == null) {
-            throw new ModelException("no linear classifier produces " + target + ": it comes from "
-                    + (node == null ? "no node (" + value + " is a graph input or initializer)"
-                    : node.getOpType() + " node '" + node.getName() + "'")
-                    + (path.isEmpty() ? "" : " through " + String.join(", ", path))
-                    + "; expected Gemm, MatMul or MatMul + Add with an initializer weight");
-        }
-        classValues.addAll(linear.intermediates());
+        Linear linear = findLinear(index, target, classValues);
         long oldClasses = linear.classes();
         for (NodeProto n : index.nodes()) {
             if (n.getOpType().equals("Reshape") && classValues.contains(n.getOutput(0))) {
@@ -95,7 +74,43 @@ public final class HeadReplacement {
         if (linear.bias() != null) {
             checkOwned(linear.bias(), index, target);
         }
+        Map<String, TensorProto> replaced = freshTensors(linear, initializers, classes, seed);
+        List<String> parameters = linear.bias() == null ? List.of(linear.weight())
+                : List.of(linear.weight(), linear.bias());
+        return new HeadEdit(rewrite(model, replaced, classValues, oldClasses, classes), target, parameters);
+    }
 
+    /**
+     * The linear layer behind {@code target}, walking back through pass-through ops; adds every
+     * value on the way whose declared shape carries the class count to {@code classValues}.
+     */
+    private static Linear findLinear(ModelGraph index, String target, Set<String> classValues) {
+        Map<String, NodeProto> producers = index.producersByValue();
+        List<String> path = new ArrayList<>();
+        String value = target;
+        NodeProto node = producers.get(value);
+        while (node != null && PASS_THROUGH.contains(node.getOpType())) {
+            classValues.add(value);
+            path.add(node.getOpType());
+            value = node.getInput(0);
+            node = producers.get(value);
+        }
+        classValues.add(value);
+        Linear linear = node == null ? null : Linear.find(node, producers, index.initializersByName());
+        if (linear == null) {
+            throw new ModelException("no linear classifier produces " + target + ": it comes from "
+                    + (node == null ? "no node (" + value + " is a graph input or initializer)"
+                    : node.getOpType() + " node '" + node.getName() + "'")
+                    + (path.isEmpty() ? "" : " through " + String.join(", ", path))
+                    + "; expected Gemm, MatMul or MatMul + Add with an initializer weight");
+        }
+        classValues.addAll(linear.intermediates());
+        return linear;
+    }
+
+    /** The layer's weight and bias, re-initialised for {@code classes} outputs, by name. */
+    private static Map<String, TensorProto> freshTensors(Linear linear, Map<String, TensorProto> initializers,
+                                                         int classes, long seed) {
         TensorProto weight = initializers.get(linear.weight());
         long hidden = TensorTypes.dims(weight)[linear.classAxis() == 0 ? 1 : 0];
         LinearInit init = new LinearInit(hidden, seed);
@@ -103,17 +118,20 @@ public final class HeadReplacement {
         long[] weightDims = TensorTypes.dims(weight);
         weightDims[linear.classAxis()] = classes;
         replaced.put(linear.weight(), init.tensor(linear.weight(), weightDims));
-        List<String> parameters = new ArrayList<>(List.of(linear.weight()));
         if (linear.bias() != null) {
             long[] biasDims = TensorTypes.dims(initializers.get(linear.bias()));
             // A bias of one value broadcast over all classes stays one value.
-            if (biasDims.length > 0 && biasDims[biasDims.length - 1] == oldClasses) {
+            if (biasDims.length > 0 && biasDims[biasDims.length - 1] == linear.classes()) {
                 biasDims[biasDims.length - 1] = classes;
             }
             replaced.put(linear.bias(), init.tensor(linear.bias(), biasDims));
-            parameters.add(linear.bias());
         }
+        return replaced;
+    }
 
+    /** The model with the replaced initializers and the class count changed in the declared shapes. */
+    private static OnnxModel rewrite(OnnxModel model, Map<String, TensorProto> replaced, Set<String> classValues,
+                                     long oldClasses, int classes) {
         GraphProto.Builder edited = model.proto().getGraph().toBuilder();
         for (int i = 0; i < edited.getInitializerCount(); i++) {
             TensorProto fresh = replaced.get(edited.getInitializer(i).getName());
@@ -134,7 +152,7 @@ public final class HeadReplacement {
         // The new tensors live inside the protobuf; drop any external bytes the old ones had.
         Map<String, ByteBuffer> external = new HashMap<>(model.externalData());
         external.keySet().removeAll(replaced.keySet());
-        return new HeadEdit(OnnxModel.of(model.proto().toBuilder().setGraph(edited).build(), external), target, parameters);
+        return OnnxModel.of(model.proto().toBuilder().setGraph(edited).build(), external);
     }
 
     /** A Reshape whose target shape names the old class count would undo the new one. */
