@@ -6,10 +6,12 @@ package dev.trainer;
  */
 public final class DataException extends RuntimeException {
 
+    /** @param message one line naming the file and the problem */
     public DataException(String message) {
         super(message);
     }
 
+    /** As {@link #DataException(String)}, keeping the exception that revealed the problem. */
     public DataException(String message, Throwable cause) {
         super(message, cause);
     }

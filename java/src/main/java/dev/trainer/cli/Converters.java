@@ -25,109 +25,105 @@ final class Converters {
     private Converters() {
     }
 
-    private static <T> T parsed(Function<String, T> parse, String value) {
-        try {
-            return parse.apply(value);
-        } catch (IllegalArgumentException e) {
-            throw new TypeConversionException(e.getMessage());
+    /** A converter that calls a configuration parser, its IllegalArgumentException becoming picocli's. */
+    private abstract static class Parsed<T> implements ITypeConverter<T> {
+        private final Function<String, T> parse;
+
+        Parsed(Function<String, T> parse) {
+            this.parse = parse;
+        }
+
+        @Override
+        public T convert(String value) {
+            try {
+                return parse.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 
-    static final class Loss implements ITypeConverter<LossKind> {
-        @Override
-        public LossKind convert(String value) {
-            return parsed(LossKind::parse, value);
+    static final class Loss extends Parsed<LossKind> {
+        Loss() {
+            super(LossKind::parse);
         }
     }
 
-    static final class Optimizer implements ITypeConverter<OptimizerKind> {
-        @Override
-        public OptimizerKind convert(String value) {
-            return parsed(OptimizerKind::parse, value);
+    static final class Optimizer extends Parsed<OptimizerKind> {
+        Optimizer() {
+            super(OptimizerKind::parse);
         }
     }
 
-    static final class Schedule implements ITypeConverter<LrSchedule> {
-        @Override
-        public LrSchedule convert(String value) {
-            return parsed(LrSchedule::parse, value);
+    static final class Schedule extends Parsed<LrSchedule> {
+        Schedule() {
+            super(LrSchedule::parse);
         }
     }
 
-    static final class Group implements ITypeConverter<LrGroup> {
-        @Override
-        public LrGroup convert(String value) {
-            return parsed(LrGroup::parse, value);
+    static final class Group extends Parsed<LrGroup> {
+        Group() {
+            super(LrGroup::parse);
         }
     }
 
-    static final class L1 implements ITypeConverter<Penalty> {
-        @Override
-        public Penalty convert(String value) {
-            return parsed(v -> Penalty.parse("--l1", v), value);
+    static final class L1 extends Parsed<Penalty> {
+        L1() {
+            super(v -> Penalty.parse("--l1", v));
         }
     }
 
-    static final class L2 implements ITypeConverter<Penalty> {
-        @Override
-        public Penalty convert(String value) {
-            return parsed(v -> Penalty.parse("--l2", v), value);
+    static final class L2 extends Parsed<Penalty> {
+        L2() {
+            super(v -> Penalty.parse("--l2", v));
         }
     }
 
-    static final class Weights implements ITypeConverter<ClassWeights> {
-        @Override
-        public ClassWeights convert(String value) {
-            return parsed(ClassWeights::parse, value);
+    static final class Weights extends Parsed<ClassWeights> {
+        Weights() {
+            super(ClassWeights::parse);
         }
     }
 
-    static final class Sampler implements ITypeConverter<SamplerKind> {
-        @Override
-        public SamplerKind convert(String value) {
-            return parsed(SamplerKind::parse, value);
+    static final class Sampler extends Parsed<SamplerKind> {
+        Sampler() {
+            super(SamplerKind::parse);
         }
     }
 
-    static final class Augment implements ITypeConverter<Augmentation> {
-        @Override
-        public Augmentation convert(String value) {
-            return parsed(Augmentation::parse, value);
+    static final class Augment extends Parsed<Augmentation> {
+        Augment() {
+            super(Augmentation::parse);
         }
     }
 
-    static final class Normalize implements ITypeConverter<NormalizeMethod> {
-        @Override
-        public NormalizeMethod convert(String value) {
-            return parsed(NormalizeMethod::parse, value);
+    static final class Normalize extends Parsed<NormalizeMethod> {
+        Normalize() {
+            super(NormalizeMethod::parse);
         }
     }
 
-    static final class Metric implements ITypeConverter<StoppingMetric> {
-        @Override
-        public StoppingMetric convert(String value) {
-            return parsed(StoppingMetric::parse, value);
+    static final class Metric extends Parsed<StoppingMetric> {
+        Metric() {
+            super(StoppingMetric::parse);
         }
     }
 
-    static final class Head implements ITypeConverter<HeadSpec> {
-        @Override
-        public HeadSpec convert(String value) {
-            return parsed(HeadSpec::parse, value);
+    static final class Head extends Parsed<HeadSpec> {
+        Head() {
+            super(HeadSpec::parse);
         }
     }
 
-    static final class Freeze implements ITypeConverter<ParameterPattern> {
-        @Override
-        public ParameterPattern convert(String value) {
-            return parsed(v -> ParameterPattern.parse("--freeze", v), value);
+    static final class Freeze extends Parsed<ParameterPattern> {
+        Freeze() {
+            super(v -> ParameterPattern.parse("--freeze", v));
         }
     }
 
-    static final class TrainOnly implements ITypeConverter<ParameterPattern> {
-        @Override
-        public ParameterPattern convert(String value) {
-            return parsed(v -> ParameterPattern.parse("--train-only", v), value);
+    static final class TrainOnly extends Parsed<ParameterPattern> {
+        TrainOnly() {
+            super(v -> ParameterPattern.parse("--train-only", v));
         }
     }
 }

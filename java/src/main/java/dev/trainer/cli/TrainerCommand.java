@@ -8,7 +8,7 @@ import java.util.Comparator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code trainer} command line. */
+/** The {@code trainer} command line: the subcommands, parse errors in one line, exit codes. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCommand.Version.class,
         description = "Fine-tunes ONNX models on ONNX Runtime and hands back an ONNX model ready to deploy.",
         subcommands = {FineTuneCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class,
@@ -24,6 +24,7 @@ public final class TrainerCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv or diagnose");
     }
 
+    /** Runs the command line and exits with its code (0 success, 1 training failed, 2 bad input). */
     public static void main(String[] args) {
         System.exit(execute(args));
     }

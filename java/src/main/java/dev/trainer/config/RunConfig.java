@@ -49,61 +49,73 @@ public record RunConfig(ModelConfig model, DataConfig data, TextConfig text, Los
                 BalanceConfig.DEFAULT, StoppingConfig.DEFAULT, FreezingConfig.DEFAULT, RuntimeConfig.DEFAULT);
     }
 
+    /** This configuration with another {@code model} section, checked as a whole again. */
     public RunConfig with(ModelConfig section) {
         return new RunConfig(section, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code data} section, checked as a whole again. */
     public RunConfig with(DataConfig section) {
         return new RunConfig(model, section, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code text} section, checked as a whole again. */
     public RunConfig with(TextConfig section) {
         return new RunConfig(model, data, section, loss, loop, optimizer, schedule, regularization, balance, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code loss} section, checked as a whole again. */
     public RunConfig with(LossConfig section) {
         return new RunConfig(model, data, text, section, loop, optimizer, schedule, regularization, balance, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code loop} section, checked as a whole again. */
     public RunConfig with(LoopConfig section) {
         return new RunConfig(model, data, text, loss, section, optimizer, schedule, regularization, balance, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code optimizer} section, checked as a whole again. */
     public RunConfig with(OptimizerConfig section) {
         return new RunConfig(model, data, text, loss, loop, section, schedule, regularization, balance, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code schedule} section, checked as a whole again. */
     public RunConfig with(ScheduleConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, section, regularization, balance, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code regularization} section, checked as a whole again. */
     public RunConfig with(RegularizationConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, section, balance, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code balance} section, checked as a whole again. */
     public RunConfig with(BalanceConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, section, stopping,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code stopping} section, checked as a whole again. */
     public RunConfig with(StoppingConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, section,
                 freezing, runtime);
     }
 
+    /** This configuration with another {@code freezing} section, checked as a whole again. */
     public RunConfig with(FreezingConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
                 section, runtime);
     }
 
+    /** This configuration with another {@code runtime} section, checked as a whole again. */
     public RunConfig with(RuntimeConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
                 freezing, section);

@@ -1,6 +1,7 @@
 package dev.trainer.config;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -19,7 +20,7 @@ final class Specs {
     }
 
     /** {@code a}, {@code a or b}, {@code a, b or c}. */
-    static String either(java.util.List<String> choices) {
+    static String either(List<String> choices) {
         return choices.size() == 1 ? choices.getFirst()
                 : String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.getLast();
     }

@@ -1,5 +1,7 @@
 package dev.trainer.config;
 
+import java.util.Locale;
+
 /** The validation metric early stopping watches. */
 public enum StoppingMetric implements OptionValue {
     /** The validation loss: lower is better. */
@@ -12,6 +14,7 @@ public enum StoppingMetric implements OptionValue {
         return Specs.constant("--early-stopping-metric", text, values(), StoppingMetric::spec);
     }
 
+    /** Whether a lower value is an improvement: the loss, not the accuracy. */
     public boolean lowerIsBetter() {
         return this == VAL_LOSS;
     }
@@ -19,6 +22,6 @@ public enum StoppingMetric implements OptionValue {
     /** As metrics.jsonl names the field: {@code val_loss}, {@code val_accuracy}. */
     @Override
     public String spec() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

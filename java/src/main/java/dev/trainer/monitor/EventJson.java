@@ -20,6 +20,7 @@ import dev.trainer.events.TrainingEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -121,7 +122,7 @@ final class EventJson {
         ObjectNode line = named("diagnosis").put("overview", d.overview());
         ArrayNode findings = line.putArray("findings");
         for (Finding f : d.findings()) {
-            ObjectNode o = findings.addObject().put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT))
+            ObjectNode o = findings.addObject().put("kind", f.kind().name().toLowerCase(Locale.ROOT))
                     .put("severity", f.severity().name()).put("title", f.title()).put("evidence", f.evidence());
             ArrayNode suggestions = o.putArray("suggestions");
             f.suggestions().forEach(s -> suggestions.addObject().put("flags", s.flags()).put("why", s.why()));

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -131,39 +132,30 @@ public final class ModelGraph {
 
     /** The running mean and variance BatchNormalization reads (inputs 3 and 4). */
     public Set<String> batchNormStatistics() {
-        Set<String> statistics = new HashSet<>();
-        for (NodeProto node : graph.getNodeList()) {
-            if (node.getOpType().equals("BatchNormalization")) {
-                for (int i = 3; i < Math.min(5, node.getInputCount()); i++) {
-                    statistics.add(node.getInput(i));
-                }
-            }
-        }
-        return statistics;
+        return inputsOf(Set.of("BatchNormalization"), 3, 5);
     }
 
     /** Scales and biases of normalization layers (inputs 1 and 2), which decay and penalties leave alone by default. */
     public Set<String> normalizationParameters() {
+        return inputsOf(NORMALIZATIONS, 1, 3);
+    }
+
+    /** Values Gather reads as its data: embedding tables, whose gradients are sparse. */
+    public Set<String> lookupTables() {
+        return inputsOf(Set.of("Gather"), 0, 1);
+    }
+
+    /** Inputs {@code [from, to)} of every node of the given op types. */
+    private Set<String> inputsOf(Set<String> opTypes, int from, int to) {
         Set<String> names = new HashSet<>();
         for (NodeProto node : graph.getNodeList()) {
-            if (NORMALIZATIONS.contains(node.getOpType())) {
-                for (int i = 1; i < Math.min(3, node.getInputCount()); i++) {
+            if (opTypes.contains(node.getOpType())) {
+                for (int i = from; i < Math.min(to, node.getInputCount()); i++) {
                     names.add(node.getInput(i));
                 }
             }
         }
         return names;
-    }
-
-    /** Values Gather reads as its data: embedding tables, whose gradients are sparse. */
-    public Set<String> lookupTables() {
-        Set<String> tables = new HashSet<>();
-        for (NodeProto node : graph.getNodeList()) {
-            if (node.getOpType().equals("Gather") && node.getInputCount() > 0) {
-                tables.add(node.getInput(0));
-            }
-        }
-        return tables;
     }
 
     /** Whether an initializer is a scalar (rank 0), a constant rather than a parameter. */
@@ -175,7 +167,7 @@ public final class ModelGraph {
     /** The names in the order the nodes first read them, then any not read: the graph's order. */
     public List<String> graphOrder(List<String> names) {
         Set<String> wanted = new HashSet<>(names);
-        Set<String> order = new java.util.LinkedHashSet<>();
+        Set<String> order = new LinkedHashSet<>();
         for (NodeProto node : graph.getNodeList()) {
             node.getInputList().stream().filter(wanted::contains).forEach(order::add);
         }

@@ -14,8 +14,10 @@ import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -106,7 +108,7 @@ public final class ShapeInference {
      * input dimension set to {@code size}; {@code null} when the model cannot run on such inputs.
      */
     private static Map<String, long[]> probe(ModelSession session, Map<String, ValueType> types, ModelGraph graph, long size) {
-        java.util.List<OnnxTensor> feeds = new java.util.ArrayList<>();
+        List<OnnxTensor> feeds = new ArrayList<>();
         try {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             for (ValueInfoProto input : graph.inputs()) {

@@ -26,8 +26,8 @@ public interface Sampler {
      * The sampler of that kind over classification labels:
      * <ul>
      *   <li>{@code balanced}: {@link BalancedSampler}, draws with replacement, each class equally likely;</li>
-     *   <li>{@code oversample}: {@link OversampleSampler}, every class brought up to the largest;</li>
-     *   <li>{@code undersample}: {@link UndersampleSampler}, every class cut down to the smallest.</li>
+     *   <li>{@code oversample}: {@link EqualCountSampler#oversample}, every class brought up to the largest;</li>
+     *   <li>{@code undersample}: {@link EqualCountSampler#undersample}, every class cut down to the smallest.</li>
      * </ul>
      *
      * @throws IllegalArgumentException for labels that are not class ids
@@ -35,8 +35,8 @@ public interface Sampler {
     static Sampler of(SamplerKind kind, Labels labels) {
         return switch (kind) {
             case BALANCED -> new BalancedSampler(labels);
-            case OVERSAMPLE -> new OversampleSampler(labels);
-            case UNDERSAMPLE -> new UndersampleSampler(labels);
+            case OVERSAMPLE -> EqualCountSampler.oversample(labels);
+            case UNDERSAMPLE -> EqualCountSampler.undersample(labels);
         };
     }
 }

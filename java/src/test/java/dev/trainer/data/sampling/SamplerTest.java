@@ -83,7 +83,7 @@ class SamplerTest {
     void oversampleDrawsTheRemainderWithoutReplacement() {
         // classes of 5 and 2: class 1 gets its 2 samples twice plus 1 of them once more
         Labels labels = Labels.ofClasses(new int[] {0, 0, 1, 0, 0, 1, 0});
-        int[] epoch = flatten(new OversampleSampler(labels).epochBatches(4, 3, 0));
+        int[] epoch = flatten(EqualCountSampler.oversample(labels).epochBatches(4, 3, 0));
         int[] timesSeen = new int[7];
         Arrays.stream(epoch).forEach(i -> timesSeen[i]++);
 
