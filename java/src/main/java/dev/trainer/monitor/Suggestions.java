@@ -1,6 +1,5 @@
 package dev.trainer.monitor;
 
-import dev.trainer.events.Finding;
 import dev.trainer.events.Finding.Suggestion;
 
 /**
