@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -11,9 +12,11 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,5 +73,16 @@ class ReadmeExampleTest {
         assertEquals(2, lines.size(), "the library prints nothing of its own:\n" + out);
         Path model = Path.of(lines.get(1).substring("fine-tuned model: ".length()));
         assertTrue(Files.isRegularFile(model), model.toString());
+        deleteRunFolder(model.getParent());
+    }
+
+    /** The program's run() wrote into a fresh temporary folder; it is this test's to remove. */
+    private static void deleteRunFolder(Path folder) throws IOException {
+        assertTrue(folder.getFileName().toString().startsWith("trainer-run"), folder.toString());
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }
