@@ -1,7 +1,7 @@
 package dev.trainer.autodiff;
 
+import dev.trainer.ModelException;
 import dev.trainer.onnx.Attributes;
-import dev.trainer.onnx.ModelException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

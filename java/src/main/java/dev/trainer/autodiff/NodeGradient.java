@@ -1,8 +1,9 @@
 package dev.trainer.autodiff;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.Attributes;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.ValueType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -274,6 +275,6 @@ public final class NodeGradient {
     }
 
     static String describe(NodeProto node) {
-        return node.getOpType() + " node '" + (node.getName().isEmpty() ? node.getOutput(0) : node.getName()) + "'";
+        return node.getOpType() + " node '" + ModelGraph.nameOf(node) + "'";
     }
 }

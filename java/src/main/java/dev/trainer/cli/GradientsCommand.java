@@ -1,10 +1,12 @@
 package dev.trainer.cli;
 
-import dev.trainer.kernels.NativeKernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.train.GradientDump;
-import dev.trainer.train.LossKind;
-import java.nio.file.Files;
+import dev.trainer.FineTuning;
+import dev.trainer.Gradients;
+import dev.trainer.config.DataConfig;
+import dev.trainer.config.LossConfig;
+import dev.trainer.config.ModelConfig;
+import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,9 +15,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes the gradient of the loss on one batch (all of --data) for every trainable parameter,",
-                "as fine-tune's first step computes it in eval mode, to an .npz: one float32 array per parameter,",
-                "plus '" + GradientDump.LOSS_KEY + "', '" + GradientDump.OUTPUT_KEY + "' (the output the loss read) and, flattened,",
-                "'" + GradientDump.OTHER_OUTPUT_PREFIX + "NAME' for each other float output."})
+                "as fine-tune's first step computes it with Dropout inactive, to an .npz: one float32 array per",
+                "parameter, plus 'trainer:loss', 'trainer:output' (the output the loss read) and, flattened,",
+                "'trainer:output:NAME' for each other float output."})
 final class GradientsCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "M.onnx")
@@ -27,34 +29,37 @@ final class GradientsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "G.npz")
     Path out;
 
-    @Option(names = "--loss", defaultValue = "cross-entropy", converter = Converters.Loss.class,
-            description = "cross-entropy or mse (default: ${DEFAULT-VALUE}).")
-    LossKind loss;
+    @Mixin
+    LossOptions loss;
 
-    @Option(names = "--output", paramLabel = "NAME", description = "The model output the loss reads (default: the first).")
-    String output;
+    @Mixin
+    LabelOptions labels;
 
-    @Option(names = "--label-column", defaultValue = "label", description = "CSV column holding the labels (default: ${DEFAULT-VALUE}).")
-    String labelColumn;
+    @Mixin
+    TextOptions text;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "ONNX Runtime threads per op (0: one per core).")
+    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime threads per op (0: one per core).")
     int threads;
 
     @Mixin
-    GraphTrapOptions traps;
+    GraphTrapSection traps;
 
     @Override
     public Integer call() {
-        if (!out.getFileName().toString().endsWith(".npz")) {
-            throw new IllegalArgumentException("--out must end in .npz: " + out);
-        }
-        if (!Files.isDirectory(out.toAbsolutePath().getParent())) {
-            throw new IllegalArgumentException("--out names a folder that does not exist: " + out.toAbsolutePath().getParent());
-        }
-        GradientDump dump = GradientDump.compute(OnnxModel.load(model), model, data,
-                new GradientDump.Settings(loss, output, labelColumn, threads, traps.toTraps()), NativeKernels.instance(), System.err);
-        dump.write(out);
-        System.out.printf("loss %.8f%nwrote the gradients of %d parameters to %s%n", dump.loss(), dump.gradients().size(), out);
+        Gradients.requireWritable(out);
+        Gradients gradients = FineTuning.of(config()).console().gradients();
+        gradients.write(out);
+        System.out.printf("loss %.8f%nwrote the gradients of %d parameters to %s%n", gradients.loss(),
+                gradients.parameters().size(), out);
         return ExitCode.OK;
+    }
+
+    private RunConfig config() {
+        return RunConfig.defaults(model)
+                .with(new ModelConfig(model, loss.output, null, 0, false, traps.toConfig()))
+                .with(new DataConfig(data, null, 0, labels.labelColumn, null, null))
+                .with(text.toConfig())
+                .with(new LossConfig(loss.loss, 0))
+                .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads));
     }
 }

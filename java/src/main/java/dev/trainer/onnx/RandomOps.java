@@ -14,14 +14,14 @@ import java.util.Set;
  */
 public record RandomOps(List<NodeProto> nodes) {
 
-    static final Set<String> OPS = Set.of("RandomUniform", "RandomUniformLike", "RandomNormal", "RandomNormalLike",
+    private static final Set<String> OPS = Set.of("RandomUniform", "RandomUniformLike", "RandomNormal", "RandomNormalLike",
             "Bernoulli", "Multinomial");
 
     /** How to get a model without them. */
     public static final String REMEDY = "re-export the model in eval mode (model.eval() before torch.onnx.export)";
 
     public static RandomOps of(OnnxModel model) {
-        return new RandomOps(model.proto().getGraph().getNodeList().stream()
+        return new RandomOps(model.graph().nodes().stream()
                 .filter(n -> OPS.contains(n.getOpType()) && (n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx")))
                 .toList());
     }
@@ -32,8 +32,7 @@ public record RandomOps(List<NodeProto> nodes) {
 
     /** The nodes by op type and name, the first few of them, e.g. {@code RandomUniformLike 'dropout_1', ...}. */
     public String names() {
-        List<String> named = nodes.stream().limit(5)
-                .map(n -> n.getOpType() + " '" + (n.getName().isEmpty() ? n.getOutput(0) : n.getName()) + "'").toList();
+        List<String> named = nodes.stream().limit(5).map(n -> n.getOpType() + " '" + ModelGraph.nameOf(n) + "'").toList();
         return String.join(", ", named) + (nodes.size() > 5 ? " and " + (nodes.size() - 5) + " more" : "");
     }
 

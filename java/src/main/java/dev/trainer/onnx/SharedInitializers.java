@@ -1,6 +1,5 @@
 package dev.trainer.onnx;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.nio.ByteBuffer;
@@ -40,7 +39,7 @@ public record SharedInitializers(List<Shared> tensors) {
 
         /** The node's name, or its first output's when it has none. */
         public String nodeName() {
-            return node.getName().isEmpty() ? node.getOutput(0) : node.getName();
+            return ModelGraph.nameOf(node);
         }
     }
 
@@ -64,15 +63,16 @@ public record SharedInitializers(List<Shared> tensors) {
 
     /** The shared initializers of a model. */
     public static SharedInitializers of(OnnxModel model) {
-        GraphProto graph = model.proto().getGraph();
+        ModelGraph graph = model.graph();
         Map<String, TensorProto> floats = new LinkedHashMap<>();
-        graph.getInitializerList().stream().filter(t -> TensorTypes.isFloatingPoint(t.getDataType()))
+        graph.initializers().stream().filter(t -> TensorTypes.isFloatingPoint(t.getDataType()))
                 .forEach(t -> floats.put(t.getName(), t));
         Map<String, String> aliases = aliases(graph, floats.keySet());
         Map<String, List<Use>> uses = new LinkedHashMap<>();
         floats.keySet().forEach(n -> uses.put(n, new ArrayList<>()));
-        for (int n = 0; n < graph.getNodeCount(); n++) {
-            NodeProto node = graph.getNode(n);
+        List<NodeProto> nodes = graph.nodes();
+        for (int n = 0; n < nodes.size(); n++) {
+            NodeProto node = nodes.get(n);
             if (isRelay(node, aliases)) {
                 continue;
             }
@@ -96,9 +96,9 @@ public record SharedInitializers(List<Shared> tensors) {
     }
 
     /** Identity outputs that stand for an initializer, directly or through other such Identities. */
-    static Map<String, String> aliases(GraphProto graph, Set<String> initializers) {
+    private static Map<String, String> aliases(ModelGraph graph, Set<String> initializers) {
         Map<String, String> aliases = new HashMap<>();
-        for (NodeProto node : graph.getNodeList()) {
+        for (NodeProto node : graph.nodes()) {
             if (node.getOpType().equals("Identity") && node.getInputCount() == 1) {
                 String input = node.getInput(0);
                 String root = initializers.contains(input) ? input : aliases.get(input);
@@ -111,7 +111,7 @@ public record SharedInitializers(List<Shared> tensors) {
     }
 
     /** An Identity that only hands an initializer on under another name. */
-    static boolean isRelay(NodeProto node, Map<String, String> aliases) {
+    private static boolean isRelay(NodeProto node, Map<String, String> aliases) {
         return node.getOpType().equals("Identity") && node.getOutputCount() == 1 && aliases.containsKey(node.getOutput(0));
     }
 
