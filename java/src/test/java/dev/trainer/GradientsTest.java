@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainer.config.GraphTraps;
-import dev.trainer.onnx.TrapModels;
+import dev.trainer.edit.TrapModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package dev.trainer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.edit.TrapModels;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.onnx.TrapModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainer.data.NpzArrays;
-import dev.trainer.onnx.TrapModels;
+import dev.trainer.edit.TrapModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

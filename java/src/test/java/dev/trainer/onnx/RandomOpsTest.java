@@ -3,6 +3,7 @@ package dev.trainer.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.edit.TrapModels;
 import org.junit.jupiter.api.Test;
 
 /** Random ops in a graph exported in training mode, named with the way out. */

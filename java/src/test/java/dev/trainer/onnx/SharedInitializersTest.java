@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainer.ModelException;
 import dev.trainer.autodiff.ReverseMode;
+import dev.trainer.edit.TrapModels;
 import dev.trainer.runtime.ShapeInference;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainer.cli.Cli;
+import dev.trainer.edit.TrapModels;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.onnx.TrapModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,15 +1,12 @@
-package dev.trainer.onnx;
+package dev.trainer.edit;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trainer.data.NpzWriter;
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.TensorTypes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,7 +35,7 @@ public final class TrapModels {
                 .addNode(node("Gemm", "fc2", new String[] {"n1", "fc2.weight"}, "h2", transB()))
                 .addNode(node("LayerNormalization", "ln2", new String[] {"h2", "ln.weight", "ln.bias"}, "n2"))
                 .addNode(node("Gemm", "fc3", new String[] {"n2", "fc3.weight"}, "logits", transB()));
-        return model(g.addOutput(info("logits", FLOAT, "batch", 3)), 17);
+        return HeadModels.model(g.addOutput(HeadModels.info("logits", FLOAT, "batch", 3)), 17);
     }
 
     /**
@@ -59,20 +56,20 @@ public final class TrapModels {
                 .addNode(node("GlobalAveragePool", "pool", new String[] {"b2"}, "p"))
                 .addNode(node("Flatten", "flatten", new String[] {"p"}, "f"))
                 .addNode(node("Gemm", "fc", new String[] {"f", "fc.weight"}, "logits", transB()));
-        return model(g.addOutput(info("logits", FLOAT, "batch", 3)), 14);
+        return HeadModels.model(g.addOutput(HeadModels.info("logits", FLOAT, "batch", 3)), 14);
     }
 
     /** ids [batch, 3] → Gather from a table [5, 4] → ReduceSum over the sequence → MatMul by the table transposed → logits [batch, 5]. */
     public static OnnxModel tiedEmbedding() {
         GraphProto.Builder g = GraphProto.newBuilder().setName("tied")
-                .addInput(info("ids", TensorProto.DataType.INT64_VALUE, "batch", 3))
+                .addInput(HeadModels.info("ids", TensorProto.DataType.INT64_VALUE, "batch", 3))
                 .addInitializer(random("embedding.weight", 5, 4, 10)).addInitializer(ints("axis", 1))
                 .addNode(node("Gather", "embed", new String[] {"embedding.weight", "ids"}, "e"))
                 .addNode(node("ReduceSum", "pool", new String[] {"e", "axis"}, "s",
                         AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT).setI(0).build()))
                 .addNode(node("Transpose", "project", new String[] {"embedding.weight"}, "t"))
                 .addNode(node("MatMul", "logits", new String[] {"s", "t"}, "logits"));
-        return model(g.addOutput(info("logits", FLOAT, "batch", 5)), 14);
+        return HeadModels.model(g.addOutput(HeadModels.info("logits", FLOAT, "batch", 5)), 14);
     }
 
     /** x [batch, 4] → dropout as training-mode exporters write it (RandomUniformLike, Less, Cast, Mul) → Gemm → logits [batch, 3]. */
@@ -86,7 +83,7 @@ public final class TrapModels {
                 .addNode(node("Mul", "/dropout/Mul", new String[] {"x", "mask"}, "m"))
                 .addNode(node("Mul", "/dropout/Scale", new String[] {"m", "scale"}, "d"))
                 .addNode(node("Gemm", "fc", new String[] {"d", "fc.weight"}, "logits", transB()));
-        return model(g.addOutput(info("logits", FLOAT, "batch", 3)), 14);
+        return HeadModels.model(g.addOutput(HeadModels.info("logits", FLOAT, "batch", 3)), 14);
     }
 
     /** 8 samples for a model with one float input of the given per-sample shape, labels 0, 1, 2, 0, ... */
@@ -109,12 +106,7 @@ public final class TrapModels {
         Object[] dims = new Object[sampleDims.length + 1];
         dims[0] = "batch";
         System.arraycopy(sampleDims, 0, dims, 1, sampleDims.length);
-        return GraphProto.newBuilder().setName("trap").addInput(info(input, FLOAT, dims));
-    }
-
-    private static OnnxModel model(GraphProto.Builder graph, long opset) {
-        return OnnxModel.of(ModelProto.newBuilder().setIrVersion(8).setProducerName("test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(opset)).setGraph(graph).build());
+        return GraphProto.newBuilder().setName("trap").addInput(HeadModels.info(input, FLOAT, dims));
     }
 
     private static NodeProto node(String op, String name, String[] inputs, String output, AttributeProto... attributes) {
@@ -130,16 +122,6 @@ public final class TrapModels {
 
     private static AttributeProto transB() {
         return AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT).setI(1).build();
-    }
-
-    private static ValueInfoProto info(String name, int elementType, Object... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            shape.addDim(d instanceof String s ? TensorShapeProto.Dimension.newBuilder().setDimParam(s)
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elementType).setShape(shape))).build();
     }
 
     /** Gaussian values, [rows, cols] (or [rows] when cols is 0). */
