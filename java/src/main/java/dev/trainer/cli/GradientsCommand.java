@@ -14,10 +14,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes the gradient of the loss on one batch (all of --data) for every trainable parameter,",
-                "as fine-tune's first step computes it with Dropout inactive, to an .npz: one float32 array per",
-                "parameter, plus 'trainer:loss', 'trainer:output' (the output the loss read) and, flattened,",
-                "'trainer:output:NAME' for each other float output."})
+        description = {"Writes every trainable parameter's gradient for one batch (all of --data).",
+                "As fine-tune's first step computes it, Dropout inactive. G.npz holds one",
+                "float32 array per parameter, 'trainer:loss', 'trainer:output' (the output",
+                "the loss read) and 'trainer:output:NAME' (flat) per other float output."})
 final class GradientsCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "M.onnx")
