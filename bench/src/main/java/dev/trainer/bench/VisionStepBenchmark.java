@@ -1,26 +1,23 @@
 package dev.trainer.bench;
 
+import dev.trainer.config.GraphTraps;
+import dev.trainer.config.ModelConfig;
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RegularizationConfig;
+import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeConfig;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.Task;
 import dev.trainer.kernels.NativeKernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.LossFunction;
-import dev.trainer.runtime.SessionOptions;
-import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.LossKind;
-import dev.trainer.train.Losses;
-import dev.trainer.train.OptimizerKind;
-import dev.trainer.train.TrainableParameters;
-import dev.trainer.train.params.GroupedOptimizer;
-import dev.trainer.train.params.ParameterSetting;
+import dev.trainer.train.step.TrainingModel;
+import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,24 +73,24 @@ public class VisionStepBenchmark {
         public int threads;
 
         Arena arena;
-        TrainingSession session;
-        GroupedOptimizer optimizer;
-        LossFunction loss;
+        TrainingStep step;
         BatchAssembler assembler;
         int[] indices;
+        long steps;
         double lastLoss;
 
         @Setup(Level.Trial)
         public void open() {
             Path folder = benchModels().resolve(model);
-            OnnxModel onnx = OnnxModel.load(TrainingStepBenchmark.ModelFiles.require(folder.resolve("model.onnx")));
-            session = TrainingSession.open(onnx, TrainableParameters.of(onnx), "logits", new SessionOptions(false, 0, threads));
-            Map<String, ParameterSetting> settings = new LinkedHashMap<>();
-            session.parameters().slots().forEach(s -> settings.put(s.name(), new ParameterSetting(s.name(), 0, 1,
-                    WEIGHT_DECAY, 0, 0)));
-            optimizer = new GroupedOptimizer(OptimizerKind.ADAMW, NativeKernels.instance(), session.parameters(), settings, 0);
-            loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
-            Dataset train = Datasets.read(folder.resolve("train.npz"), session.inputs(), Task.CLASSIFICATION, "label");
+            Path file = TrainingStepBenchmark.ModelFiles.require(folder.resolve("model.onnx"));
+            // fine-tune --optimizer adamw --weight-decay 0.01 --regularize-all --no-dropout
+            RunConfig config = RunConfig.defaults(file)
+                    .with(new ModelConfig(file, "logits", null, 0, false, GraphTraps.DEFAULT))
+                    .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, LEARNING_RATE).withWeightDecay(WEIGHT_DECAY))
+                    .with(new RegularizationConfig(List.of(), List.of(), true))
+                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads));
+            step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
+            Dataset train = Datasets.read(folder.resolve("train.npz"), step.session().inputs(), Task.CLASSIFICATION, "label");
             if (train.size() != BATCH) {
                 throw new IllegalStateException(folder.resolve("train.npz") + " has " + train.size() + " images, not "
                         + BATCH + "; rerun scripts/make_bench_models.py");
@@ -112,14 +109,13 @@ public class VisionStepBenchmark {
 
         @TearDown(Level.Trial)
         public void close() {
-            optimizer.close();
-            session.close();
+            step.close();
             arena.close();
         }
 
         double step() {
-            double value = session.step(assembler.assemble(indices), loss);
-            optimizer.step(LEARNING_RATE);
+            double value = step.run(assembler.assemble(indices), null, LEARNING_RATE, Double.NaN, false, ++steps)
+                    .loss().value();
             lastLoss = value;
             return value;
         }

@@ -17,7 +17,7 @@ final class PoolingGradients {
         // Each window's dy goes to the window's first maximum (PyTorch's and ORT's choice among ties).
         rules.put("MaxPool", g -> g.dx(0, () -> {
             if (g.attr("storage_order", 0L) != 0) {
-                throw new dev.trainer.onnx.ModelException(g.describe() + ": column-major storage_order has no gradient rule");
+                throw new dev.trainer.ModelException(g.describe() + ": column-major storage_order has no gradient rule");
             }
             return g.attr("ceil_mode", 0L) == 0 && Im2Col.hasCol2Im(g.xType(0)) ? maxPoolByWindows(g) : maxPoolByIndices(g);
         }));

@@ -1,6 +1,5 @@
 package dev.trainer.autodiff;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -9,11 +8,10 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,7 +26,7 @@ import java.util.TreeSet;
 
 /**
  * Reverse-mode differentiation of an ONNX graph into a forward and a backward graph of standard
- * ops (DESIGN.md §2). Walks the nodes between the trainable parameters and the differentiated
+ * ops (docs/architecture.md, "One step"). Walks the nodes between the trainable parameters and the differentiated
  * outputs in reverse order, asks each op's rule for its input gradients and sums them per value.
  */
 public final class ReverseMode {
@@ -46,8 +44,9 @@ public final class ReverseMode {
     private final GraphProto graph;
     private final Set<String> trainable;
     private final Map<String, ValueType> types;
-    private final Map<String, NodeProto> producers = new HashMap<>();
-    private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+    private final Map<String, NodeProto> producers;
+    private final Map<String, TensorProto> initializers;
+    private final ConstantFolding folding;
     private final Recompute recompute;
 
     private ReverseMode(OnnxModel model, Collection<String> trainable, Map<String, ValueType> types, Recompute recompute) {
@@ -56,8 +55,9 @@ public final class ReverseMode {
         this.graph = model.proto().getGraph();
         this.trainable = new LinkedHashSet<>(trainable);
         this.types = types;
-        graph.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
-        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        this.producers = model.graph().producersByValue();
+        this.initializers = model.graph().initializersByName();
+        this.folding = new ConstantFolding(producers, initializers, types, this.trainable);
     }
 
     /**
@@ -192,64 +192,22 @@ public final class ReverseMode {
         return Math.max(BACKWARD_OPSET, forwardOpset);
     }
 
-    /** The values of an integer initializer or {@code Constant} output; {@code null} for anything computed. */
+    /** The values of an integer constant, or of an integer computation constant folding can evaluate; {@code null} otherwise. */
     private long[] constantInts(String name) {
-        TensorProto t = initializers.get(name);
-        NodeProto producer = producers.get(name);
-        if (t == null && producer != null && producer.getOpType().equals("Constant") && producer.getAttributeCount() == 1) {
-            AttributeProto a = producer.getAttribute(0);
-            switch (a.getName()) {
-                case "value" -> t = a.getT();
-                case "value_ints" -> {
-                    return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-                }
-                case "value_int" -> {
-                    return new long[] {a.getI()};
-                }
-                default -> {
-                    return null;
-                }
-            }
-        }
+        ConstantFolding.Tensor t = folding.value(name);
         if (t == null) {
             return null;
         }
-        ByteBuffer bytes = TensorTypes.bytesOf(t);
-        long[] out = new long[Math.toIntExact(TensorTypes.elementCount(t.getDimsList()))];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (TensorProto.DataType.forNumber(t.getDataType())) {
-                case INT64 -> bytes.getLong();
-                case INT32 -> bytes.getInt();
-                case null, default -> throw new ModelException(name + " holds " + TensorTypes.name(t.getDataType())
-                        + " where integers are expected");
-            };
+        if (!t.isInteger()) {
+            throw new ModelException(name + " holds " + TensorTypes.name(t.type()) + " where integers are expected");
         }
-        return out;
+        return t.longs();
     }
 
-    /** The values of a numeric initializer or Constant, as doubles; {@code null} when the value is not constant. */
+    /** The values of a numeric constant (or a folded computation), as doubles; {@code null} when not constant. */
     private double[] constantNumbers(String name) {
-        TensorProto t = initializers.get(name);
-        NodeProto producer = producers.get(name);
-        if (t == null && producer != null && producer.getOpType().equals("Constant") && producer.getAttributeCount() == 1
-                && producer.getAttribute(0).getName().equals("value")) {
-            t = producer.getAttribute(0).getT();
-        }
-        if (t == null || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            return null;
-        }
-        ByteBuffer bytes = TensorTypes.bytesOf(t);
-        double[] out = new double[Math.toIntExact(TensorTypes.elementCount(t.getDimsList()))];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (TensorProto.DataType.forNumber(t.getDataType())) {
-                case FLOAT -> bytes.getFloat();
-                case DOUBLE -> bytes.getDouble();
-                case INT64 -> bytes.getLong();
-                case INT32 -> bytes.getInt();
-                case null, default -> Double.NaN;
-            };
-        }
-        return out;
+        ConstantFolding.Tensor t = folding.value(name);
+        return t == null ? null : t.values();
     }
 
     private ModelException blocked(NodeProto node, String why) {

@@ -1,14 +1,13 @@
 package dev.trainer.cli;
 
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.train.ModelInspection;
+import dev.trainer.Inspection;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Shows a model's inputs, outputs, parameters, ops and whether trainer can train it.")
+        description = "Shows a model's inputs, outputs, parameters, ops, shared initializers and random ops, and whether trainer can train it.")
 final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "M.onnx")
@@ -16,7 +15,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.print(ModelInspection.describe(OnnxModel.load(model)));
+        System.out.print(Inspection.of(model).report());
         return ExitCode.OK;
     }
 }

@@ -17,11 +17,10 @@ import dev.trainer.data.Task;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
+import dev.trainer.runtime.ModelInputs;
 import dev.trainer.runtime.ModelSession;
 import dev.trainer.runtime.ShapeInference;
 import dev.trainer.runtime.Tensors;
-import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.TrainableParameters;
 import java.lang.foreign.Arena;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ class SegmentRecomputationTest {
     void checkpointedGradientsEqualStashedOnes(String fixture) throws Exception {
         Path folder = Path.of("src/test/resources/fixtures", fixture);
         OnnxModel model = OnnxModel.load(folder.resolve("model.onnx"));
-        List<String> trainable = TrainableParameters.of(model);
+        List<String> trainable = model.graph().trainableCandidates();
         Map<String, ValueType> types = ShapeInference.infer(model);
         TrainingGraphs stashed = ReverseMode.differentiate(model, trainable, List.of("logits"), types);
         TrainingGraphs checkpointed = ReverseMode.differentiate(model, trainable, List.of("logits"), types, Recompute.SEGMENTS);
@@ -85,7 +84,7 @@ class SegmentRecomputationTest {
                             model.initializerBytes(t).asFloatBuffer(), TensorTypes.dims(t))));
                 }
             }
-            List<InputSpec> inputs = TrainingSession.modelInputs(model, ShapeInference.infer(model));
+            List<InputSpec> inputs = ModelInputs.of(model, ShapeInference.infer(model));
             Dataset data = Datasets.read(folder.resolve("train.npz"), inputs, Task.CLASSIFICATION, "label");
             Batch batch = new BatchAssembler(data, data.size(), arena).assemble(IntStream.range(0, data.size()).toArray());
             for (InputSpec input : inputs) {

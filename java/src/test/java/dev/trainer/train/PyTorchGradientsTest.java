@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainer.autodiff.GradientDistance;
+import dev.trainer.config.LossKind;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
@@ -15,6 +16,7 @@ import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.ParameterBuffer;
 import dev.trainer.runtime.TrainingSession;
+import dev.trainer.train.step.Losses;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -55,7 +57,7 @@ class PyTorchGradientsTest {
 
     private static void matchesPyTorch(Path fixture) {
         OnnxModel model = OnnxModel.load(fixture.resolve("model.onnx"));
-        try (TrainingSession session = TrainingSession.open(model, TrainableParameters.of(model), "logits");
+        try (TrainingSession session = TrainingSession.open(model, model.graph().trainableCandidates(), "logits");
              Arena arena = Arena.ofConfined()) {
             ParameterBuffer parameters = session.parameters();
             Path reference = fixture.resolve("gradients.npz");
