@@ -2,6 +2,7 @@ package dev.trainer.evaluate;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.plot.Heatmap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -105,8 +106,7 @@ public final class ConfusionMatrix {
      * shows the id beside the name).
      */
     public String render() {
-        boolean namedColumns = !classNames.isEmpty()
-                && classNames.stream().allMatch(n -> n.length() <= NAME_COLUMN_WIDTH);
+        boolean namedColumns = namedColumns();
         List<String> headers = new ArrayList<>();
         int width = Long.toString(maxCount()).length();
         for (int c = 0; c < counts.length; c++) {
@@ -147,6 +147,26 @@ public final class ConfusionMatrix {
             }
         }
         return json;
+    }
+
+    /**
+     * The matrix as a picture (for TensorBoard and the run plot): rows the true classes by name,
+     * columns the predictions, by name when the names are short and by id otherwise.
+     */
+    public Heatmap heatmap(String title) {
+        boolean namedColumns = namedColumns();
+        List<String> rows = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        for (int c = 0; c < counts.length; c++) {
+            rows.add(rowLabel(c, namedColumns));
+            columns.add(namedColumns ? className(c) : Integer.toString(c));
+        }
+        return new Heatmap(title, rows, columns, "true class", "predicted class", counts());
+    }
+
+    /** Whether every class has a name short enough to head a column. */
+    private boolean namedColumns() {
+        return !classNames.isEmpty() && classNames.stream().allMatch(n -> n.length() <= NAME_COLUMN_WIDTH);
     }
 
     private String rowLabel(int c, boolean namedColumns) {
