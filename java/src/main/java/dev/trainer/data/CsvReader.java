@@ -1,20 +1,16 @@
 package dev.trainer.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a CSV file with a header row into a model's single input: every column but the label
- * column is a feature, in file order, and a row's features are reshaped to the input's sample
- * shape. Cells are split by hand and numbers parsed without regular expressions, since files run
- * to hundreds of thousands of rows.
+ * Reads a CSV (or TSV) file with a header row into a model's single input: every column but the
+ * label column is a feature, in file order, and a row's features are reshaped to the input's
+ * sample shape. Rows come from {@link CsvRows} (quoting as RFC 4180); numbers are parsed without
+ * regular expressions, since files run to hundreds of thousands of rows.
  */
 final class CsvReader {
 
@@ -39,12 +35,8 @@ final class CsvReader {
                     + "); use an NPZ file with one array per input");
         }
         InputSpec input = inputs.getFirst();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String headerLine = reader.readLine();
-            if (headerLine == null || headerLine.isBlank()) {
-                throw new DataException(source + " is empty: expected a header row of column names");
-            }
-            List<String> header = splitHeader(headerLine);
+        try (CsvRows rows = CsvRows.open(file)) {
+            List<String> header = rows.header();
             int labelIndex = header.indexOf(labelColumn);
             if (labelIndex < 0 && labelsRequired) {
                 throw new DataException(source + " has no label column '" + labelColumn + "' (columns: "
@@ -52,12 +44,13 @@ final class CsvReader {
             }
             int featureCount = header.size() - (labelIndex < 0 ? 0 : 1);
             long[] sampleShape = sampleShapeFor(input, featureCount);
-            return readRows(reader, header, labelIndex, input, sampleShape, task);
+            return readRows(rows, labelIndex, input, sampleShape, task);
         }
     }
 
-    private Dataset readRows(BufferedReader reader, List<String> header, int labelIndex, InputSpec input,
-                             long[] sampleShape, Task task) throws IOException {
+    private Dataset readRows(CsvRows rows, int labelIndex, InputSpec input, long[] sampleShape, Task task)
+            throws IOException {
+        List<String> header = rows.header();
         int columns = header.size();
         boolean floating = input.type().isFloating();
         float[] floats = new float[floating ? 1 << 16 : 0];
@@ -65,12 +58,13 @@ final class CsvReader {
         int valueCount = 0;
         int[] classes = new int[task == Task.CLASSIFICATION && labelIndex >= 0 ? 1 << 12 : 0];
         float[] targets = new float[task == Task.REGRESSION && labelIndex >= 0 ? 1 << 12 : 0];
-        int rows = 0;
-        int lineNumber = 1;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            lineNumber++;
-            if (line.isBlank()) {
-                continue;
+        int count = 0;
+        while (rows.next()) {
+            List<String> cells = rows.cells();
+            int lineNumber = rows.lineNumber();
+            if (cells.size() != columns) {
+                throw new DataException(source + " line " + lineNumber + " has " + cells.size()
+                        + " cells, but the header has " + columns + " columns");
             }
             if (floating && valueCount + columns > floats.length) {
                 floats = Arrays.copyOf(floats, Math.max(floats.length * 2, valueCount + columns));
@@ -78,64 +72,48 @@ final class CsvReader {
             if (!floating && valueCount + columns > longs.length) {
                 longs = Arrays.copyOf(longs, Math.max(longs.length * 2, valueCount + columns));
             }
-            if (rows == classes.length && classes.length > 0) {
+            if (count == classes.length && classes.length > 0) {
                 classes = Arrays.copyOf(classes, classes.length * 2);
             }
-            if (rows == targets.length && targets.length > 0) {
+            if (count == targets.length && targets.length > 0) {
                 targets = Arrays.copyOf(targets, targets.length * 2);
             }
-            int column = 0;
-            int start = 0;
-            while (true) {
-                int comma = line.indexOf(',', start);
-                int end = comma < 0 ? line.length() : comma;
-                if (column >= columns) {
-                    throw cellCountError(lineNumber, line, columns);
-                }
-                double value = parseNumber(line, start, end);
+            for (int column = 0; column < columns; column++) {
+                String cell = cells.get(column);
+                double value = parseNumber(cell);
                 if (Double.isNaN(value) || Double.isInfinite(value)) {
-                    throw cellError(lineNumber, column, header, line, start, end,
-                            isBlank(line, start, end) ? "empty cell" : "is not a finite number");
+                    throw cellError(lineNumber, column, header, cell, cell.isEmpty() ? "empty cell" : "is not a finite number");
                 }
                 if (column == labelIndex) {
                     if (task == Task.CLASSIFICATION) {
                         if (value != Math.rint(value) || value < 0 || value > Integer.MAX_VALUE) {
-                            throw cellError(lineNumber, column, header, line, start, end,
-                                    "class label must be an integer >= 0");
+                            throw cellError(lineNumber, column, header, cell, "class label must be an integer >= 0");
                         }
-                        classes[rows] = (int) value;
+                        classes[count] = (int) value;
                     } else {
-                        targets[rows] = (float) value;
+                        targets[count] = (float) value;
                     }
                 } else if (floating) {
                     floats[valueCount++] = (float) value;
                 } else {
                     if (value != Math.rint(value) || !input.type().fits((long) value)) {
-                        throw cellError(lineNumber, column, header, line, start, end,
+                        throw cellError(lineNumber, column, header, cell,
                                 "does not fit input '" + input.name() + "' of type " + input.type());
                     }
                     longs[valueCount++] = (long) value;
                 }
-                column++;
-                if (comma < 0) {
-                    break;
-                }
-                start = comma + 1;
             }
-            if (column != columns) {
-                throw cellCountError(lineNumber, line, columns);
-            }
-            rows++;
+            count++;
         }
-        if (rows == 0) {
+        if (count == 0) {
             throw new DataException(source + " has a header but no rows");
         }
         Feature feature = floating
                 ? Feature.ofFloats(input.type(), sampleShape, Arrays.copyOf(floats, valueCount))
                 : Feature.ofLongs(input.type(), sampleShape, Arrays.copyOf(longs, valueCount));
         Labels labels = labelIndex < 0 ? null
-                : task == Task.CLASSIFICATION ? Labels.ofClasses(Arrays.copyOf(classes, rows))
-                : Labels.ofTargets(new long[] {1}, Arrays.copyOf(targets, rows));
+                : task == Task.CLASSIFICATION ? Labels.ofClasses(Arrays.copyOf(classes, count))
+                : Labels.ofTargets(new long[] {1}, Arrays.copyOf(targets, count));
         return new Dataset(source, Map.of(input.name(), feature), labels);
     }
 
@@ -174,29 +152,20 @@ final class CsvReader {
     }
 
     /**
-     * The number in {@code line[start, end)}, or NaN when the cell is not one. The common case,
-     * an integer, is parsed here; anything else made of number characters goes to the JDK.
+     * The number in a (trimmed) cell, or NaN when the cell is not one. The common case, an
+     * integer, is parsed here; anything else made of number characters goes to the JDK.
      */
-    private static double parseNumber(String line, int start, int end) {
-        while (start < end && line.charAt(start) <= ' ') {
-            start++;
-        }
-        while (end > start && line.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        if (end - start >= 2 && line.charAt(start) == '"' && line.charAt(end - 1) == '"') {
-            start++;
-            end--;
-        }
-        if (start == end) {
+    private static double parseNumber(String cell) {
+        int end = cell.length();
+        if (end == 0) {
             return Double.NaN;
         }
-        boolean negative = line.charAt(start) == '-';
-        int digitsStart = negative || line.charAt(start) == '+' ? start + 1 : start;
+        boolean negative = cell.charAt(0) == '-';
+        int digitsStart = negative || cell.charAt(0) == '+' ? 1 : 0;
         long integer = 0;
         int i = digitsStart;
         while (i < end && i - digitsStart < 18) {
-            char c = line.charAt(i);
+            char c = cell.charAt(i);
             if (c < '0' || c > '9') {
                 break;
             }
@@ -206,55 +175,22 @@ final class CsvReader {
         if (i == end && i > digitsStart) {
             return negative ? -integer : integer;
         }
-        for (int j = start; j < end; j++) {
-            char c = line.charAt(j);
+        for (int j = 0; j < end; j++) {
+            char c = cell.charAt(j);
             if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
                 return Double.NaN;
             }
         }
         try {
-            return Double.parseDouble(line.substring(start, end));
+            return Double.parseDouble(cell);
         } catch (NumberFormatException notANumber) {
             return Double.NaN;
         }
     }
 
-    private static boolean isBlank(String line, int start, int end) {
-        for (int i = start; i < end; i++) {
-            char c = line.charAt(i);
-            if (c > ' ' && c != '"') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private DataException cellError(int lineNumber, int column, List<String> header, String line, int start, int end,
-                                    String problem) {
-        String cell = line.substring(start, end).strip();
+    private DataException cellError(int lineNumber, int column, List<String> header, String cell, String problem) {
         return new DataException(source + " line " + lineNumber + ", column " + (column + 1) + " ('"
                 + header.get(column) + "')" + (cell.isEmpty() ? "" : ": \"" + cell + "\"") + ": " + problem);
-    }
-
-    private DataException cellCountError(int lineNumber, String line, int columns) {
-        long cells = line.chars().filter(c -> c == ',').count() + 1;
-        return new DataException(source + " line " + lineNumber + " has " + cells + " cells, but the header has "
-                + columns + " columns");
-    }
-
-    private static List<String> splitHeader(String line) {
-        if (!line.isEmpty() && line.charAt(0) == '\uFEFF') {
-            line = line.substring(1);
-        }
-        List<String> names = new ArrayList<>();
-        for (String name : line.split(",", -1)) {
-            name = name.strip();
-            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
-                name = name.substring(1, name.length() - 1);
-            }
-            names.add(name);
-        }
-        return names;
     }
 
     private static String abbreviate(List<String> names) {

@@ -78,6 +78,9 @@ public final class Datasets {
      * As {@link #read(Path, List, Task, String, boolean)}, and also reads text:
      *
      * <ul>
+     *   <li>{@code .csv} or {@code .tsv} with a {@code text} column: text samples, one a row,
+     *       with the columns {@code text}, optionally {@code text_pair}, and {@code labelColumn},
+     *       read as the JSON lines below are.</li>
      *   <li>{@code .jsonl}: one JSON object a line, {@code {"text": ..., "label": ...}} and
      *       optionally {@code "text_pair"}; labels are class ids (integers), class names (strings,
      *       given ids in sorted order by the training file) or, for regression, numbers. Each
@@ -86,14 +89,14 @@ public final class Datasets {
      *       model input is an error. Returns a {@link TextDataset}.</li>
      * </ul>
      *
-     * @param text how to tokenize; needed for {@code .jsonl} and ignored for the other formats, so
+     * @param text how to tokenize; needed for text (JSONL, or CSV/TSV with a text column) and ignored otherwise, so
      *             that a caller may pass it whenever the model has a tokenizer; may be null
      */
     public static Samples read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
                                boolean labelsRequired, TextOptions text) {
         String extension = extension(file);
-        if (!List.of(".csv", ".npz", ".jsonl").contains(extension)) {
-            throw new DataException(file + ": unknown data format; use a .csv, .npz or .jsonl file");
+        if (!List.of(".csv", ".tsv", ".npz", ".jsonl").contains(extension)) {
+            throw new DataException(file + ": unknown data format; use a .csv, .npz or .jsonl file (or .tsv)");
         }
         if (extension.equals(".jsonl") && text == null) {
             throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
@@ -101,14 +104,16 @@ public final class Datasets {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + " does not exist or is not a file");
         }
-        if (extension.equals(".jsonl")) {
+        boolean csv = extension.equals(".csv") || extension.equals(".tsv");
+        if (extension.equals(".jsonl") || csv && text != null && holdsText(file)) {
             try {
-                return TextReader.read(file, inputs, task, text.tokenizer(), text.knownClasses(), labelsRequired);
+                return csv ? TextReader.readCsv(file, inputs, task, text.tokenizer(), text.knownClasses(), labelColumn,
+                        labelsRequired)
+                        : TextReader.read(file, inputs, task, text.tokenizer(), text.knownClasses(), labelsRequired);
             } catch (IOException e) {
                 throw new DataException(file + " could not be read: " + e.getMessage(), e);
             }
         }
-        boolean csv = extension.equals(".csv");
         Dataset dataset;
         try {
             dataset = csv ? CsvReader.read(file, inputs, task, labelColumn, labelsRequired)
@@ -118,6 +123,26 @@ public final class Datasets {
         }
         dataset.requireFinite();
         return dataset;
+    }
+
+    /**
+     * Whether {@code file} holds text for a tokenizer: a {@code .jsonl} file, or a {@code .csv} or
+     * {@code .tsv} file whose header has a {@code text} column. A file that cannot be read counts
+     * as not text; reading it then says what is wrong.
+     */
+    public static boolean holdsText(Path file) {
+        String extension = extension(file);
+        if (extension.equals(".jsonl")) {
+            return true;
+        }
+        if (!extension.equals(".csv") && !extension.equals(".tsv") || !Files.isRegularFile(file)) {
+            return false;
+        }
+        try (CsvRows rows = CsvRows.open(file)) {
+            return rows.header().contains("text");
+        } catch (IOException | DataException unreadable) {
+            return false;
+        }
     }
 
     /** The file name's extension, lower case with its dot, or "" without one. */

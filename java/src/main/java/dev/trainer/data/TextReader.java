@@ -3,6 +3,10 @@ package dev.trainer.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +20,13 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Reads JSONL text samples, one JSON object a line: {@code "text"} (a string), optionally
- * {@code "text_pair"} (a string, the second segment), and {@code "label"}: for classification a
- * class id (an integer) or a class name (a string), the same kind on every line; for regression
- * a number. Blank lines are skipped. Every sample is tokenized as it is read.
+ * Reads text samples, each a {@code "text"} (a string), optionally a {@code "text_pair"} (a
+ * string, the second segment), and a {@code "label"}: for classification a class id (an
+ * integer) or a class name (a string), the same kind in every sample; for regression a number.
+ * Two layouts: JSONL, one JSON object a line; or CSV/TSV with a header naming the columns
+ * {@code text}, optionally {@code text_pair}, and the label column (a cell of digits is a class
+ * id, any other a class name; an empty cell, no label). Blank lines are skipped. Every sample
+ * is tokenized as it is read.
  */
 final class TextReader {
 
@@ -54,11 +61,25 @@ final class TextReader {
     static TextDataset read(Path file, List<InputSpec> inputs, Task task, TextTokenizer tokenizer,
                             List<String> knownClasses, boolean labelsRequired) throws IOException {
         TextDataset.requireTextInputs(file.toString(), inputs, tokenizer.maxLength());
-        return new TextReader(file, task, knownClasses).readFile(file, inputs, tokenizer, labelsRequired);
+        TextReader reader = new TextReader(file, task, knownClasses);
+        reader.readJsonLines(file, tokenizer, labelsRequired);
+        return reader.dataset(inputs, tokenizer);
     }
 
-    private TextDataset readFile(Path file, List<InputSpec> inputs, TextTokenizer tokenizer, boolean labelsRequired)
-            throws IOException {
+    /**
+     * As {@link #read}, from a CSV or TSV file with a {@code text} column.
+     *
+     * @param labelColumn the column with the labels
+     */
+    static TextDataset readCsv(Path file, List<InputSpec> inputs, Task task, TextTokenizer tokenizer,
+                               List<String> knownClasses, String labelColumn, boolean labelsRequired) throws IOException {
+        TextDataset.requireTextInputs(file.toString(), inputs, tokenizer.maxLength());
+        TextReader reader = new TextReader(file, task, knownClasses);
+        reader.readRows(file, tokenizer, labelColumn, labelsRequired);
+        return reader.dataset(inputs, tokenizer);
+    }
+
+    private void readJsonLines(Path file, TextTokenizer tokenizer, boolean labelsRequired) throws IOException {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             int lineNumber = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -68,6 +89,56 @@ final class TextReader {
                 }
             }
         }
+    }
+
+    private void readRows(Path file, TextTokenizer tokenizer, String labelColumn, boolean labelsRequired)
+            throws IOException {
+        try (CsvRows rows = CsvRows.open(file)) {
+            List<String> header = rows.header();
+            int text = header.indexOf("text");
+            if (text < 0) {
+                throw new DataException(source + " has no column 'text' (columns: " + String.join(", ", header) + ")");
+            }
+            int pair = header.indexOf("text_pair");
+            int label = header.indexOf(labelColumn);
+            if (label < 0 && labelsRequired) {
+                throw new DataException(source + " has no label column '" + labelColumn + "'");
+            }
+            while (rows.next()) {
+                String where = source + " line " + rows.lineNumber();
+                List<String> cells = rows.cells();
+                if (cells.size() != header.size()) {
+                    throw new DataException(where + " has " + cells.size() + " cells, but the header has "
+                            + header.size() + " columns");
+                }
+                ObjectNode sample = JSON.createObjectNode().put("text", cells.get(text));
+                if (pair >= 0 && !cells.get(pair).isEmpty()) {
+                    sample.put("text_pair", cells.get(pair));
+                }
+                if (label >= 0 && !cells.get(label).isEmpty()) {
+                    sample.set("label", labelNode(cells.get(label)));
+                }
+                readSample(sample, where, tokenizer, labelsRequired);
+            }
+        }
+    }
+
+    /** A CSV label cell as the JSON value it stands for: digits a class id, a number a target, else a name. */
+    private JsonNode labelNode(String cell) {
+        if (task == Task.CLASSIFICATION && cell.chars().allMatch(Character::isDigit) && cell.length() < 10) {
+            return IntNode.valueOf(Integer.parseInt(cell));
+        }
+        if (task == Task.REGRESSION) {
+            try {
+                return DoubleNode.valueOf(Double.parseDouble(cell));
+            } catch (NumberFormatException notANumber) {
+                return TextNode.valueOf(cell);
+            }
+        }
+        return TextNode.valueOf(cell);
+    }
+
+    private TextDataset dataset(List<InputSpec> inputs, TextTokenizer tokenizer) {
         if (samples == 0) {
             throw new DataException(source + " holds no samples");
         }
@@ -88,6 +159,10 @@ final class TextReader {
         if (!json.isObject()) {
             throw new DataException(where + ": expected a JSON object, found " + json.getNodeType().name().toLowerCase());
         }
+        readSample(json, where, tokenizer, labelsRequired);
+    }
+
+    private void readSample(JsonNode json, String where, TextTokenizer tokenizer, boolean labelsRequired) {
         String text = string(json, "text", where);
         if (text == null) {
             throw new DataException(where + ": no \"text\"");

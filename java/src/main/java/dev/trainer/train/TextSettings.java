@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How text (.jsonl) data is tokenized: the model's HuggingFace {@code tokenizer.json}, found beside
+ * How text (.jsonl, or .csv/.tsv with a text column) data is tokenized: the model's HuggingFace {@code tokenizer.json}, found beside
  * the model unless given, and the longest sequence kept.
  *
  * @param tokenizer the tokenizer file, or {@code null} for {@code tokenizer.json} beside the model
@@ -21,9 +21,9 @@ public record TextSettings(Path tokenizer, int maxLength) {
         }
     }
 
-    /** Whether a data file holds text. */
+    /** Whether a data file holds text: JSONL, or CSV/TSV with a {@code text} column. */
     public static boolean isText(Path data) {
-        return data != null && data.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jsonl");
+        return data != null && dev.trainer.data.Datasets.holdsText(data);
     }
 
     /** The tokenizer file for a model. */
