@@ -14,4 +14,13 @@ public interface BatchSource {
      * @throws IllegalArgumentException for no indices or more than the source was sized for
      */
     Batch assemble(int[] indices);
+
+    /**
+     * Says which batches {@link #assemble} will be asked for next, in order, and in which epoch
+     * (augmentation differs by epoch), so that a source that decodes in the background can start
+     * on them. A hint: the batches assembled may still differ. Sources that do not read ahead
+     * ignore it.
+     */
+    default void plan(int epoch, int[][] batches) {
+    }
 }

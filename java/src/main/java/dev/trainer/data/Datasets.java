@@ -1,6 +1,9 @@
 package dev.trainer.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +45,9 @@ public final class Datasets {
      */
     public static Dataset read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
                                boolean labelsRequired) {
+        if (holdsImages(file)) {
+            throw new DataException(file + " holds images, not tabular features");
+        }
         if (extension(file).equals(".jsonl")) {
             throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
         }
@@ -94,9 +100,38 @@ public final class Datasets {
      */
     public static Samples read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
                                boolean labelsRequired, TextOptions text) {
+        return read(file, inputs, task, labelColumn, labelsRequired, text, ImageOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #read(Path, List, Task, String, boolean, TextOptions)}, and also reads images:
+     *
+     * <ul>
+     *   <li>a folder: an image folder, {@code DIR/CLASS/*.png} (or .jpg, .jpeg, .bmp, .gif), class
+     *       ids by sorted folder name; without class folders, unlabelled images;</li>
+     *   <li>a manifest: a {@code .csv}/{@code .tsv} file with a {@code path} column and the label
+     *       column, or a {@code .jsonl} file of {@code {"path": ..., "label": ...}}; paths relative
+     *       to the manifest.</li>
+     * </ul>
+     * Returns an {@link ImageDataset}; files are checked (their headers read) now and decoded
+     * batch by batch later.
+     *
+     * @param images how images become samples
+     */
+    public static Samples read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
+                               boolean labelsRequired, TextOptions text, ImageOptions images) {
+        if (holdsImages(file)) {
+            try {
+                return Files.isDirectory(file) ? ImageFolderReader.read(file, inputs, images, labelsRequired)
+                        : ImageManifestReader.read(file, inputs, task, labelColumn, images, labelsRequired);
+            } catch (IOException e) {
+                throw new DataException(file + " could not be read: " + e.getMessage(), e);
+            }
+        }
         String extension = extension(file);
         if (!List.of(".csv", ".tsv", ".npz", ".jsonl").contains(extension)) {
-            throw new DataException(file + ": unknown data format; use a .csv, .npz or .jsonl file (or .tsv)");
+            throw new DataException(file + ": unknown data format; use a .csv, .npz or .jsonl file (or .tsv, or an image"
+                    + " folder)");
         }
         if (extension.equals(".jsonl") && text == null) {
             throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
@@ -132,6 +167,9 @@ public final class Datasets {
      */
     public static boolean holdsText(Path file) {
         String extension = extension(file);
+        if (holdsImages(file)) {
+            return false;
+        }
         if (extension.equals(".jsonl")) {
             return true;
         }
@@ -143,6 +181,37 @@ public final class Datasets {
         } catch (IOException | DataException unreadable) {
             return false;
         }
+    }
+
+    /**
+     * Whether {@code file} holds images: a folder, a {@code .csv} or {@code .tsv} file whose header
+     * has a {@code path} column, or a {@code .jsonl} file whose first object has a {@code "path"}.
+     */
+    public static boolean holdsImages(Path file) {
+        if (Files.isDirectory(file)) {
+            return true;
+        }
+        String extension = extension(file);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        if (extension.equals(".csv") || extension.equals(".tsv")) {
+            try (CsvRows rows = CsvRows.open(file)) {
+                return rows.header().contains("path") && !rows.header().contains("text");
+            } catch (IOException | DataException unreadable) {
+                return false;
+            }
+        }
+        if (extension.equals(".jsonl")) {
+            try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+                String first = lines.filter(line -> !line.isBlank()).findFirst().orElse("");
+                JsonNode json = new ObjectMapper().readTree(first);
+                return json != null && json.has("path") && !json.has("text");
+            } catch (IOException | java.io.UncheckedIOException unreadable) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** The file name's extension, lower case with its dot, or "" without one. */

@@ -5,9 +5,10 @@ import java.lang.foreign.Arena;
 /**
  * What a training loop needs of a data set, whichever kind it is: how many samples, their
  * labels, and batches of them. {@link Dataset} holds fixed-shape features (CSV, NPZ);
- * {@link TextDataset} holds token sequences of varying length (JSONL).
+ * {@link TextDataset} holds token sequences of varying length (JSONL); {@link ImageDataset}
+ * holds image files, decoded batch by batch.
  */
-public sealed interface Samples permits Dataset, TextDataset {
+public sealed interface Samples permits Dataset, TextDataset, ImageDataset {
 
     /** Where the samples came from, e.g. the file name. */
     String source();

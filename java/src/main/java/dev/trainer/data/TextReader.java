@@ -3,21 +3,14 @@ package dev.trainer.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Reads text samples, each a {@code "text"} (a string), optionally a {@code "text_pair"} (a
@@ -33,8 +26,7 @@ final class TextReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String source;
-    private final Task task;
-    private final List<String> knownClasses;
+    private final LabelCollector labels;
 
     /** Token ids of every sample, flat; grown by doubling. */
     private int[] ids = new int[1 << 14];
@@ -43,15 +35,9 @@ final class TextReader {
     private int[] offsets = new int[1 << 10];
     private int samples;
 
-    /** Labels as read: class ids, names or targets, whichever the file has. */
-    private final List<Object> labels = new ArrayList<>();
-    /** Whether the file has labels, as its first sample says; null before it. */
-    private Boolean fileHasLabels;
-
     private TextReader(Path file, Task task, List<String> knownClasses) {
         this.source = file.toString();
-        this.task = task;
-        this.knownClasses = knownClasses;
+        this.labels = new LabelCollector(task, knownClasses);
     }
 
     /**
@@ -116,26 +102,11 @@ final class TextReader {
                     sample.put("text_pair", cells.get(pair));
                 }
                 if (label >= 0 && !cells.get(label).isEmpty()) {
-                    sample.set("label", labelNode(cells.get(label)));
+                    sample.set("label", labels.cellValue(cells.get(label)));
                 }
                 readSample(sample, where, tokenizer, labelsRequired);
             }
         }
-    }
-
-    /** A CSV label cell as the JSON value it stands for: digits a class id, a number a target, else a name. */
-    private JsonNode labelNode(String cell) {
-        if (task == Task.CLASSIFICATION && cell.chars().allMatch(Character::isDigit) && cell.length() < 10) {
-            return IntNode.valueOf(Integer.parseInt(cell));
-        }
-        if (task == Task.REGRESSION) {
-            try {
-                return DoubleNode.valueOf(Double.parseDouble(cell));
-            } catch (NumberFormatException notANumber) {
-                return TextNode.valueOf(cell);
-            }
-        }
-        return TextNode.valueOf(cell);
     }
 
     private TextDataset dataset(List<InputSpec> inputs, TextTokenizer tokenizer) {
@@ -143,9 +114,8 @@ final class TextReader {
             throw new DataException(source + " holds no samples");
         }
         offsets[samples] = tokenCount;
-        List<String> classNames = classNames();
         return new TextDataset(source, inputs, tokenizer.padId(), Arrays.copyOf(offsets, samples + 1),
-                Arrays.copyOf(ids, tokenCount), Arrays.copyOf(typeIds, tokenCount), labels(classNames), classNames);
+                Arrays.copyOf(ids, tokenCount), Arrays.copyOf(typeIds, tokenCount), labels.labels(), labels.classNames());
     }
 
     private void readLine(String line, int lineNumber, TextTokenizer tokenizer, boolean labelsRequired) {
@@ -168,7 +138,7 @@ final class TextReader {
             throw new DataException(where + ": no \"text\"");
         }
         String pair = string(json, "text_pair", where);
-        readLabel(json.get("label"), where, labelsRequired);
+        labels.add(json.get("label"), where, labelsRequired);
         add(tokenizer.encode(text, pair));
     }
 
@@ -182,51 +152,6 @@ final class TextReader {
             throw new DataException(where + ": \"" + field + "\" must be a string, not " + value);
         }
         return value.asText();
-    }
-
-    /**
-     * Keeps the line's label. Whether a file has labels is decided by its first sample, so that a
-     * label missing halfway is an error rather than a file read without labels.
-     */
-    private void readLabel(JsonNode label, String where, boolean labelsRequired) {
-        boolean present = label != null && !label.isNull();
-        if (fileHasLabels == null) {
-            fileHasLabels = present;
-        }
-        if (!present && (labelsRequired || fileHasLabels)) {
-            throw new DataException(where + ": no \"label\"");
-        }
-        if (present && !fileHasLabels) {
-            throw new DataException(where + ": a \"label\", but the samples before it have none");
-        }
-        if (!present) {
-            return;
-        }
-        if (task == Task.REGRESSION) {
-            if (!label.isNumber() || !Double.isFinite(label.asDouble())) {
-                throw new DataException(where + ": the label must be a finite number for regression, not " + label);
-            }
-            labels.add((float) label.asDouble());
-            return;
-        }
-        Object value;
-        if (label.isIntegralNumber() && label.canConvertToInt() && label.asInt() >= 0) {
-            value = label.asInt();
-        } else if (label.isTextual()) {
-            value = label.asText();
-            if (knownClasses != null && !knownClasses.contains(value)) {
-                throw new DataException(where + ": unknown class '" + value + "'; the training data's classes are "
-                        + (knownClasses.isEmpty() ? "integer ids" : String.join(", ", knownClasses)));
-            }
-        } else {
-            throw new DataException(where + ": the label must be a class id (an integer >= 0) or a class name"
-                    + " (a string), not " + label);
-        }
-        if (!labels.isEmpty() && labels.getFirst().getClass() != value.getClass()) {
-            throw new DataException(where + ": the label " + label + " is a class " + (value instanceof String ? "name" : "id")
-                    + ", but the lines before it give class " + (value instanceof String ? "ids" : "names"));
-        }
-        labels.add(value);
     }
 
     private void add(TextTokenizer.Tokens tokens) {
@@ -244,44 +169,5 @@ final class TextReader {
             ids[tokenCount] = Math.toIntExact(tokens.ids()[t]);
             typeIds[tokenCount++] = Math.toIntExact(tokens.typeIds()[t]);
         }
-    }
-
-    /**
-     * The class names by id: the given ones, or when this file defines them its distinct names
-     * sorted (by {@link String#compareTo}), so the ids depend on which classes there are and not
-     * on the order of the lines. Empty when the labels are ids or targets.
-     */
-    private List<String> classNames() {
-        if (knownClasses != null) {
-            return knownClasses;
-        }
-        if (labels.isEmpty() || !(labels.getFirst() instanceof String)) {
-            return List.of();
-        }
-        TreeSet<String> sorted = new TreeSet<>();
-        labels.forEach(name -> sorted.add((String) name));
-        return List.copyOf(sorted);
-    }
-
-    private Labels labels(List<String> classNames) {
-        if (labels.isEmpty()) {
-            return null;
-        }
-        if (task == Task.REGRESSION) {
-            float[] targets = new float[labels.size()];
-            for (int i = 0; i < targets.length; i++) {
-                targets[i] = (Float) labels.get(i);
-            }
-            return Labels.ofTargets(new long[] {1}, targets);
-        }
-        Map<String, Integer> ids = new HashMap<>();
-        for (int id = 0; id < classNames.size(); id++) {
-            ids.put(classNames.get(id), id);
-        }
-        int[] classes = new int[labels.size()];
-        for (int i = 0; i < classes.length; i++) {
-            classes[i] = labels.get(i) instanceof String name ? ids.get(name) : (Integer) labels.get(i);
-        }
-        return Labels.ofClasses(classes);
     }
 }
