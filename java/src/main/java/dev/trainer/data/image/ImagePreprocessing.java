@@ -143,7 +143,7 @@ public record ImagePreprocessing(int channels, int height, int width, float[] me
     private static double[] floats(float[] values) {
         double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
+            out[i] = Double.parseDouble(Float.toString(values[i]));  // 0.485, not 0.48500001430511475
         }
         return out;
     }
