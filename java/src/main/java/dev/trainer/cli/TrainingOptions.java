@@ -169,7 +169,8 @@ final class TrainingOptions {
         @Option(names = "--sampler", paramLabel = "balanced|oversample|undersample", description = "Draw batches to balance the classes.")
         String sampler;
 
-        @Option(names = "--augment", paramLabel = "smote[:K]", description = "Add synthetic minority examples (tabular features).")
+        @Option(names = "--augment", paramLabel = "ITEM,..", description = "smote[:K]: synthetic minority examples (tabular);"
+                + " flip, crop[:PAD], rotate:DEG, color:J, erase:P: seeded image augmentation.")
         String augment;
 
         @Option(names = "--mixup", defaultValue = "0", paramLabel = "ALPHA", description = "Mix pairs of examples, lambda ~ Beta(ALPHA, ALPHA).")

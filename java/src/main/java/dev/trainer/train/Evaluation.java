@@ -34,7 +34,9 @@ public record Evaluation(double loss, double accuracy, int samples, long[][] con
             BatchSource assembler = data.batches(batchSize, arena);
             MemorySegment values = MemorySegment.NULL;
             MemorySegment gradient = MemorySegment.NULL;
-            for (int[] indices : BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0)) {
+            int[][] batches = BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0);
+            assembler.plan(0, batches);
+            for (int[] indices : batches) {
                 Batch batch = assembler.assemble(indices);
                 float[] outputs = model.predict(batch, List.of(output)).get(output);
                 if (values.byteSize() < (long) outputs.length * Float.BYTES) {

@@ -121,6 +121,7 @@ public final class FineTune {
                 double lossSum = 0;
                 int samples = 0;
                 int[][] batches = data.epochBatches(loop, epoch);
+                assembler.plan(epoch, batches);
                 for (int b = 0; b < batches.length; b++) {
                     int[] indices = batches[b];
                     if (loop.maxSteps() > 0 && step >= loop.maxSteps()) {

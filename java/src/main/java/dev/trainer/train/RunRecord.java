@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import dev.trainer.data.ImageDataset;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.TrainingSession;
 import java.io.IOException;
@@ -26,6 +27,8 @@ public final class RunRecord {
 
     /** Metadata key of the class names (a JSON array, by id) when the labels were names. */
     public static final String CLASS_NAMES_KEY = "trainer.class_names";
+    /** How images became model inputs, for a service to repeat: {@link dev.trainer.data.image.ImagePreprocessing#describe()}. */
+    public static final String IMAGE_PREPROCESSING_KEY = "trainer.image_preprocessing";
 
     private final TrainConfig config;
     private final String modelHash;
@@ -65,6 +68,9 @@ public final class RunRecord {
         }
         if (!data.classNames().isEmpty()) {
             m.put(CLASS_NAMES_KEY, JSON.valueToTree(data.classNames()).toString());
+        }
+        if (data.train() instanceof ImageDataset images) {
+            m.put(IMAGE_PREPROCESSING_KEY, JSON.valueToTree(images.preprocessing().describe()).toString());
         }
         m.put("trainer.settings", settings().toString());
         return m;
@@ -133,6 +139,12 @@ public final class RunRecord {
         }
         if (!data.classNames().isEmpty()) {
             dataNode.set("class_names", JSON.valueToTree(data.classNames()));
+        }
+        if (data.train() instanceof ImageDataset images) {
+            dataNode.set("image_preprocessing", JSON.valueToTree(images.preprocessing().describe()));
+            if (images.augmentation() != null) {
+                dataNode.put("image_augmentation", images.augmentation().toString());
+            }
         }
         if (data.classWeightValues() != null) {
             var weights = dataNode.putArray("class_weights");

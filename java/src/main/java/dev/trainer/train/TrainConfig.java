@@ -93,7 +93,7 @@ public record TrainConfig(Path model, Path outDir, DataSettings data, LoopSettin
      *
      * @param classWeights {@code auto|inverse|effective:BETA|w0,w1,...}
      * @param sampler      {@code balanced|oversample|undersample}
-     * @param augment      {@code smote[:K]}
+     * @param augment      the {@code --augment} items (see {@link dev.trainer.data.augment.AugmentSpec}), or {@code null}
      * @param mixup        Beta(alpha, alpha) mixing of float inputs; 0 for none
      */
     public record BalanceSettings(String classWeights, String sampler, String augment, double mixup) {

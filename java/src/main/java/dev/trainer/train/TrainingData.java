@@ -6,12 +6,15 @@ import dev.trainer.data.ClassWeights;
 import dev.trainer.data.DataException;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
+import dev.trainer.data.ImageDataset;
+import dev.trainer.data.ImageOptions;
 import dev.trainer.data.InputSpec;
 import dev.trainer.data.Samples;
 import dev.trainer.data.Split;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
 import dev.trainer.data.Task;
+import dev.trainer.data.augment.AugmentSpec;
 import dev.trainer.data.augment.Smote;
 import dev.trainer.data.normalize.Normalization;
 import dev.trainer.data.sampling.Sampler;
@@ -48,7 +51,14 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
         Samples train = givenTrain;
         Samples validation = givenValidation;
         if (train == null) {
-            if (TextSettings.isText(settings.train())) {
+            if (Datasets.holdsImages(settings.train())) {
+                // the model's own size and no normalization until the image options reach the command line
+                ImageDataset images = (ImageDataset) read(settings.train(), inputs, settings, outputType, null,
+                        ImageOptions.DEFAULT);
+                train = images;
+                validation = settings.validation() == null ? null : read(settings.validation(), inputs, settings,
+                        outputType, null, ImageOptions.DEFAULT.following(images));
+            } else if (TextSettings.isText(settings.train())) {
                 try (TextTokenizer tokenizer = config.text().load(config.model())) {
                     TextDataset text = (TextDataset) read(settings.train(), inputs, settings, outputType,
                             Datasets.TextOptions.training(tokenizer));
@@ -62,10 +72,21 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
             }
         }
         TrainConfig.BalanceSettings balance = config.balance();
-        if (!(train instanceof Dataset) && (settings.normalize() != null || balance.augment() != null
-                || balance.mixup() > 0)) {
+        AugmentSpec augment = balance.augment() == null ? null : AugmentSpec.parse(balance.augment());
+        if (train instanceof TextDataset && (settings.normalize() != null || augment != null || balance.mixup() > 0)) {
             throw new IllegalArgumentException("--normalize, --augment and --mixup work on tabular data (CSV or NPZ"
                     + " features), not on text");
+        }
+        if (train instanceof ImageDataset images) {
+            if (settings.normalize() != null || augment != null && augment.smote()) {
+                throw new IllegalArgumentException("--normalize and --augment smote work on tabular data, not on images");
+            }
+            if (augment != null) {
+                train = images.withAugmentation(augment.image(), config.loop().seed());
+            }
+        } else if (augment != null && augment.image() != null) {
+            throw new IllegalArgumentException("--augment " + augment.image() + " works on images, not on "
+                    + (train instanceof TextDataset ? "text" : "tabular data"));
         }
         if (validation == null && settings.valSplit() > 0) {
             Split split = Split.holdout(train, settings.valSplit(), config.loop().seed());
@@ -90,9 +111,9 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
             int classes = classCount(outputType);
             distribution = ClassDistribution.of(train.labels(), classes);
             log.print("training classes:\n" + distribution.report());
-            if (balance.augment() != null) {
+            if (augment != null && augment.smote()) {
                 int before = train.size();
-                train = Smote.parse(balance.augment(), config.loop().seed()).apply((Dataset) train);
+                train = new Smote(augment.smoteNeighbours(), config.loop().seed()).apply((Dataset) train);
                 log.printf("SMOTE added %d synthetic samples%n", train.size() - before);
             }
             if (balance.classWeights() != null) {
@@ -105,10 +126,14 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
             if (balance.sampler() != null) {
                 sampler = Sampler.of(balance.sampler(), train.labels());
             }
-        } else if (balance.classWeights() != null || balance.sampler() != null || balance.augment() != null) {
-            throw new IllegalArgumentException("--class-weights, --sampler and --augment need a classification loss");
+        } else if (balance.classWeights() != null || balance.sampler() != null || augment != null && augment.smote()) {
+            throw new IllegalArgumentException("--class-weights, --sampler and --augment smote need a classification loss");
         }
-        List<String> classNames = train instanceof TextDataset text ? text.classNames() : List.of();
+        List<String> classNames = switch (train) {
+            case TextDataset text -> text.classNames();
+            case ImageDataset images -> images.classNames();
+            case Dataset table -> List.of();
+        };
         return new TrainingData(train, validation, normalizations, distribution, weights, weightSegment, sampler, classNames);
     }
 
@@ -137,7 +162,12 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
 
     private static Samples read(Path file, List<InputSpec> inputs, TrainConfig.DataSettings settings, ValueType outputType,
                                 Datasets.TextOptions text) {
-        Samples data = Datasets.read(file, inputs, settings.loss().task(), settings.labelColumn(), true, text);
+        return read(file, inputs, settings, outputType, text, ImageOptions.DEFAULT);
+    }
+
+    private static Samples read(Path file, List<InputSpec> inputs, TrainConfig.DataSettings settings, ValueType outputType,
+                                Datasets.TextOptions text, ImageOptions images) {
+        Samples data = Datasets.read(file, inputs, settings.loss().task(), settings.labelColumn(), true, text, images);
         requireLabelsFit(data, outputType, file);
         return data;
     }

@@ -25,6 +25,7 @@ class AugmentSpecTest {
     void smoteIsOneMoreItem() {
         assertEquals(Smote.DEFAULT_K, AugmentSpec.parse("smote").smoteNeighbours());
         assertEquals(3, AugmentSpec.parse("smote:3").smoteNeighbours());
+        assertEquals(Smote.DEFAULT_K, AugmentSpec.parse("SMOTE").smoteNeighbours());
         assertNull(AugmentSpec.parse("smote:3").image());
         AugmentSpec both = AugmentSpec.parse("flip,smote");
         assertTrue(both.smote() && both.image().flip());
@@ -44,6 +45,8 @@ class AugmentSpecTest {
         assertEquals("--augment 'smote:x': smote:x needs K, the number of neighbours, a positive integer",
                 message("smote:x"));
         assertTrue(message("erase:1.5").contains("in (0, 1]"));
+        assertTrue(message("smote:0").contains("smote:0 needs K, the number of neighbours, a positive integer"));
+        assertTrue(message("mixup").contains("unknown item 'mixup'"));
         assertTrue(message("").contains("unknown item ''"));
     }
 

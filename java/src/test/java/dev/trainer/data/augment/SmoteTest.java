@@ -101,7 +101,7 @@ class SmoteTest {
 
     @Test
     void aKLargerThanTheClassUsesWhatThereIsAndASingletonIsCopied() {
-        Dataset augmented = Smote.parse("smote", 1).apply(plane());
+        Dataset augmented = new Smote(Smote.DEFAULT_K, 1).apply(plane());
         float[] x = augmented.feature("x").floats();
 
         assertArrayEquals(new int[] {6, 6, 6}, ClassDistribution.of(augmented.labels()).counts());
@@ -130,15 +130,9 @@ class SmoteTest {
     }
 
     @Test
-    void specsAndInputsAreChecked() {
-        assertEquals(5, Smote.parse("SMOTE", 0).k());
-        assertEquals(3, Smote.parse("smote:3", 0).k());
-        assertEquals("augmentation 'smote:x': K must be a positive integer",
-                assertThrows(IllegalArgumentException.class, () -> Smote.parse("smote:x", 0)).getMessage());
+    void neighboursAndInputsAreChecked() {
         assertEquals("SMOTE needs at least 1 neighbour, got 0",
-                assertThrows(IllegalArgumentException.class, () -> Smote.parse("smote:0", 0)).getMessage());
-        assertEquals("unknown augmentation 'mixup'; use smote or smote:K",
-                assertThrows(IllegalArgumentException.class, () -> Smote.parse("mixup", 0)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> new Smote(0, 0)).getMessage());
         Dataset ints = new Dataset("ints", Map.of("x", Feature.ofLongs(ElementType.INT64, new long[] {1}, new long[2])),
                 Labels.ofClasses(new int[] {0, 1}));
         assertEquals("SMOTE needs float features, but input 'x' is INT64",
