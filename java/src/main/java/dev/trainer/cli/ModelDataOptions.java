@@ -16,7 +16,7 @@ final class ModelDataOptions {
     @Option(names = "--model", required = true, paramLabel = "M.onnx")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Data: .csv, .npz or .jsonl (text).")
+    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Data: .csv, .npz, .jsonl (text) or an image folder.")
     Path data;
 
     @Option(names = "--tokenizer", paramLabel = "tokenizer.json", description = "Tokenizer for .jsonl (default: beside the model).")

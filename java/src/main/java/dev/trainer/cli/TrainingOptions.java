@@ -1,5 +1,7 @@
 package dev.trainer.cli;
 
+import dev.trainer.data.ImageOptions;
+import dev.trainer.data.image.ImageNormalization;
 import dev.trainer.data.normalize.Normalization;
 import dev.trainer.heads.HeadSpec;
 import dev.trainer.train.HeadSettings;
@@ -38,6 +40,42 @@ final class TrainingOptions {
     @ArgGroup(validate = false, heading = "%nHeads and text:%n", order = 7)
     Text text = new Text();
 
+    @ArgGroup(validate = false, heading = "%nImages (a folder DIR/CLASS/*.png|jpg|jpeg|bmp|gif, or a path,label manifest):%n",
+            order = 8)
+    Images images = new Images();
+
+    static final class Images {
+        @Option(names = "--image-size", paramLabel = "N|HxW",
+                description = "Size images are resized to when the model's input size is dynamic.")
+        String size;
+
+        @Option(names = "--image-normalize", paramLabel = "imagenet|none|MEAN,STD",
+                description = "Per-channel normalization after scaling to [0, 1] (default: none); baked into the exported model.")
+        String normalize;
+
+        @Option(names = "--image-mean", paramLabel = "M[,M,M]", description = "Per-channel means (with --image-std).")
+        String mean;
+
+        @Option(names = "--image-std", paramLabel = "S[,S,S]", description = "Per-channel standard deviations (with --image-mean).")
+        String std;
+
+        @Option(names = "--skip-bad-images", description = "Leave out (and count) images that cannot be decoded.")
+        boolean skipBad;
+
+        ImageOptions toOptions() {
+            if ((mean == null) != (std == null)) {
+                throw new IllegalArgumentException("give --image-mean and --image-std together");
+            }
+            if (mean != null && normalize != null) {
+                throw new IllegalArgumentException("give either --image-normalize or --image-mean/--image-std, not both");
+            }
+            ImageNormalization normalization = mean != null ? ImageNormalization.of(mean, std)
+                    : normalize != null ? ImageNormalization.parse(normalize) : ImageNormalization.NONE;
+            return new ImageOptions(size == null ? null : ImageOptions.parseSize(size), normalization, skipBad, null,
+                    ImageOptions.DEFAULT.threads());
+        }
+    }
+
     static final class Text {
         @Option(names = "--head", paramLabel = "classify:N[:pool=mean|cls]",
                 description = "Attach pooling and a new N-class linear layer to a backbone's [batch, seq, hidden] output.")
@@ -60,7 +98,7 @@ final class TrainingOptions {
         @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX model to fine-tune.")
         Path model;
 
-        @Option(names = "--train", required = true, paramLabel = "DATA", description = "Training data: .csv, .npz or .jsonl (text).")
+        @Option(names = "--train", required = true, paramLabel = "DATA", description = "Training data: .csv, .npz, .jsonl (text) or an image folder.")
         Path train;
 
         @Option(names = "--val", paramLabel = "DATA", description = "Validation data, evaluated after every epoch.")
@@ -207,7 +245,7 @@ final class TrainingOptions {
     /** The run's configuration, writing into {@code outDir}. */
     TrainConfig toConfig(Path outDir) {
         var d = new TrainConfig.DataSettings(data.train, data.validation, data.valSplit, data.labelColumn, data.loss,
-                data.output, data.normalize == null ? null : Normalization.Method.parse(data.normalize));
+                data.output, data.normalize == null ? null : Normalization.Method.parse(data.normalize), images.toOptions());
         var l = new TrainConfig.LoopSettings(loop.epochs, loop.batchSize, loop.maxSteps, !loop.noShuffle, loop.seed,
                 loop.evalEvery, loop.statsEvery, loop.threads);
         var o = new TrainConfig.OptimizerSettings(optimization.optimizer, optimization.lr, optimization.momentum,

@@ -34,6 +34,25 @@ public record ImageOptions(int[] size, ImageNormalization normalization, boolean
         }
     }
 
+    /**
+     * Parses the {@code --image-size} value: {@code N} (square) or {@code HxW}.
+     *
+     * @throws IllegalArgumentException with a one-line message for anything else
+     */
+    public static int[] parseSize(String spec) {
+        String[] parts = spec.strip().toLowerCase(java.util.Locale.ROOT).split("x", -1);
+        try {
+            int height = Integer.parseInt(parts[0].strip());
+            int width = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : height;
+            if (parts.length <= 2 && height >= 1 && width >= 1) {
+                return new int[] {height, width};
+            }
+        } catch (NumberFormatException notANumber) {
+            // the message below says what is wanted
+        }
+        throw new IllegalArgumentException("--image-size '" + spec + "': use N or HxW, positive integers (e.g. 224 or 224x160)");
+    }
+
     /** The same options for data that must use {@code training}'s classes. */
     public ImageOptions following(ImageDataset training) {
         return new ImageOptions(size, normalization, skipBadImages, training.classNames(), threads);

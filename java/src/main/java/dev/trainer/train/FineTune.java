@@ -2,6 +2,7 @@ package dev.trainer.train;
 
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
+import dev.trainer.data.ImageDataset;
 import dev.trainer.data.Samples;
 import dev.trainer.data.augment.Mixup;
 import dev.trainer.kernels.Kernels;
@@ -226,8 +227,8 @@ public final class FineTune {
     }
 
     /**
-     * Writes the fine-tuned inference model (with the normalization it was trained behind as its
-     * first nodes) and, for text, its tokenizer beside it; returns the model file.
+     * Writes the fine-tuned inference model (with the normalization it was trained behind, of
+     * features or of image channels, as its first nodes) and, for text, its tokenizer beside it; returns the model file.
      */
     private Path export(OnnxModel model, ParameterBuffer parameters, TrainingData data, RunRecord record) {
         Path modelFile = config.outDir().resolve("model.onnx");
@@ -235,6 +236,11 @@ public final class FineTune {
         for (var n : data.normalizations()) {
             exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
                     n.offset(), n.scale()));
+        }
+        if (data.train() instanceof ImageDataset images && images.preprocessing().normalizes()) {
+            var p = images.preprocessing();
+            exported = exported.withProto(InputNormalization.prependBroadcast(exported.proto(), images.inputName(),
+                    p.affineShape(), p.mean(), p.std()));
         }
         dev.trainer.onnx.ModelWriter.write(exported, modelFile);
         if (TextSettings.isText(config.data().train())) {

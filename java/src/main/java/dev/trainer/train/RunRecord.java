@@ -70,7 +70,10 @@ public final class RunRecord {
             m.put(CLASS_NAMES_KEY, JSON.valueToTree(data.classNames()).toString());
         }
         if (data.train() instanceof ImageDataset images) {
-            m.put(IMAGE_PREPROCESSING_KEY, JSON.valueToTree(images.preprocessing().describe()).toString());
+            ObjectNode preprocessing = JSON.valueToTree(images.preprocessing().describe());
+            // the export puts the normalization in front of the graph: a service feeds [0, 1] pixels
+            preprocessing.put("model_input", "pixels in [0, 1]; mean and std are the model's first nodes");
+            m.put(IMAGE_PREPROCESSING_KEY, preprocessing.toString());
         }
         m.put("trainer.settings", settings().toString());
         return m;

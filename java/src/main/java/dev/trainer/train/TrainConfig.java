@@ -1,5 +1,6 @@
 package dev.trainer.train;
 
+import dev.trainer.data.ImageOptions;
 import dev.trainer.data.normalize.Normalization;
 import dev.trainer.train.params.FreezeOptions;
 import java.nio.file.Path;
@@ -26,10 +27,12 @@ public record TrainConfig(Path model, Path outDir, DataSettings data, LoopSettin
      * @param valSplit   fraction of the training data held out (stratified) when there is no validation file; 0 for none
      * @param output     the model output the loss reads, or {@code null} for the model's first output
      * @param normalize  per-feature scaling fitted on the training split and baked into the exported model, or {@code null}
+     * @param images     how image folders and manifests become inputs
      */
     public record DataSettings(Path train, Path validation, double valSplit, String labelColumn, LossKind loss,
-                               String output, Normalization.Method normalize) {
+                               String output, Normalization.Method normalize, ImageOptions images) {
         public DataSettings {
+            java.util.Objects.requireNonNull(images, "images");
             if (valSplit < 0 || valSplit >= 1) {
                 throw new IllegalArgumentException("--val-split must be in [0, 1), got " + valSplit);
             }

@@ -52,12 +52,15 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
         Samples validation = givenValidation;
         if (train == null) {
             if (Datasets.holdsImages(settings.train())) {
-                // the model's own size and no normalization until the image options reach the command line
                 ImageDataset images = (ImageDataset) read(settings.train(), inputs, settings, outputType, null,
-                        ImageOptions.DEFAULT);
+                        settings.images());
                 train = images;
                 validation = settings.validation() == null ? null : read(settings.validation(), inputs, settings,
-                        outputType, null, ImageOptions.DEFAULT.following(images));
+                        outputType, null, settings.images().following(images));
+                reportSkipped(images, log);
+                if (validation instanceof ImageDataset validationImages) {
+                    reportSkipped(validationImages, log);
+                }
             } else if (TextSettings.isText(settings.train())) {
                 try (TextTokenizer tokenizer = config.text().load(config.model())) {
                     TextDataset text = (TextDataset) read(settings.train(), inputs, settings, outputType,
@@ -162,7 +165,17 @@ record TrainingData(Samples train, Samples validation, List<Normalization> norma
 
     private static Samples read(Path file, List<InputSpec> inputs, TrainConfig.DataSettings settings, ValueType outputType,
                                 Datasets.TextOptions text) {
-        return read(file, inputs, settings, outputType, text, ImageOptions.DEFAULT);
+        return read(file, inputs, settings, outputType, text, settings.images());
+    }
+
+    /** With --skip-bad-images: how many files were left out, and the first few. */
+    private static void reportSkipped(ImageDataset images, PrintStream log) {
+        List<String> skipped = images.skippedImages();
+        if (!skipped.isEmpty()) {
+            log.printf("%s: skipped %d image%s that could not be decoded:%n", images.source(), skipped.size(),
+                    skipped.size() == 1 ? "" : "s");
+            skipped.stream().limit(5).forEach(problem -> log.println("  " + problem));
+        }
     }
 
     private static Samples read(Path file, List<InputSpec> inputs, TrainConfig.DataSettings settings, ValueType outputType,

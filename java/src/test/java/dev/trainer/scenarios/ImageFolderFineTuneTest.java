@@ -75,6 +75,45 @@ class ImageFolderFineTuneTest {
                 .anyMatch(p -> p.getKey().equals(RunRecord.IMAGE_PREPROCESSING_KEY)));
     }
 
+    @Test
+    void theNormalizationMovesIntoTheExportedModelAndEvaluateReadsTheFolderAsTrained() throws IOException {
+        unzip(FIXTURE.resolve("images.zip"), tmp);
+        Path run = tmp.resolve("run");
+
+        Scenario.Outcome trained = fineTune(run, "--model", FIXTURE.resolve("model.onnx").toString(), "--train",
+                tmp.resolve("train").toString(), "--val", tmp.resolve("val").toString(), "--lr", "0.003", "--epochs", "2",
+                "--batch-size", "50", "--image-normalize", "0.3,0.4", "--augment", "flip,rotate:5");
+        Scenario.Outcome evaluated = Scenario.cli("evaluate", "--model", run.resolve("model.onnx").toString(), "--data",
+                tmp.resolve("val").toString()).ok();
+
+        var nodes = OnnxModel.load(run.resolve("model.onnx")).proto().getGraph().getNodeList();
+        assertEquals(List.of("Constant", "Constant", "Sub", "Div", "Conv"),
+                nodes.subList(0, 5).stream().map(n -> n.getOpType()).toList());
+        double lastAccuracy = perEpoch(run, "val_accuracy")[1];
+        assertTrue(evaluated.out().contains(String.format("accuracy %.4f", lastAccuracy)),
+                "evaluate on the exported model:\n" + evaluated.out() + "\nthe run's last validation: " + lastAccuracy);
+        JsonNode data = runJson(run).get("data");
+        assertEquals("flip,rotate:5", data.get("image_augmentation").asText());
+        assertEquals(0.4, data.get("image_preprocessing").get("std").get(0).asDouble());
+        assertTrue(trained.out().contains("val_accuracy"), trained.out());
+    }
+
+    @Test
+    void imageOptionsThatDoNotFitAreOneLineErrors() {
+        Path csv = Scenario.DIGITS_TRAIN;
+
+        Scenario.Outcome flipTable = Scenario.cli("fine-tune", "--model", Scenario.DIGITS_MODEL.toString(), "--train",
+                csv.toString(), "--out", tmp.resolve("a").toString(), "--augment", "flip");
+        Scenario.Outcome badSize = Scenario.cli("fine-tune", "--model", Scenario.DIGITS_MODEL.toString(), "--train",
+                csv.toString(), "--out", tmp.resolve("b").toString(), "--image-size", "0x3");
+
+        assertEquals(2, flipTable.code());
+        assertTrue(flipTable.err().contains("--augment flip works on images, not on tabular data"), flipTable.err());
+        assertEquals(2, badSize.code());
+        assertTrue(badSize.err().contains("--image-size '0x3': use N or HxW"), badSize.err());
+        assertEquals(1, badSize.err().strip().lines().count(), badSize.err());
+    }
+
     static void unzip(Path zip, Path into) throws IOException {
         try (InputStream in = Files.newInputStream(zip); ZipInputStream entries = new ZipInputStream(in)) {
             for (ZipEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {

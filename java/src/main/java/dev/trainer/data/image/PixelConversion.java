@@ -2,6 +2,8 @@ package dev.trainer.data.image;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 
 /**
@@ -45,20 +47,52 @@ public final class PixelConversion {
             }
             return new FloatImage(channels, height, width, out);
         }
-        int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
         int plane = width * height;
+        float[][] rgb = rgbPlanes(image);
         for (int i = 0; i < plane; i++) {
-            int r = (argb[i] >> 16) & 0xFF;
-            int g = (argb[i] >> 8) & 0xFF;
-            int b = argb[i] & 0xFF;
             if (channels == 1) {
-                out[i] = ((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16) / 255f;
+                int luma = (19595 * (int) rgb[0][i] + 38470 * (int) rgb[1][i] + 7471 * (int) rgb[2][i] + 0x8000) >> 16;
+                out[i] = luma / 255f;
             } else {
-                out[i] = r / 255f;
-                out[plane + i] = g / 255f;
-                out[2 * plane + i] = b / 255f;
+                out[i] = rgb[0][i] / 255f;
+                out[plane + i] = rgb[1][i] / 255f;
+                out[2 * plane + i] = rgb[2][i] / 255f;
             }
         }
         return new FloatImage(channels, height, width, out);
+    }
+
+    /**
+     * The 8-bit R, G and B values of every pixel, row-major: straight from the raster when the
+     * image is stored as 8-bit sRGB components (JPEG, RGB PNG and BMP decode so), which is many
+     * times faster than asking the colour model pixel by pixel; through {@code getRGB} otherwise
+     * (palettes, 16-bit samples, other colour spaces).
+     */
+    private static float[][] rgbPlanes(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        ColorModel model = image.getColorModel();
+        Raster raster = image.getRaster();
+        boolean plainRgb = !(model instanceof IndexColorModel) && !model.isAlphaPremultiplied() && model.getColorSpace().isCS_sRGB()
+                && model.getNumColorComponents() == 3 && raster.getNumBands() >= 3;
+        for (int band = 0; plainRgb && band < 3; band++) {
+            plainRgb = raster.getSampleModel().getSampleSize(band) == 8;
+        }
+        float[][] planes = new float[3][];
+        if (plainRgb) {
+            for (int band = 0; band < 3; band++) {
+                planes[band] = raster.getSamples(0, 0, width, height, band, (float[]) null);
+            }
+            return planes;
+        }
+        int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
+        for (int band = 0; band < 3; band++) {
+            planes[band] = new float[argb.length];
+            int shift = 16 - 8 * band;
+            for (int i = 0; i < argb.length; i++) {
+                planes[band][i] = (argb[i] >> shift) & 0xFF;
+            }
+        }
+        return planes;
     }
 }

@@ -6,7 +6,8 @@ package dev.trainer.data.image;
  * half-pixel centres. This is Pillow's {@code BILINEAR} and PyTorch's
  * {@code interpolate(mode="bilinear", align_corners=False, antialias=True)} (torchvision's
  * {@code Resize} with {@code antialias=True}); when enlarging it is plain bilinear
- * interpolation. Separable: rows first, then columns.
+ * interpolation. Separable, in float32 as PyTorch computes it: along rows first, then down the
+ * columns a whole row at a time (a loop the JIT vectorizes).
  */
 public final class Resize {
 
@@ -24,21 +25,30 @@ public final class Resize {
         Filter columns = Filter.of(in.width(), width);
         Filter rows = Filter.of(in.height(), height);
         int channels = in.channels();
+        float[] source = in.values();
         float[] across = new float[channels * in.height() * width];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < in.height(); y++) {
-                int inRow = (c * in.height() + y) * in.width();
-                int outRow = (c * in.height() + y) * width;
-                for (int x = 0; x < width; x++) {
-                    across[outRow + x] = columns.apply(x, in.values(), inRow, 1);
+        for (int row = 0; row < channels * in.height(); row++) {
+            int inRow = row * in.width();
+            int outRow = row * width;
+            for (int x = 0; x < width; x++) {
+                int start = inRow + columns.first[x];
+                float sum = 0;
+                for (int k = columns.offsets[x], end = columns.offsets[x + 1]; k < end; k++) {
+                    sum += columns.weights[k] * source[start++];
                 }
+                across[outRow + x] = sum;
             }
         }
         float[] out = new float[channels * height * width];
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    out[(c * height + y) * width + x] = rows.apply(y, across, c * in.height() * width + x, width);
+                int outRow = (c * height + y) * width;
+                int inRow = (c * in.height() + rows.first[y]) * width;
+                for (int k = rows.offsets[y], end = rows.offsets[y + 1]; k < end; k++, inRow += width) {
+                    float w = rows.weights[k];
+                    for (int x = 0; x < width; x++) {
+                        out[outRow + x] += w * across[inRow + x];
+                    }
                 }
             }
         }
@@ -46,10 +56,10 @@ public final class Resize {
     }
 
     /**
-     * Per output index, the first input index it reads and the normalized weights of the input
-     * indices from there on.
+     * Per output index i: the first input index it reads, {@code first[i]}, and the normalized
+     * weights of the inputs from there on, {@code weights[offsets[i] .. offsets[i + 1])}.
      */
-    private record Filter(int[] first, double[][] weights) {
+    private record Filter(int[] first, int[] offsets, float[] weights) {
 
         /** Weights as Pillow and PyTorch compute them for the bilinear (triangle) filter. */
         static Filter of(int inSize, int outSize) {
@@ -57,7 +67,8 @@ public final class Resize {
             double support = scale >= 1 ? scale : 1;
             double invScale = scale >= 1 ? 1 / scale : 1;
             int[] first = new int[outSize];
-            double[][] weights = new double[outSize][];
+            int[] offsets = new int[outSize + 1];
+            float[] weights = new float[outSize * ((int) Math.ceil(2 * support) + 2)];
             for (int i = 0; i < outSize; i++) {
                 double center = scale * (i + 0.5);
                 int min = Math.max((int) (center - support + 0.5), 0);
@@ -68,24 +79,13 @@ public final class Resize {
                     w[j] = Math.max(0, 1 - Math.abs((j + min - center + 0.5) * invScale));
                     total += w[j];
                 }
-                for (int j = 0; j < w.length; j++) {
-                    w[j] = total == 0 ? 0 : w[j] / total;
-                }
                 first[i] = min;
-                weights[i] = w;
+                offsets[i + 1] = offsets[i] + w.length;
+                for (int j = 0; j < w.length; j++) {
+                    weights[offsets[i] + j] = total == 0 ? 0 : (float) (w[j] / total);
+                }
             }
-            return new Filter(first, weights);
-        }
-
-        /** Σ weight · value over output index {@code i}'s inputs, read at {@code offset + k · stride}. */
-        float apply(int i, float[] values, int offset, int stride) {
-            double[] w = weights[i];
-            int start = offset + first[i] * stride;
-            double sum = 0;
-            for (int k = 0; k < w.length; k++) {
-                sum += w[k] * values[start + k * stride];
-            }
-            return (float) sum;
+            return new Filter(first, offsets, weights);
         }
     }
 }
