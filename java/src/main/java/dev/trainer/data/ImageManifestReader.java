@@ -1,12 +1,7 @@
 package dev.trainer.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +13,6 @@ import java.util.List;
  * in sorted order by the training manifest) or, for regression, numbers, as in text files.
  */
 final class ImageManifestReader {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ImageManifestReader() {
     }
@@ -63,28 +56,14 @@ final class ImageManifestReader {
 
     private static void readJsonLines(Path manifest, Path base, List<Path> files, LabelCollector labels,
                                       boolean labelsRequired) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
-            int lineNumber = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String where = manifest + " line " + lineNumber;
-                JsonNode json;
-                try {
-                    json = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new DataException(where + ": invalid JSON: " + e.getOriginalMessage());
-                }
-                JsonNode path = json.get("path");
-                if (path == null || !path.isTextual()) {
-                    throw new DataException(where + ": no \"path\" string");
-                }
-                files.add(resolve(base, path.asText(), where));
-                labels.add(json.get("label"), where, labelsRequired);
+        JsonLines.read(manifest, (json, where) -> {
+            JsonNode path = json.get("path");
+            if (path == null || !path.isTextual()) {
+                throw new DataException(where + ": no \"path\" string");
             }
-        }
+            files.add(resolve(base, path.asText(), where));
+            labels.add(json.get("label"), where, labelsRequired);
+        });
     }
 
     private static Path resolve(Path base, String path, String where) {

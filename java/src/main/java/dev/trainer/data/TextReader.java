@@ -1,13 +1,9 @@
 package dev.trainer.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +19,7 @@ import java.util.List;
  */
 final class TextReader {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final String source;
     private final LabelCollector labels;
@@ -66,15 +62,7 @@ final class TextReader {
     }
 
     private void readJsonLines(Path file, TextTokenizer tokenizer, boolean labelsRequired) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNumber = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lineNumber++;
-                if (!line.isBlank()) {
-                    readLine(line, lineNumber, tokenizer, labelsRequired);
-                }
-            }
-        }
+        JsonLines.read(file, (json, where) -> readSample(json, where, tokenizer, labelsRequired));
     }
 
     private void readRows(Path file, TextTokenizer tokenizer, String labelColumn, boolean labelsRequired)
@@ -97,7 +85,7 @@ final class TextReader {
                     throw new DataException(where + " has " + cells.size() + " cells, but the header has "
                             + header.size() + " columns");
                 }
-                ObjectNode sample = JSON.createObjectNode().put("text", cells.get(text));
+                ObjectNode sample = JSON.objectNode().put("text", cells.get(text));
                 if (pair >= 0 && !cells.get(pair).isEmpty()) {
                     sample.put("text_pair", cells.get(pair));
                 }
@@ -116,20 +104,6 @@ final class TextReader {
         offsets[samples] = tokenCount;
         return new TextDataset(source, inputs, tokenizer.padId(), Arrays.copyOf(offsets, samples + 1),
                 Arrays.copyOf(ids, tokenCount), Arrays.copyOf(typeIds, tokenCount), labels.labels(), labels.classNames());
-    }
-
-    private void readLine(String line, int lineNumber, TextTokenizer tokenizer, boolean labelsRequired) {
-        String where = source + " line " + lineNumber;
-        JsonNode json;
-        try {
-            json = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new DataException(where + ": invalid JSON: " + e.getOriginalMessage());
-        }
-        if (!json.isObject()) {
-            throw new DataException(where + ": expected a JSON object, found " + json.getNodeType().name().toLowerCase());
-        }
-        readSample(json, where, tokenizer, labelsRequired);
     }
 
     private void readSample(JsonNode json, String where, TextTokenizer tokenizer, boolean labelsRequired) {

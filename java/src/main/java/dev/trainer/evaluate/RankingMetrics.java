@@ -1,5 +1,6 @@
 package dev.trainer.evaluate;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
@@ -24,28 +25,13 @@ final class RankingMetrics {
         if (positives == 0 || negatives == 0) {
             return Double.NaN;
         }
-        int[] order = descending(scores);
+        Thresholds t = Thresholds.of(scores, positive);
         double area = 0;
-        long truePositives = 0;
-        long falsePositives = 0;
-        int i = 0;
-        while (i < order.length) {
-            long groupPositives = 0;
-            long groupNegatives = 0;
-            int j = i;
-            do {
-                if (positive[order[j]]) {
-                    groupPositives++;
-                } else {
-                    groupNegatives++;
-                }
-                j++;
-            } while (j < order.length && scores[order[j]] == scores[order[i]]);
+        long above = 0;
+        for (int k = 0; k < t.positives.length; k++) {
             // trapezoid: the group's negatives times the positives ranked above them, ties counting half
-            area += groupNegatives * (truePositives + groupPositives / 2.0);
-            truePositives += groupPositives;
-            falsePositives += groupNegatives;
-            i = j;
+            area += t.negatives[k] * (above + t.positives[k] / 2.0);
+            above += t.positives[k];
         }
         return area / ((double) positives * negatives);
     }
@@ -60,26 +46,40 @@ final class RankingMetrics {
         if (positives == 0) {
             return Double.NaN;
         }
-        int[] order = descending(scores);
+        Thresholds t = Thresholds.of(scores, positive);
         double sum = 0;
         long truePositives = 0;
         long seen = 0;
-        int i = 0;
-        while (i < order.length) {
-            long groupPositives = 0;
-            int j = i;
-            do {
-                if (positive[order[j]]) {
-                    groupPositives++;
-                }
-                j++;
-            } while (j < order.length && scores[order[j]] == scores[order[i]]);
-            seen += j - i;
-            truePositives += groupPositives;
-            sum += (double) groupPositives / positives * truePositives / seen;
-            i = j;
+        for (int k = 0; k < t.positives.length; k++) {
+            seen += t.positives[k] + t.negatives[k];
+            truePositives += t.positives[k];
+            sum += (double) t.positives[k] / positives * truePositives / seen;
         }
         return sum;
+    }
+
+    /** The distinct scores from the highest down: how many positives and negatives have each. */
+    private record Thresholds(long[] positives, long[] negatives) {
+
+        static Thresholds of(double[] scores, boolean[] positive) {
+            int[] order = descending(scores);
+            long[] groupPositives = new long[order.length];
+            long[] groupNegatives = new long[order.length];
+            int groups = 0;
+            for (int i = 0; i < order.length; groups++) {
+                int j = i;
+                do {
+                    if (positive[order[j]]) {
+                        groupPositives[groups]++;
+                    } else {
+                        groupNegatives[groups]++;
+                    }
+                    j++;
+                } while (j < order.length && scores[order[j]] == scores[order[i]]);
+                i = j;
+            }
+            return new Thresholds(Arrays.copyOf(groupPositives, groups), Arrays.copyOf(groupNegatives, groups));
+        }
     }
 
     private static int[] descending(double[] scores) {

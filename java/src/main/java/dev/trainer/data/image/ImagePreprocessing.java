@@ -17,10 +17,9 @@ import java.util.SplittableRandom;
  * its first nodes ({@link #affineShape()}, {@link #mean()}, {@link #std()}), which then takes
  * [0, 1] pixels.
  *
- * @param mean one per channel; copied in and out
- * @param std  one per channel, positive; copied in and out
+ * @param normalization one mean and std, or one per channel; kept per channel
  */
-public record ImagePreprocessing(int channels, int height, int width, float[] mean, float[] std) {
+public record ImagePreprocessing(int channels, int height, int width, ImageNormalization normalization) {
 
     /** What {@link #describe()} says of the resize, for a reader who must repeat it. */
     public static final String RESIZE = "bilinear, antialiased, half-pixel centres"
@@ -33,12 +32,7 @@ public record ImagePreprocessing(int channels, int height, int width, float[] me
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("image size " + height + "x" + width);
         }
-        mean = mean.clone();
-        std = std.clone();
-        if (mean.length != channels || std.length != channels) {
-            throw new IllegalArgumentException(mean.length + " means and " + std.length + " standard deviations for "
-                    + channels + " channels");
-        }
+        normalization = new ImageNormalization(normalization.meanFor(channels), normalization.stdFor(channels));
     }
 
     /**
@@ -70,9 +64,7 @@ public record ImagePreprocessing(int channels, int height, int width, float[] me
             }
             hw[a] = dim >= 0 ? (int) dim : size[a];
         }
-        int channels = (int) sampleShape[0];
-        return new ImagePreprocessing(channels, hw[0], hw[1], normalization.meanFor(channels),
-                normalization.stdFor(channels));
+        return new ImagePreprocessing((int) sampleShape[0], hw[0], hw[1], normalization);
     }
 
     /**
@@ -97,6 +89,8 @@ public record ImagePreprocessing(int channels, int height, int width, float[] me
     }
 
     private FloatImage normalize(FloatImage image) {
+        float[] mean = mean();
+        float[] std = std();
         float[] out = image.values().clone();
         int plane = image.planeSize();
         for (int c = 0; c < channels; c++) {
@@ -117,6 +111,8 @@ public record ImagePreprocessing(int channels, int height, int width, float[] me
 
     /** Whether the normalization does anything, i.e. anything would need baking into a model. */
     public boolean normalizes() {
+        float[] mean = mean();
+        float[] std = std();
         for (int c = 0; c < channels; c++) {
             if (mean[c] != 0 || std[c] != 1) {
                 return true;
@@ -135,8 +131,8 @@ public record ImagePreprocessing(int channels, int height, int width, float[] me
         d.put("channel_conversion", channels == 1 ? "luma (PIL convert('L'))" : "RGB (PIL convert('RGB'))");
         d.put("resize", RESIZE);
         d.put("scale", "pixel / 255 (8-bit), to [0, 1]");
-        d.put("mean", floats(mean));
-        d.put("std", floats(std));
+        d.put("mean", floats(mean()));
+        d.put("std", floats(std()));
         return d;
     }
 
@@ -148,24 +144,13 @@ public record ImagePreprocessing(int channels, int height, int width, float[] me
         return out;
     }
 
-    @Override
+    /** The means, one per channel. */
     public float[] mean() {
-        return mean.clone();
+        return normalization.mean();
     }
 
-    @Override
+    /** The standard deviations, one per channel. */
     public float[] std() {
-        return std.clone();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof ImagePreprocessing that && channels == that.channels && height == that.height
-                && width == that.width && Arrays.equals(mean, that.mean) && Arrays.equals(std, that.std);
-    }
-
-    @Override
-    public int hashCode() {
-        return ((channels * 31 + height) * 31 + width) * 31 + Arrays.hashCode(mean) * 7 + Arrays.hashCode(std);
+        return normalization.std();
     }
 }

@@ -46,7 +46,7 @@ class ImagePreprocessingTest {
 
     @Test
     void pixelsAreResizedAndNormalizedPerChannel() {
-        ImagePreprocessing p = new ImagePreprocessing(3, 1, 2, new float[] {0.5f, 0f, 0.25f}, new float[] {0.5f, 1f, 2f});
+        ImagePreprocessing p = new ImagePreprocessing(3, 1, 2, new ImageNormalization(new float[] {0.5f, 0f, 0.25f}, new float[] {0.5f, 1f, 2f}));
         FloatImage decoded = new FloatImage(3, 1, 2, new float[] {0, 1, 0.5f, 0.5f, 1, 1});
         FloatImage larger = new FloatImage(3, 3, 4, new float[36]);
         java.util.Arrays.fill(larger.values(), 0.75f);
