@@ -111,7 +111,8 @@ public final class Datasets {
      *       ids by sorted folder name; without class folders, unlabelled images;</li>
      *   <li>a manifest: a {@code .csv}/{@code .tsv} file with a {@code path} column and the label
      *       column, or a {@code .jsonl} file of {@code {"path": ..., "label": ...}}; paths relative
-     *       to the manifest.</li>
+     *       to the manifest;</li>
+     *   <li>a single image file, unlabelled (for prediction).</li>
      * </ul>
      * Returns an {@link ImageDataset}; files are checked (their headers read) now and decoded
      * batch by batch later.
@@ -121,6 +122,13 @@ public final class Datasets {
     public static Samples read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
                                boolean labelsRequired, TextOptions text, ImageOptions images) {
         if (holdsImages(file)) {
+            if (ImageFolderReader.isImage(file)) {
+                if (labelsRequired) {
+                    throw new DataException(file + " is a single image, without a label; labelled images go in a folder"
+                            + " DIR/CLASS/ or a manifest");
+                }
+                return ImageDataset.of(file.toString(), inputs, List.of(file), null, List.of(), images);
+            }
             try {
                 return Files.isDirectory(file) ? ImageFolderReader.read(file, inputs, images, labelsRequired)
                         : ImageManifestReader.read(file, inputs, task, labelColumn, images, labelsRequired);
@@ -184,11 +192,12 @@ public final class Datasets {
     }
 
     /**
-     * Whether {@code file} holds images: a folder, a {@code .csv} or {@code .tsv} file whose header
-     * has a {@code path} column, or a {@code .jsonl} file whose first object has a {@code "path"}.
+     * Whether {@code file} holds images: a folder, an image file, a {@code .csv} or {@code .tsv}
+     * file whose header has a {@code path} column, or a {@code .jsonl} file whose first object has
+     * a {@code "path"}.
      */
     public static boolean holdsImages(Path file) {
-        if (Files.isDirectory(file)) {
+        if (Files.isDirectory(file) || ImageFolderReader.isImage(file)) {
             return true;
         }
         String extension = extension(file);

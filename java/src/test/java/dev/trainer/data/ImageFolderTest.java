@@ -100,6 +100,18 @@ class ImageFolderTest {
     }
 
     @Test
+    void aSingleImageIsAnUnlabelledDataSetOfOne() {
+        Path image = TestImages.write(dir.resolve("one.jpg"), 12, 9, 3);
+
+        ImageDataset data = (ImageDataset) read(image, ImageOptions.DEFAULT, false);
+        String message = assertThrows(DataException.class, () -> read(image, ImageOptions.DEFAULT, true)).getMessage();
+
+        assertEquals(List.of(image), data.files());
+        assertFalse(data.hasLabels());
+        assertTrue(message.contains("is a single image, without a label"), message);
+    }
+
+    @Test
     void emptyClassFoldersAndNonImageModelsAreRejected() {
         Path root = dir.resolve("empty");
         TestImages.write(root.resolve("a/1.png"), 8, 8, 1);

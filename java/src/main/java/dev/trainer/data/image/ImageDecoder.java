@@ -24,7 +24,7 @@ public final class ImageDecoder {
             System.setProperty("java.awt.headless", "true");
         }
         ImageIO.setUseCache(false);  // decode in memory, never through temporary files
-        ImageIO.scanForPlugins();
+        ImageIO.scanForPlugins();  // TwelveMonkeys registers by service loader: found even if ImageIO started elsewhere
     }
 
     private ImageDecoder() {
