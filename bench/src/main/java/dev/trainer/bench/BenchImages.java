@@ -1,12 +1,14 @@
 package dev.trainer.bench;
 
+import dev.trainer.config.ImageConfig;
+import dev.trainer.config.ImageNormalization;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.ElementType;
 import dev.trainer.data.ImageDataset;
 import dev.trainer.data.ImageOptions;
 import dev.trainer.data.InputSpec;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.Task;
-import dev.trainer.data.image.ImageNormalization;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,8 +59,8 @@ final class BenchImages {
     /** The folder as an RGB model input of that size takes it, ImageNet-normalized, decoded by {@code threads} threads. */
     static ImageDataset read(Path dir, int size, int threads) {
         InputSpec input = new InputSpec("pixels", ElementType.FLOAT, new long[] {-1, 3, size, size});
-        return (ImageDataset) Datasets.read(dir, List.of(input), Task.CLASSIFICATION, "label", true, null,
-                new ImageOptions(null, ImageNormalization.IMAGENET, false, null, threads));
+        return (ImageDataset) Datasets.read(dir, List.of(input), Labelling.of(Task.CLASSIFICATION, "label"), null,
+                ImageOptions.training(new ImageConfig(null, ImageNormalization.IMAGENET, false, threads)));
     }
 
     static void delete(Path dir) {

@@ -1,22 +1,17 @@
 package dev.trainer.bench;
 
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RunConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.ImageDataset;
 import dev.trainer.data.ImageLoader;
 import dev.trainer.kernels.NativeKernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.LossFunction;
-import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.LossKind;
-import dev.trainer.train.Losses;
-import dev.trainer.train.OptimizerKind;
-import dev.trainer.train.TrainableParameters;
-import dev.trainer.train.params.GroupedOptimizer;
-import dev.trainer.train.params.ParameterSetting;
+import dev.trainer.onnx.ModelWriter;
+import dev.trainer.train.step.TrainingModel;
+import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * images of {@code size}? The other side of {@link ImageLoaderBenchmark}: the step needs
  * 32 / (seconds per step) images a second from the loader.
  *
- * <p>The batch is loaded once and stepped on repeatedly (forward, native cross-entropy,
- * backward, Adam in place), so no decoding is in the figure. ONNX Runtime uses its default
+ * <p>The batch is loaded once and stepped on repeatedly by the fine-tune's {@link TrainingStep}
+ * (forward, native cross-entropy, backward, Adam in place), so no decoding is in the figure. ONNX Runtime uses its default
  * threads (one per core). What would make it wrong: a diverging loss (checked each iteration).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -58,10 +53,9 @@ public class ImageStepBenchmark {
         Path dir;
         Arena arena;
         ImageLoader loader;
-        TrainingSession session;
-        GroupedOptimizer optimizer;
-        LossFunction loss;
+        TrainingStep step;
         Batch batch;
+        long steps;
         double lastLoss;
 
         @Setup(Level.Trial)
@@ -71,12 +65,11 @@ public class ImageStepBenchmark {
             arena = Arena.ofShared();
             loader = new ImageLoader(data, ImageLoaderBenchmark.BATCH, arena, 2, 1);
             batch = loader.assemble(IntStream.range(0, ImageLoaderBenchmark.BATCH).toArray());
-            OnnxModel model = SmallCnn.build(size, 3);
-            session = TrainingSession.open(model, TrainableParameters.of(model), "logits");
-            Map<String, ParameterSetting> plain = new LinkedHashMap<>();
-            session.parameters().slots().forEach(s -> plain.put(s.name(), new ParameterSetting(s.name(), 0, 1, 0, 0, 0)));
-            optimizer = new GroupedOptimizer(OptimizerKind.ADAM, NativeKernels.instance(), session.parameters(), plain, 0);
-            loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
+            Path model = dir.resolve("small-cnn.onnx");
+            ModelWriter.write(SmallCnn.build(size, 3), model);
+            RunConfig config = RunConfig.defaults(model)
+                    .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAM, TrainingStepBenchmark.LEARNING_RATE));
+            step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
         }
 
         @TearDown(Level.Iteration)
@@ -88,8 +81,7 @@ public class ImageStepBenchmark {
 
         @TearDown(Level.Trial)
         public void close() {
-            optimizer.close();
-            session.close();
+            step.close();
             loader.close();
             arena.close();
             BenchImages.delete(dir);
@@ -98,8 +90,8 @@ public class ImageStepBenchmark {
 
     @Benchmark
     public double step(Stepping s) {
-        double value = s.session.step(s.batch, s.loss);
-        s.optimizer.step(TrainingStepBenchmark.LEARNING_RATE);
+        double value = s.step.run(s.batch, null, TrainingStepBenchmark.LEARNING_RATE, Double.NaN, false, ++s.steps)
+                .loss().value();
         s.lastLoss = value;
         return value;
     }

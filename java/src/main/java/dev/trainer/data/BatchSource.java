@@ -2,10 +2,11 @@ package dev.trainer.data;
 
 /**
  * Makes batches of a data set's samples, so that a training or evaluation loop need not know
- * whether they are fixed-shape features ({@link BatchAssembler}) or token sequences padded per
- * batch ({@link TextBatchAssembler}).
+ * whether they are fixed-shape features ({@link BatchAssembler}), token sequences padded per
+ * batch ({@link TextBatchAssembler}) or images decoded in the background ({@link ImageLoader}).
+ * Close it when done: a source may hold threads.
  */
-public interface BatchSource {
+public interface BatchSource extends AutoCloseable {
 
     /**
      * Fills the source's buffers with the samples at {@code indices}, in that order, and returns
@@ -22,5 +23,10 @@ public interface BatchSource {
      * ignore it.
      */
     default void plan(int epoch, int[][] batches) {
+    }
+
+    /** Stops any background work; batches already returned stay valid. Sources without any hold nothing. */
+    @Override
+    default void close() {
     }
 }

@@ -2,6 +2,7 @@ package dev.trainer.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainer.DataException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ public final class Datasets {
         if (extension(file).equals(".jsonl")) {
             throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
         }
-        return (Dataset) read(file, inputs, task, labelColumn, labelsRequired, null);
+        return (Dataset) read(file, inputs, new Labelling(task, labelColumn, null, labelsRequired), null);
     }
 
     /**
@@ -81,7 +82,8 @@ public final class Datasets {
     }
 
     /**
-     * As {@link #read(Path, List, Task, String, boolean)}, and also reads text:
+     * As {@link #read(Path, List, Task, String, boolean)}, with per-sample weights where the
+     * labelling names them (CSV and NPZ), and also reads text:
      *
      * <ul>
      *   <li>{@code .csv} or {@code .tsv} with a {@code text} column: text samples, one a row,
@@ -98,13 +100,12 @@ public final class Datasets {
      * @param text how to tokenize; needed for text (JSONL, or CSV/TSV with a text column) and ignored otherwise, so
      *             that a caller may pass it whenever the model has a tokenizer; may be null
      */
-    public static Samples read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
-                               boolean labelsRequired, TextOptions text) {
-        return read(file, inputs, task, labelColumn, labelsRequired, text, ImageOptions.DEFAULT);
+    public static Samples read(Path file, List<InputSpec> inputs, Labelling labelling, TextOptions text) {
+        return read(file, inputs, labelling, text, ImageOptions.DEFAULT);
     }
 
     /**
-     * As {@link #read(Path, List, Task, String, boolean, TextOptions)}, and also reads images:
+     * As {@link #read(Path, List, Labelling, TextOptions)}, and also reads images:
      *
      * <ul>
      *   <li>a folder: an image folder, {@code DIR/CLASS/*.png} (or .jpg, .jpeg, .bmp, .gif), class
@@ -119,19 +120,19 @@ public final class Datasets {
      *
      * @param images how images become samples
      */
-    public static Samples read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
-                               boolean labelsRequired, TextOptions text, ImageOptions images) {
+    public static Samples read(Path file, List<InputSpec> inputs, Labelling labelling, TextOptions text,
+                               ImageOptions images) {
         if (holdsImages(file)) {
             if (ImageFolderReader.isImage(file)) {
-                if (labelsRequired) {
+                if (labelling.required()) {
                     throw new DataException(file + " is a single image, without a label; labelled images go in a folder"
                             + " DIR/CLASS/ or a manifest");
                 }
                 return ImageDataset.of(file.toString(), inputs, List.of(file), null, List.of(), images);
             }
             try {
-                return Files.isDirectory(file) ? ImageFolderReader.read(file, inputs, images, labelsRequired)
-                        : ImageManifestReader.read(file, inputs, task, labelColumn, images, labelsRequired);
+                return Files.isDirectory(file) ? ImageFolderReader.read(file, inputs, images, labelling.required())
+                        : ImageManifestReader.read(file, inputs, labelling, images);
             } catch (IOException e) {
                 throw new DataException(file + " could not be read: " + e.getMessage(), e);
             }
@@ -150,17 +151,17 @@ public final class Datasets {
         boolean csv = extension.equals(".csv") || extension.equals(".tsv");
         if (extension.equals(".jsonl") || csv && text != null && holdsText(file)) {
             try {
-                return csv ? TextReader.readCsv(file, inputs, task, text.tokenizer(), text.knownClasses(), labelColumn,
-                        labelsRequired)
-                        : TextReader.read(file, inputs, task, text.tokenizer(), text.knownClasses(), labelsRequired);
+                return csv ? TextReader.readCsv(file, inputs, labelling.task(), text.tokenizer(), text.knownClasses(),
+                        labelling.labelColumn(), labelling.required())
+                        : TextReader.read(file, inputs, labelling.task(), text.tokenizer(), text.knownClasses(),
+                        labelling.required());
             } catch (IOException e) {
                 throw new DataException(file + " could not be read: " + e.getMessage(), e);
             }
         }
         Dataset dataset;
         try {
-            dataset = csv ? CsvReader.read(file, inputs, task, labelColumn, labelsRequired)
-                    : NpzReader.read(file, inputs, task, labelsRequired);
+            dataset = csv ? CsvReader.read(file, inputs, labelling) : NpzReader.read(file, inputs, labelling);
         } catch (IOException e) {
             throw new DataException(file + " could not be read: " + e.getMessage(), e);
         }

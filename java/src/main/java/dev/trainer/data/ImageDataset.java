@@ -1,8 +1,10 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
+import dev.trainer.config.ImageAugmentation;
+import dev.trainer.data.image.Augmenter;
 import dev.trainer.data.image.BadImageException;
 import dev.trainer.data.image.FloatImage;
-import dev.trainer.data.image.ImageAugmentation;
 import dev.trainer.data.image.ImageDecoder;
 import dev.trainer.data.image.ImagePreprocessing;
 import java.lang.foreign.Arena;
@@ -18,15 +20,13 @@ import java.util.stream.IntStream;
  * data, a seeded augmentation. Immutable. Read by {@link Datasets} from an image folder or a
  * manifest; batched by an {@link ImageLoader}, which decodes on background threads.
  */
-public final class ImageDataset implements Samples {
+public final class ImageDataset extends SampleSet {
 
-    private final String source;
     private final String input;
     private final List<Path> files;
-    private final Labels labels;
     private final List<String> classNames;
     private final ImagePreprocessing preprocessing;
-    private final ImageAugmentation augmentation;
+    private final Augmenter augmentation;
     private final long seed;
     private final int threads;
     private final List<String> skipped;
@@ -40,18 +40,14 @@ public final class ImageDataset implements Samples {
      * @param skipped       the broken files left out when reading, each as its one-line problem
      */
     ImageDataset(String source, String input, List<Path> files, Labels labels, List<String> classNames,
-                 ImagePreprocessing preprocessing, ImageAugmentation augmentation, long seed, int threads,
+                 ImagePreprocessing preprocessing, Augmenter augmentation, long seed, int threads,
                  List<String> skipped) {
         if (files.isEmpty()) {
             throw new DataException(source + " holds no images");
         }
-        if (labels != null && labels.size() != files.size()) {
-            throw new IllegalArgumentException(source + ": " + labels.size() + " labels for " + files.size() + " images");
-        }
-        this.source = source;
+        super(source, labels, files.size());
         this.input = input;
         this.files = List.copyOf(files);
-        this.labels = labels;
         this.classNames = List.copyOf(classNames);
         this.preprocessing = preprocessing;
         this.augmentation = augmentation;
@@ -80,8 +76,8 @@ public final class ImageDataset implements Samples {
         InputSpec input = inputs.getFirst();
         ImagePreprocessing preprocessing;
         try {
-            preprocessing = ImagePreprocessing.forInput(input.name(), input.sampleShape(), options.size(),
-                    options.normalization());
+            preprocessing = ImagePreprocessing.forInput(input.name(), input.sampleShape(), options.settings().size(),
+                    options.settings().normalization());
         } catch (IllegalArgumentException e) {
             throw new DataException(source + ": " + e.getMessage());
         }
@@ -98,7 +94,7 @@ public final class ImageDataset implements Samples {
         for (int i = 0; i < problems.length; i++) {
             if (problems[i] == null) {
                 good.add(i);
-            } else if (options.skipBadImages()) {
+            } else if (options.settings().skipBadImages()) {
                 skipped.add(problems[i]);
             } else {
                 throw new DataException(problems[i] + " (--skip-bad-images leaves broken images out)");
@@ -107,12 +103,7 @@ public final class ImageDataset implements Samples {
         int[] kept = good.stream().mapToInt(Integer::intValue).toArray();
         List<Path> keptFiles = Arrays.stream(kept).mapToObj(files::get).toList();
         return new ImageDataset(source, input.name(), keptFiles, labels == null ? null : labels.subset(kept), classNames,
-                preprocessing, null, 0, options.threads(), skipped);
-    }
-
-    @Override
-    public String source() {
-        return source;
+                preprocessing, null, 0, options.settings().threads(), skipped);
     }
 
     @Override
@@ -130,13 +121,23 @@ public final class ImageDataset implements Samples {
         return files;
     }
 
+    /**
+     * Each sample's file as a path below {@code root} (an image folder, a manifest's folder), or
+     * the whole path for a file outside it.
+     */
+    public List<String> namesBelow(Path root) {
+        Path base = root.toAbsolutePath().normalize();
+        return files.stream().map(f -> f.toAbsolutePath().normalize())
+                .map(f -> (f.startsWith(base) ? base.relativize(f) : f).toString()).toList();
+    }
+
     /** How each file becomes a sample; recorded with the run. */
     public ImagePreprocessing preprocessing() {
         return preprocessing;
     }
 
     /** The training augmentation, or null. */
-    public ImageAugmentation augmentation() {
+    public Augmenter augmentation() {
         return augmentation;
     }
 
@@ -155,23 +156,10 @@ public final class ImageDataset implements Samples {
         return threads;
     }
 
-    @Override
-    public boolean hasLabels() {
-        return labels != null;
-    }
-
-    @Override
-    public Labels labels() {
-        if (labels == null) {
-            throw new IllegalStateException(source + " has no labels");
-        }
-        return labels;
-    }
-
     /** The same images with a training augmentation, drawn from {@code seed}. */
-    public ImageDataset withAugmentation(ImageAugmentation augmentation, long seed) {
-        return new ImageDataset(source, input, files, labels, classNames, preprocessing, augmentation, seed, threads,
-                skipped);
+    public ImageDataset withAugmentation(ImageAugmentation items, long seed) {
+        return new ImageDataset(source(), input, files, hasLabels() ? labels() : null, classNames, preprocessing,
+                items.any() ? new Augmenter(items) : null, seed, threads, skipped);
     }
 
     @Override
@@ -180,8 +168,8 @@ public final class ImageDataset implements Samples {
         for (int index : indices) {
             picked.add(files.get(index));
         }
-        return new ImageDataset(source, input, picked, labels == null ? null : labels.subset(indices), classNames,
-                preprocessing, augmentation, seed, threads, skipped);
+        return new ImageDataset(source(), input, picked, labelsAt(indices), classNames, preprocessing, augmentation, seed,
+                threads, skipped);
     }
 
     /**
@@ -193,7 +181,7 @@ public final class ImageDataset implements Samples {
     public FloatImage sample(int index, int epoch) throws BadImageException {
         FloatImage decoded = ImageDecoder.decode(files.get(index), preprocessing.channels());
         return preprocessing.apply(decoded, augmentation,
-                augmentation == null ? null : ImageAugmentation.random(seed, epoch, index));
+                augmentation == null ? null : Augmenter.random(seed, epoch, index));
     }
 
     /** Batches through an {@link ImageLoader} with {@link #threads()} threads. */

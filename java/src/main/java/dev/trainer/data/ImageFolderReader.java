@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

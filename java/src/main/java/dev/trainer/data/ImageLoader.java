@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import dev.trainer.data.image.BadImageException;
 import dev.trainer.data.image.FloatImage;
 import dev.trainer.data.image.ImagePreprocessing;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * return Java arrays). The pool's threads are daemons that end after a few idle seconds, so a
  * loader that is never closed holds nothing for long; {@link #close} ends them at once.
  */
-public final class ImageLoader implements BatchSource, AutoCloseable {
+public final class ImageLoader implements BatchSource {
 
     /** Batches decoded ahead of the one the step is on. */
     public static final int DEFAULT_PREFETCH = 4;
@@ -45,6 +46,7 @@ public final class ImageLoader implements BatchSource, AutoCloseable {
     private final int prefetch;
     private final ByteBuffer inputBuffer;
     private final ByteBuffer labelBuffer;
+    private final ByteBuffer weightBuffer;
     private final ThreadPoolExecutor pool;
     private final Deque<int[]> planned = new ArrayDeque<>();
     private final Deque<Pending> inFlight = new ArrayDeque<>();
@@ -70,6 +72,7 @@ public final class ImageLoader implements BatchSource, AutoCloseable {
         this.prefetch = prefetch;
         this.inputBuffer = BatchAssembler.allocate(arena, (long) sampleSize() * Float.BYTES * maxBatchSize);
         this.labelBuffer = dataset.hasLabels() ? BatchAssembler.labelBuffer(dataset.labels(), maxBatchSize, arena) : null;
+        this.weightBuffer = BatchAssembler.weightBuffer(dataset, maxBatchSize, arena);
         this.pool = new ThreadPoolExecutor(threads, threads, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads("trainer-images-" + POOLS.incrementAndGet()));
         pool.allowCoreThreadTimeOut(true);
@@ -108,7 +111,8 @@ public final class ImageLoader implements BatchSource, AutoCloseable {
         ImagePreprocessing p = dataset.preprocessing();
         HostTensor images = new HostTensor(ElementType.FLOAT, new long[] {n, p.channels(), p.height(), p.width()}, view);
         return new Batch(n, Map.of(dataset.inputName(), images),
-                dataset.hasLabels() ? BatchAssembler.labels(dataset.labels(), indices, labelBuffer) : null);
+                dataset.hasLabels() ? BatchAssembler.labels(dataset.labels(), indices, labelBuffer) : null,
+                dataset.hasLabels() ? BatchAssembler.weights(dataset.labels(), indices, weightBuffer) : null);
     }
 
     /** Starts planned batches until {@code prefetch} are in flight. */

@@ -1,6 +1,7 @@
 package dev.trainer.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainer.DataException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,15 +18,15 @@ final class ImageManifestReader {
     private ImageManifestReader() {
     }
 
-    static ImageDataset read(Path manifest, List<InputSpec> inputs, Task task, String labelColumn, ImageOptions options,
-                             boolean labelsRequired) throws IOException {
+    static ImageDataset read(Path manifest, List<InputSpec> inputs, Labelling labelling, ImageOptions options)
+            throws IOException {
         List<Path> files = new ArrayList<>();
-        LabelCollector labels = new LabelCollector(task, options.knownClasses());
+        LabelCollector labels = new LabelCollector(labelling.task(), options.knownClasses());
         Path base = manifest.toAbsolutePath().getParent();
         if (manifest.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jsonl")) {
-            readJsonLines(manifest, base, files, labels, labelsRequired);
+            readJsonLines(manifest, base, files, labels, labelling.required());
         } else {
-            readRows(manifest, base, labelColumn, files, labels, labelsRequired);
+            readRows(manifest, base, labelling.labelColumn(), files, labels, labelling.required());
         }
         return ImageDataset.of(manifest.toString(), inputs, files, labels.labels(), labels.classNames(), options);
     }

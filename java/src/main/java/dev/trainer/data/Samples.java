@@ -8,7 +8,7 @@ import java.lang.foreign.Arena;
  * {@link TextDataset} holds token sequences of varying length (JSONL); {@link ImageDataset}
  * holds image files, decoded batch by batch.
  */
-public sealed interface Samples permits Dataset, TextDataset, ImageDataset {
+public sealed interface Samples permits SampleSet {
 
     /** Where the samples came from, e.g. the file name. */
     String source();

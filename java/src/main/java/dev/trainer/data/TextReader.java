@@ -3,6 +3,7 @@ package dev.trainer.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.DataException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trainer.data.image.ImageNormalization;
+import dev.trainer.DataException;
+import dev.trainer.config.ImageConfig;
+import dev.trainer.config.ImageNormalization;
+import dev.trainer.config.ImageSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +25,7 @@ class ImageFolderTest {
     Path dir;
 
     private Samples read(Path data, ImageOptions options, boolean labelsRequired) {
-        return Datasets.read(data, GREY_8, Task.CLASSIFICATION, "label", labelsRequired, null, options);
+        return Datasets.read(data, GREY_8, new Labelling(Task.CLASSIFICATION, "label", null, labelsRequired), null, options);
     }
 
     private Path folder() throws IOException {
@@ -72,7 +75,7 @@ class ImageFolderTest {
     void aBrokenImageFailsNamingItUnlessSkipped() throws IOException {
         Path root = folder();
         Path broken = Files.writeString(root.resolve("dog/broken.png"), "truncated");
-        ImageOptions skipping = new ImageOptions(null, ImageNormalization.NONE, true, null, 2);
+        ImageOptions skipping = ImageOptions.training(new ImageConfig(null, ImageNormalization.NONE, true, 2));
 
         String message = assertThrows(DataException.class, () -> read(root, ImageOptions.DEFAULT, true)).getMessage();
         ImageDataset kept = (ImageDataset) read(root, skipping, true);
@@ -121,7 +124,7 @@ class ImageFolderTest {
         String empty = assertThrows(DataException.class, () -> read(root, ImageOptions.DEFAULT, true)).getMessage();
         TestImages.write(dir.resolve("ok/a/1.png"), 8, 8, 1);
         String notImages = assertThrows(DataException.class, () -> Datasets.read(dir.resolve("ok"), table,
-                Task.CLASSIFICATION, "label", true, null, ImageOptions.DEFAULT)).getMessage();
+                Labelling.of(Task.CLASSIFICATION, "label"), null, ImageOptions.DEFAULT)).getMessage();
 
         assertTrue(empty.contains("class folder holds no images"), empty);
         assertTrue(notImages.contains("input 'x' of sample shape [64] does not take images"), notImages);
@@ -133,10 +136,11 @@ class ImageFolderTest {
         TestImages.write(root.resolve("a/1.png"), 8, 8, 1);
         List<InputSpec> dynamic = List.of(new InputSpec("x", ElementType.FLOAT, new long[] {-1, 3, -1, -1}));
 
-        String message = assertThrows(DataException.class, () -> Datasets.read(root, dynamic, Task.CLASSIFICATION,
-                "label", true, null, ImageOptions.DEFAULT)).getMessage();
-        ImageDataset sized = (ImageDataset) Datasets.read(root, dynamic, Task.CLASSIFICATION, "label", true, null,
-                new ImageOptions(new int[] {20, 30}, ImageNormalization.IMAGENET, false, null, 1));
+        String message = assertThrows(DataException.class, () -> Datasets.read(root, dynamic,
+                Labelling.of(Task.CLASSIFICATION, "label"), null, ImageOptions.DEFAULT)).getMessage();
+        ImageDataset sized = (ImageDataset) Datasets.read(root, dynamic,
+                Labelling.of(Task.CLASSIFICATION, "label"), null,
+                ImageOptions.training(new ImageConfig(new ImageSize(20, 30), ImageNormalization.IMAGENET, false, 1)));
 
         assertTrue(message.contains("dynamic height; give the image size (--image-size)"), message);
         assertEquals(20, sized.preprocessing().height());

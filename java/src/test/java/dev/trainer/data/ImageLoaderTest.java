@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trainer.data.augment.AugmentSpec;
+import dev.trainer.DataException;
+import dev.trainer.config.Augmentation;
+import dev.trainer.config.ImageConfig;
+import dev.trainer.config.ImageNormalization;
 import dev.trainer.data.image.BadImageException;
-import dev.trainer.data.image.ImageNormalization;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -33,8 +35,8 @@ class ImageLoaderTest {
         for (int i = 0; i < 23; i++) {
             TestImages.write(dir.resolve("c" + (i % 3) + "/" + i + ".png"), 15 + i % 4, 17, 11 * i);
         }
-        data = (ImageDataset) Datasets.read(dir, RGB_12, Task.CLASSIFICATION, "label", true, null,
-                new ImageOptions(null, ImageNormalization.IMAGENET, false, null, 3));
+        data = (ImageDataset) Datasets.read(dir, RGB_12, Labelling.of(Task.CLASSIFICATION, "label"), null,
+                ImageOptions.training(new ImageConfig(null, ImageNormalization.IMAGENET, false, 3)));
     }
 
     /** Each batch's input values, copied out of the loader's buffers. */
@@ -78,7 +80,7 @@ class ImageLoaderTest {
 
     @Test
     void augmentedBatchesDependOnSeedEpochAndSampleButNotOnThreads() {
-        ImageDataset augmented = data.withAugmentation(AugmentSpec.parse("flip,crop,rotate:15,color:0.3,erase:0.5").image(), 42);
+        ImageDataset augmented = data.withAugmentation(Augmentation.parse("flip,crop,rotate:15,color:0.3,erase:0.5").image(), 42);
         int[][] batches = BatchOrder.epochBatches(augmented.size(), 8, true, 42, 2);
 
         List<float[]> one = run(augmented, 1, 1, 2, batches, true);

@@ -24,9 +24,6 @@ import java.util.SplittableRandom;
  */
 public final class Smote {
 
-    /** Neighbours per sample when the spec gives none, as in the paper and imbalanced-learn. */
-    public static final int DEFAULT_K = 5;
-
     private final int k;
     private final long seed;
 

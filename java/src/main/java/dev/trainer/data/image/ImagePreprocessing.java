@@ -1,5 +1,7 @@
 package dev.trainer.data.image;
 
+import dev.trainer.config.ImageNormalization;
+import dev.trainer.config.ImageSize;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,30 +41,31 @@ public record ImagePreprocessing(int channels, int height, int width, ImageNorma
      * The preprocessing for a model input of sample shape {@code [C, H, W]}: its channels and
      * size, where a dynamic height or width (−1) takes {@code size}.
      *
-     * @param size          {@code {height, width}} for a model whose input size is dynamic, else null;
-     *                      when the model's size is static it must agree
+     * @param size          the size for a model whose input size is dynamic, else null; when the
+     *                      model's size is static it must agree
      * @param normalization one value or one per channel
      * @throws IllegalArgumentException with a one-line message when the shape is not an image's
      *                                  or the size is missing or disagrees
      */
-    public static ImagePreprocessing forInput(String input, long[] sampleShape, int[] size,
+    public static ImagePreprocessing forInput(String input, long[] sampleShape, ImageSize size,
                                               ImageNormalization normalization) {
         if (sampleShape.length != 3 || sampleShape[0] != 1 && sampleShape[0] != 3) {
             throw new IllegalArgumentException("input '" + input + "' of sample shape " + Arrays.toString(sampleShape)
                     + " does not take images: they need [C, H, W] with C = 1 or 3");
         }
+        int[] given = size == null ? null : new int[] {size.height(), size.width()};
         int[] hw = new int[2];
         for (int a = 0; a < 2; a++) {
             long dim = sampleShape[a + 1];
-            if (dim < 0 && size == null) {
+            if (dim < 0 && given == null) {
                 throw new IllegalArgumentException("input '" + input + "' has a dynamic " + (a == 0 ? "height" : "width")
                         + "; give the image size (--image-size)");
             }
-            if (dim >= 0 && size != null && size[a] != dim) {
-                throw new IllegalArgumentException("the image size " + size[0] + "x" + size[1] + " disagrees with input '"
+            if (dim >= 0 && given != null && given[a] != dim) {
+                throw new IllegalArgumentException("the image size " + given[0] + "x" + given[1] + " disagrees with input '"
                         + input + "', which takes " + sampleShape[1] + "x" + sampleShape[2]);
             }
-            hw[a] = dim >= 0 ? (int) dim : size[a];
+            hw[a] = dim >= 0 ? (int) dim : given[a];
         }
         return new ImagePreprocessing((int) sampleShape[0], hw[0], hw[1], normalization);
     }
@@ -72,9 +75,9 @@ public record ImagePreprocessing(int channels, int height, int width, ImageNorma
      * augmentation applied when one is given.
      *
      * @param augmentation null for none (validation, prediction)
-     * @param random       the sample's generator ({@link ImageAugmentation#random}); unused without augmentation
+     * @param random       the sample's generator ({@link Augmenter#random}); unused without augmentation
      */
-    public FloatImage apply(FloatImage decoded, ImageAugmentation augmentation, SplittableRandom random) {
+    public FloatImage apply(FloatImage decoded, Augmenter augmentation, SplittableRandom random) {
         if (decoded.channels() != channels) {
             throw new IllegalArgumentException("a " + decoded.channels() + "-channel image for a " + channels
                     + "-channel input");

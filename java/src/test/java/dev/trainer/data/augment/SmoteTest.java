@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.Augmentation;
 import dev.trainer.data.ClassDistribution;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.ElementType;
@@ -101,7 +102,7 @@ class SmoteTest {
 
     @Test
     void aKLargerThanTheClassUsesWhatThereIsAndASingletonIsCopied() {
-        Dataset augmented = new Smote(Smote.DEFAULT_K, 1).apply(plane());
+        Dataset augmented = new Smote(Augmentation.DEFAULT_NEIGHBOURS, 1).apply(plane());
         float[] x = augmented.feature("x").floats();
 
         assertArrayEquals(new int[] {6, 6, 6}, ClassDistribution.of(augmented.labels()).counts());

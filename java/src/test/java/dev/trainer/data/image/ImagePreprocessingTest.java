@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.ImageNormalization;
+import dev.trainer.config.ImageSize;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,33 +14,14 @@ import org.junit.jupiter.api.Test;
 class ImagePreprocessingTest {
 
     @Test
-    void normalizationSpecsParse() {
-        assertEquals(ImageNormalization.IMAGENET, ImageNormalization.parse(" ImageNet "));
-        assertEquals(ImageNormalization.NONE, ImageNormalization.parse("none"));
-        assertEquals(new ImageNormalization(new float[] {0.5f}, new float[] {0.25f}), ImageNormalization.parse("0.5,0.25"));
-        assertEquals(new ImageNormalization(new float[] {0.1f, 0.2f, 0.3f}, new float[] {1, 2, 3}),
-                ImageNormalization.of("0.1, 0.2,0.3", "1,2,3"));
-        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, ImageNormalization.parse("0.5,0.25").meanFor(3));
-    }
-
-    @Test
-    void badNormalizationsAreOneLine() {
-        assertTrue(message(() -> ImageNormalization.parse("imagenot")).contains("'imagenot' is not a number"));
-        assertTrue(message(() -> ImageNormalization.parse("1,2,3")).contains("use imagenet, none or MEAN,STD"));
-        assertTrue(message(() -> ImageNormalization.parse("0.5,0")).contains("must be positive"));
-        assertTrue(message(() -> ImageNormalization.of("1,2", "1")).contains("2 means and 1 standard deviations"));
-        assertTrue(message(() -> ImageNormalization.IMAGENET.meanFor(1)).contains("have 1 channel"));
-    }
-
-    @Test
     void theModelShapeGivesChannelsAndSize() {
         ImagePreprocessing fixed = ImagePreprocessing.forInput("x", new long[] {3, 32, 24}, null, ImageNormalization.IMAGENET);
-        ImagePreprocessing dynamic = ImagePreprocessing.forInput("x", new long[] {1, -1, -1}, new int[] {20, 10},
+        ImagePreprocessing dynamic = ImagePreprocessing.forInput("x", new long[] {1, -1, -1}, new ImageSize(20, 10),
                 ImageNormalization.NONE);
 
         assertEquals(List.of(3, 32, 24), List.of(fixed.channels(), fixed.height(), fixed.width()));
         assertEquals(List.of(1, 20, 10), List.of(dynamic.channels(), dynamic.height(), dynamic.width()));
-        assertTrue(message(() -> ImagePreprocessing.forInput("x", new long[] {3, 32, 24}, new int[] {30, 24},
+        assertTrue(message(() -> ImagePreprocessing.forInput("x", new long[] {3, 32, 24}, new ImageSize(30, 24),
                 ImageNormalization.NONE)).contains("disagrees with input 'x', which takes 32x24"));
         assertTrue(message(() -> ImagePreprocessing.forInput("x", new long[] {4, 8, 8}, null, ImageNormalization.NONE))
                 .contains("C = 1 or 3"));
