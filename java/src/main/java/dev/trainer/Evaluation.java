@@ -1,6 +1,7 @@
 package dev.trainer;
 
 import dev.trainer.config.DataConfig;
+import dev.trainer.config.EvaluationConfig;
 import dev.trainer.config.ImageConfig;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.TextConfig;
@@ -13,14 +14,18 @@ import dev.trainer.evaluate.OutputLabels;
 import dev.trainer.evaluate.Scorer;
 import dev.trainer.events.Scores;
 import dev.trainer.kernels.NativeKernels;
+import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Scores a model on labelled data: its loss, and accuracy, macro-F1, per-class recall for
- * classes or MAE and R² for values. A classifier ending in a Softmax is scored on its logits, as
- * training reads them.
+ * Scores a model on labelled data: its loss, and for classes accuracy, per-class precision,
+ * recall, F1 and support, macro and weighted F1, ROC-AUC, PR-AUC, log loss, top-k accuracy and the
+ * confusion matrix; for values MAE, MSE, RMSE and R² (each as scikit-learn defines it). A
+ * classifier ending in a Softmax is scored on its logits, as training reads them. Classes are
+ * named as the model's fine-tune recorded, else as the data names them (image class folders).
  *
  * <pre>{@code
  * Scores scores = Evaluation.of(Path.of("runs/digits/model.onnx")).data(Data.file(Path.of("val.csv"))).run().scores();
@@ -44,6 +49,7 @@ public final class Evaluation {
     private String labelColumn = DataConfig.DEFAULT_LABEL_COLUMN;
     private TextConfig text = TextConfig.DEFAULT;
     private ImageConfig images = ImageConfig.DEFAULT;
+    private EvaluationConfig reporting = EvaluationConfig.DEFAULT;
 
     private Evaluation(Path model) {
         this.model = model;
@@ -90,6 +96,12 @@ public final class Evaluation {
         return this;
     }
 
+    /** What to report besides the fixed scores: the k of the top-k accuracy (5 by default). */
+    public Evaluation reporting(EvaluationConfig config) {
+        this.reporting = config;
+        return this;
+    }
+
     /**
      * How images are read (the size the model's fine-tune recorded, no normalization, by default):
      * give a size for a model with a dynamic input that trainer did not fine-tune, and the
@@ -126,7 +138,11 @@ public final class Evaluation {
                 case Data.InMemory rows -> DataSources.samples(rows, session.inputs());
             };
             OutputLabels.requireFit(samples, session.type(name), data instanceof Data.FromFile f ? f.path() : model);
-            return new Result(Scorer.score(session, name, samples, batchSize, loss, NativeKernels.instance()), name, note);
+            List<String> recorded = ModelMetadata.classNames(onnx);
+            Scorer.Reporting names = new Scorer.Reporting(recorded != null ? recorded : samples.classNames(),
+                    reporting.topK());
+            return new Result(Scorer.score(session, name, samples, batchSize, loss, NativeKernels.instance(), names),
+                    name, note);
         }
     }
 }

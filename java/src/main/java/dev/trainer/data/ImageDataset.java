@@ -142,6 +142,7 @@ public final class ImageDataset extends SampleSet {
     }
 
     /** Class names by id: the sorted class folder names, or a manifest's names; empty for ids or targets. */
+    @Override
     public List<String> classNames() {
         return classNames;
     }

@@ -1,6 +1,7 @@
 package dev.trainer.data;
 
 import java.lang.foreign.Arena;
+import java.util.List;
 
 /**
  * What a training loop needs of a data set, whichever kind it is: how many samples, their
@@ -21,6 +22,12 @@ public sealed interface Samples permits SampleSet {
 
     /** The labels; throws {@link IllegalStateException} when there are none. */
     Labels labels();
+
+    /**
+     * The class names by id when the data names its classes (text labels that are names, image
+     * class folders); empty when classes are ids or the labels are values.
+     */
+    List<String> classNames();
 
     /** The samples at {@code indices}, in that order, as a data set of the same kind. */
     Samples subset(int[] indices);

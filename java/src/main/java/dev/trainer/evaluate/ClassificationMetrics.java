@@ -1,5 +1,8 @@
 package dev.trainer.evaluate;
 
+import dev.trainer.events.ClassScores;
+import dev.trainer.events.ClassificationScores;
+import dev.trainer.events.ConfusionMatrix;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +33,11 @@ public final class ClassificationMetrics {
             throw new IllegalArgumentException("classification needs at least 2 classes, got " + classes);
         }
         this.classes = classes;
+    }
+
+    /** The number of classes. */
+    public int classes() {
+        return classes;
     }
 
     /**
@@ -68,7 +76,7 @@ public final class ClassificationMetrics {
      * @param topK       the k of each top-k accuracy to report, each in [1, classes]
      * @throws IllegalStateException when nothing was added
      */
-    public ClassificationReport report(List<String> classNames, int... topK) {
+    public ClassificationScores report(List<String> classNames, int... topK) {
         if (samples == 0) {
             throw new IllegalStateException("no samples to score");
         }
@@ -86,9 +94,13 @@ public final class ClassificationMetrics {
             }
             topKAccuracy.put(k, topKAccuracy(y, k));
         }
-        return new ClassificationReport(samples, (double) confusion.correct() / samples, perClass,
-                macroF1(confusion, perClass), weightedF1(confusion, perClass), rocAuc(y, softmax),
-                averagePrecision(y, softmax), logLoss(y, softmax), topKAccuracy, confusion);
+        List<Double> predictedShare = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            predictedShare.add((double) confusion.predicted(c) / samples);
+        }
+        return new ClassificationScores((double) confusion.correct() / samples, macroF1(confusion, perClass),
+                weightedF1(confusion, perClass), rocAuc(y, softmax), averagePrecision(y, softmax), logLoss(y, softmax),
+                topKAccuracy, perClass, predictedShare, confusion);
     }
 
     private long[][] confusionCounts(int[] y) {

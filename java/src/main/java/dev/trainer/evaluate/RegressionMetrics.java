@@ -1,5 +1,7 @@
 package dev.trainer.evaluate;
 
+import dev.trainer.events.RegressionScores;
+
 /**
  * Collects a regressor's outputs and targets batch by batch: mean absolute and squared error
  * over every output value, and R² per output, averaged over outputs (scikit-learn's
@@ -57,7 +59,7 @@ public final class RegressionMetrics {
      *
      * @throws IllegalStateException when nothing was added
      */
-    public RegressionReport report() {
+    public RegressionScores report() {
         if (samples == 0) {
             throw new IllegalStateException("no samples to score");
         }
@@ -69,6 +71,6 @@ public final class RegressionMetrics {
         }
         long values = samples * outputs;
         double mse = squared / values;
-        return new RegressionReport(samples, absoluteErrors / values, mse, Math.sqrt(mse), r2 / outputs);
+        return new RegressionScores(absoluteErrors / values, mse, Math.sqrt(mse), r2 / outputs);
     }
 }

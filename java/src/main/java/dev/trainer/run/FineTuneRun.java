@@ -129,7 +129,7 @@ public final class FineTuneRun {
         export(step, data, record);
         record.write(folder.record(), outcome, Instant.now());
         Scores validation = outcome.validation();
-        if (validation != null && validation.classification()) {
+        if (validation != null && validation.isClassification()) {
             listeners.note(String.format("validation accuracy: %.2f%% (%d samples)", 100 * validation.accuracy(),
                     validation.samples()));
         } else if (validation != null) {

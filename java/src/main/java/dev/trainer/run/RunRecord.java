@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.ImageDataset;
+import dev.trainer.monitor.ScoresJson;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.runtime.TrainingSession;
 import dev.trainer.train.loop.PreparedData;
@@ -168,8 +169,7 @@ public final class RunRecord {
         }
         putNumber(outcome, "train_loss", result.trainLoss());
         if (result.validation() != null) {
-            putNumber(outcome, "val_loss", result.validation().loss());
-            putNumber(outcome, "val_accuracy", result.validation().accuracy());
+            ScoresJson.write(outcome, "val_", result.validation());
         }
         return outcome;
     }

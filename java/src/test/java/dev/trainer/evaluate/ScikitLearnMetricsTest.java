@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainer.events.ClassScores;
+import dev.trainer.events.ClassificationScores;
+import dev.trainer.events.RegressionScores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -56,7 +59,7 @@ class ScikitLearnMetricsTest {
         int half = labels.length / 2;  // two batches, so that accumulation is part of the check
         metrics.add(Arrays.copyOf(logits, half * classes), Arrays.copyOf(labels, half));
         metrics.add(Arrays.copyOfRange(logits, half * classes, logits.length), Arrays.copyOfRange(labels, half, labels.length));
-        ClassificationReport report = metrics.report(List.of(), topK);
+        ClassificationScores report = metrics.report(List.of(), topK);
 
         String name = fixture.get("name").asText();
         assertEquals(expected.get("accuracy").asDouble(), report.accuracy(), TOLERANCE, name + " accuracy");
@@ -68,7 +71,7 @@ class ScikitLearnMetricsTest {
         assertEquals(expected.get("weighted_f1").asDouble(), report.weightedF1(), TOLERANCE, name + " weighted F1");
         assertEquals(expected.get("log_loss").asDouble(), report.logLoss(), TOLERANCE, name + " log loss");
         assertEquals(expected.get("roc_auc").asDouble(), report.rocAuc(), TOLERANCE, name + " ROC-AUC");
-        assertEquals(expected.get("average_precision").asDouble(), report.averagePrecision(), TOLERANCE, name + " PR-AUC");
+        assertEquals(expected.get("average_precision").asDouble(), report.prAuc(), TOLERANCE, name + " PR-AUC");
         for (int k : topK) {
             assertEquals(expected.get("top_k").get(Integer.toString(k)).asDouble(), report.topK().get(k), TOLERANCE,
                     name + " top-" + k);
@@ -91,12 +94,12 @@ class ScikitLearnMetricsTest {
         int split = predictions.length / outputs / 3 * outputs;
         metrics.add(Arrays.copyOf(predictions, split), Arrays.copyOf(targets, split));
         metrics.add(Arrays.copyOfRange(predictions, split, predictions.length), Arrays.copyOfRange(targets, split, targets.length));
-        RegressionReport report = metrics.report();
+        RegressionScores report = metrics.report();
 
         String name = fixture.get("name").asText();
-        assertEquals(expected.get("mae").asDouble(), report.mae(), TOLERANCE, name + " MAE");
-        assertEquals(expected.get("mse").asDouble(), report.mse(), TOLERANCE, name + " MSE");
-        assertEquals(expected.get("rmse").asDouble(), report.rmse(), TOLERANCE, name + " RMSE");
+        assertEquals(expected.get("mae").asDouble(), report.meanAbsoluteError(), TOLERANCE, name + " MAE");
+        assertEquals(expected.get("mse").asDouble(), report.meanSquaredError(), TOLERANCE, name + " MSE");
+        assertEquals(expected.get("rmse").asDouble(), report.rootMeanSquaredError(), TOLERANCE, name + " RMSE");
         assertEquals(expected.get("r2").asDouble(), report.r2(), TOLERANCE, name + " R²");
     }
 

@@ -1,5 +1,12 @@
 package dev.trainer.scenarios;
 
+import static dev.trainer.scenarios.Scenario.events;
+import static dev.trainer.scenarios.Scenario.fineTune;
+import static dev.trainer.scenarios.Scenario.perEpoch;
+import static dev.trainer.scenarios.Scenario.runJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.onnx.OnnxModel;
@@ -13,12 +20,6 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static dev.trainer.scenarios.Scenario.events;
-import static dev.trainer.scenarios.Scenario.fineTune;
-import static dev.trainer.scenarios.Scenario.perEpoch;
-import static dev.trainer.scenarios.Scenario.runJson;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The done-when of images: a small CNN fine-tunes from an image folder of real PNG and JPEG
@@ -91,7 +92,7 @@ class ImageFolderFineTuneTest {
         assertEquals(List.of("Constant", "Constant", "Sub", "Div", "Conv"),
                 nodes.subList(0, 5).stream().map(n -> n.getOpType()).toList());
         double lastAccuracy = perEpoch(run, "val_accuracy")[1];
-        assertTrue(evaluated.out().contains(String.format("accuracy %.4f", lastAccuracy)),
+        assertTrue(evaluated.out().contains(String.format("%-16s %.4f", "accuracy", lastAccuracy)),
                 "evaluate on the exported model:\n" + evaluated.out() + "\nthe run's last validation: " + lastAccuracy);
         JsonNode data = runJson(run).get("data");
         assertEquals("flip,rotate:5", data.get("image_augmentation").asText());

@@ -96,11 +96,7 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
                 validation = validation == null ? null : n.apply((Dataset) validation);
             }
         }
-        List<String> classNames = switch (train) {
-            case TextDataset text -> text.classNames();
-            case ImageDataset images -> images.classNames();
-            case Dataset table -> List.of();
-        };
+        List<String> classNames = train.classNames();
         if (!config.loss().kind().classification()) {
             return new PreparedData(train, validation, normalizations, null, null, null, classNames);
         }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trainer.evaluate.ConfusionMatrix;
+import dev.trainer.events.ConfusionMatrix;
+import dev.trainer.monitor.ConfusionHeatmap;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -56,7 +57,7 @@ class TensorBoardWriterTest {
             scalars.put("train/lr", 1e-3);
             scalars.put("val/loss", Double.NaN);
             tb.scalars(17, scalars);
-            tb.image("val/confusion_matrix", 32, new ConfusionMatrix(counts, List.of("cat", "dog")).heatmap("epoch 2").render());
+            tb.image("val/confusion_matrix", 32, ConfusionHeatmap.of(new ConfusionMatrix(counts, List.of("cat", "dog")), "epoch 2").render());
             tb.settings(Map.of("lr", 0.001, "optimizer", "adam | w"));
             file = tb.file();
         }

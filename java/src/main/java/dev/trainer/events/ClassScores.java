@@ -1,4 +1,4 @@
-package dev.trainer.evaluate;
+package dev.trainer.events;
 
 /**
  * One class's scores, scikit-learn's {@code precision_recall_fscore_support} with
@@ -9,8 +9,14 @@ package dev.trainer.evaluate;
  */
 public record ClassScores(double precision, double recall, double f1, long support) {
 
-    /** The scores from the counts of one class. */
-    static ClassScores of(long truePositives, long predicted, long support) {
+    /**
+     * The scores from the counts of one class.
+     *
+     * @param truePositives samples of the class predicted as it
+     * @param predicted     samples predicted as the class
+     * @param support       samples of the class
+     */
+    public static ClassScores of(long truePositives, long predicted, long support) {
         double precision = ratio(truePositives, predicted);
         double recall = ratio(truePositives, support);
         double f1 = predicted + support == 0 ? 0 : 2.0 * truePositives / (predicted + support);
