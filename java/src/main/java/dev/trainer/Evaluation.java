@@ -1,7 +1,7 @@
 package dev.trainer;
 
 import dev.trainer.config.DataConfig;
-import dev.trainer.config.EvaluationConfig;
+import dev.trainer.config.ReportingConfig;
 import dev.trainer.config.ImageConfig;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.TextConfig;
@@ -49,7 +49,7 @@ public final class Evaluation {
     private String labelColumn = DataConfig.DEFAULT_LABEL_COLUMN;
     private TextConfig text = TextConfig.DEFAULT;
     private ImageConfig images = ImageConfig.DEFAULT;
-    private EvaluationConfig reporting = EvaluationConfig.DEFAULT;
+    private int topK = ReportingConfig.DEFAULT.topK();
 
     private Evaluation(Path model) {
         this.model = model;
@@ -96,9 +96,12 @@ public final class Evaluation {
         return this;
     }
 
-    /** What to report besides the fixed scores: the k of the top-k accuracy (5 by default). */
-    public Evaluation reporting(EvaluationConfig config) {
-        this.reporting = config;
+    /** The k of the top-k accuracy (5 by default), reported when the model has more than k classes. */
+    public Evaluation topK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("--top-k must be at least 1, got " + k);
+        }
+        this.topK = k;
         return this;
     }
 
@@ -139,8 +142,7 @@ public final class Evaluation {
             };
             OutputLabels.requireFit(samples, session.type(name), data instanceof Data.FromFile f ? f.path() : model);
             List<String> recorded = ModelMetadata.classNames(onnx);
-            Scorer.Reporting names = new Scorer.Reporting(recorded != null ? recorded : samples.classNames(),
-                    reporting.topK());
+            Scorer.Reporting names = new Scorer.Reporting(recorded != null ? recorded : samples.classNames(), topK);
             return new Result(Scorer.score(session, name, samples, batchSize, loss, NativeKernels.instance(), names),
                     name, note);
         }

@@ -18,8 +18,7 @@ final class BalanceSection implements OptionSection {
     SamplerKind sampler;
 
     @Option(names = "--augment", paramLabel = "ITEM,..", converter = Converters.Augment.class,
-            description = "smote[:K]: synthetic minority examples (tabular); flip, crop[:PAD], rotate:DEG, color:J,"
-                    + " erase:P: seeded image augmentation.")
+            description = "smote[:K] (tabular); flip, crop[:PAD], rotate:DEG, color:J, erase:P (images).")
     Augmentation augment;
 
     @Option(names = "--mixup", paramLabel = "ALPHA", description = "Mix pairs of examples, lambda ~ Beta(ALPHA, ALPHA).")

@@ -13,7 +13,9 @@ import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
 import dev.trainer.config.SamplerKind;
+import dev.trainer.config.Sink;
 import dev.trainer.config.StoppingMetric;
+import java.util.Set;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -120,6 +122,12 @@ final class Converters {
     static final class ImageNormalize extends Parsed<ImageNormalization> {
         ImageNormalize() {
             super(ImageNormalization::parse);
+        }
+    }
+
+    static final class ReportTo extends Parsed<Set<Sink>> {
+        ReportTo() {
+            super(Sink::parseList);
         }
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trainer.Data;
 import dev.trainer.Evaluation;
-import dev.trainer.config.EvaluationConfig;
+import dev.trainer.config.ReportingConfig;
 import dev.trainer.evaluate.ScoreTables;
 import dev.trainer.monitor.ScoresJson;
 import java.util.concurrent.Callable;
@@ -29,7 +29,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--top-k", paramLabel = "K",
             description = "Report the top-K accuracy, when there are more than K classes (default: ${DEFAULT-VALUE}).")
-    int topK = EvaluationConfig.DEFAULT.topK();
+    int topK = ReportingConfig.DEFAULT.topK();
 
     @Option(names = "--json", description = "Print the scores as one JSON object (the fields of metrics.jsonl without val_).")
     boolean json;
@@ -38,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         Evaluation.Result result = Evaluation.of(input.model).data(Data.file(input.data)).loss(scoring.loss)
                 .output(scoring.output).batchSize(input.batchSize).labelColumn(input.labels.labelColumn)
-                .text(input.text.toConfig()).images(input.images.toConfig()).reporting(new EvaluationConfig(topK)).run();
+                .text(input.text.toConfig()).images(input.images.toConfig()).topK(topK).run();
         if (result.note() != null) {
             System.err.println("trainer: " + result.note());
         }

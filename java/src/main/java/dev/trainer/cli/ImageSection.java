@@ -9,24 +9,24 @@ import picocli.CommandLine.Option;
 final class ImageSection implements OptionSection {
 
     @Option(names = "--image-size", paramLabel = "N|HxW", converter = Converters.Size.class,
-            description = "Size images are resized to when the model's input size is dynamic.")
+            description = "Resize to this when the model's size is dynamic.")
     ImageSize size;
 
-    @Option(names = "--image-normalize", paramLabel = "imagenet|none|MEAN,STD", converter = Converters.ImageNormalize.class,
-            description = "Per-channel normalization after scaling to [0, 1] (default: none); baked into the exported model.")
+    @Option(names = "--image-normalize", paramLabel = "SPEC", converter = Converters.ImageNormalize.class,
+            description = "imagenet, none (default) or MEAN,STD of [0, 1] pixels; baked into the export.")
     ImageNormalization normalize;
 
     @Option(names = "--image-mean", paramLabel = "M[,M,M]", description = "Per-channel means (with --image-std).")
     String mean;
 
-    @Option(names = "--image-std", paramLabel = "S[,S,S]", description = "Per-channel standard deviations (with --image-mean).")
+    @Option(names = "--image-std", paramLabel = "S[,S,S]", description = "Per-channel std devs (with --image-mean).")
     String std;
 
-    @Option(names = "--skip-bad-images", description = "Leave out (and count) images that cannot be decoded.")
+    @Option(names = "--skip-bad-images", description = "Skip and count images that cannot be decoded.")
     boolean skipBad;
 
     @Option(names = "--decode-threads", paramLabel = "N",
-            description = "Threads decoding and augmenting images in the background (0: one per core).")
+            description = "Image decoding threads (0: one per core).")
     int decodeThreads;
 
     @Override

@@ -1,27 +1,26 @@
 package dev.trainer.cli;
 
-import dev.trainer.config.EvaluationConfig;
 import dev.trainer.config.StoppingConfig;
 import dev.trainer.config.StoppingMetric;
 import picocli.CommandLine.Option;
 
-/** What validations report and the remedies for over- and underfitting the loop applies: early stopping, label smoothing. */
+/** Remedies for over- and underfitting that the loop applies: early stopping (by a chosen metric) and label smoothing. */
 final class StoppingSection implements OptionSection {
 
     @Option(names = "--early-stopping-patience", paramLabel = "N",
             description = "Stop after N validations without improvement and export the best checkpoint (0: off).")
     int patience;
 
-    @Option(names = {"--best-metric", "--early-stopping-metric"}, defaultValue = "val_loss", paramLabel = "NAME",
-            converter = Converters.Metric.class, description = "The validation metric early stopping watches and the"
-                    + " best checkpoint is chosen by: val_loss, val_accuracy, val_macro_f1, val_weighted_f1, val_roc_auc,"
-                    + " val_pr_auc, val_log_loss, val_top_k_accuracy; val_mae, val_mse, val_rmse, val_r2 for --loss mse"
-                    + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--best-metric", defaultValue = "val_loss", paramLabel = "NAME", converter = Converters.Metric.class,
+            description = "Metric of early stopping and the best checkpoint: val_loss (default), val_accuracy,"
+                    + " val_macro_f1, ... (README).")
     StoppingMetric metric;
 
-    @Option(names = "--top-k", paramLabel = "K",
-            description = "Report each validation's top-K accuracy, when there are more than K classes (default: ${DEFAULT-VALUE}).")
-    int topK = EvaluationConfig.DEFAULT.topK();
+    /** The option's earlier name, kept working for scripts that use it. */
+    @Option(names = "--early-stopping-metric", hidden = true, converter = Converters.Metric.class)
+    void earlyStoppingMetric(StoppingMetric value) {
+        metric = value;
+    }
 
     @Option(names = "--min-delta", paramLabel = "D", description = "Smallest change that counts as an improvement.")
     double minDelta;
@@ -32,14 +31,10 @@ final class StoppingSection implements OptionSection {
 
     @Override
     public String heading() {
-        return "Validation, over- and underfitting";
+        return "Over- and underfitting";
     }
 
     StoppingConfig toConfig() {
         return new StoppingConfig(patience, metric, minDelta);
-    }
-
-    EvaluationConfig evaluation() {
-        return new EvaluationConfig(topK);
     }
 }

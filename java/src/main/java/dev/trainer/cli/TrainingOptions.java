@@ -32,6 +32,9 @@ final class TrainingOptions {
     @Mixin
     ImageSection images;
 
+    @Mixin
+    ReportingSection reporting;
+
     /**
      * The run's configuration, checked whole.
      *
@@ -42,6 +45,6 @@ final class TrainingOptions {
                 new ModelConfig(data.model, data.loss.output, heads.head, heads.replaceHead, !loop.noDropout),
                 data.toConfig(), heads.text.toConfig(), images.toConfig(),
                 new LossConfig(data.loss.loss, stopping.labelSmoothing), loop.toConfig(), optimizer.toConfig(), optimizer.schedule(), optimizer.regularization(),
-                balance.toConfig(), stopping.toConfig(), stopping.evaluation(), freezing.toConfig(), loop.runtime());
+                balance.toConfig(), stopping.toConfig(), reporting.toConfig(), freezing.toConfig(), loop.runtime());
     }
 }

@@ -10,6 +10,7 @@ import dev.trainer.events.ConfusionMatrix;
 import dev.trainer.events.RegressionScores;
 import dev.trainer.events.Scores;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -39,27 +40,51 @@ public final class ScoresJson {
 
     /** Adds the scores' fields to {@code line}, each name after {@code prefix}. */
     public static ObjectNode write(ObjectNode line, String prefix, Scores scores) {
-        number(line, prefix + "loss", scores.loss());
-        if (scores.regression() != null) {
-            RegressionScores r = scores.regression();
-            number(line, prefix + "mae", r.meanAbsoluteError());
-            number(line, prefix + "mse", r.meanSquaredError());
-            number(line, prefix + "rmse", r.rootMeanSquaredError());
-            number(line, prefix + "r2", r.r2());
-        }
+        numbers(scores).forEach((name, value) -> number(line, prefix + name, value));
         if (scores.classification() != null) {
             classification(line, prefix, scores.classification());
         }
         return line.put(prefix + "samples", scores.samples());
     }
 
+    /**
+     * The scores' single numbers by name, each after {@code prefix}, as dashboards plot them: the
+     * fields above and each top-k accuracy as {@code top_K_accuracy}.
+     */
+    public static Map<String, Double> scalars(String prefix, Scores scores) {
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        numbers(scores).forEach((name, value) -> scalars.put(prefix + name, value));
+        if (scores.classification() != null) {
+            scores.classification().topK().forEach((k, value) -> scalars.put(prefix + "top_" + k + "_accuracy", value));
+        }
+        return scalars;
+    }
+
+    /** The loss and the regressor's or classifier's single-number scores, by bare name. */
+    private static Map<String, Double> numbers(Scores scores) {
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        numbers.put("loss", scores.loss());
+        RegressionScores r = scores.regression();
+        if (r != null) {
+            numbers.put("mae", r.meanAbsoluteError());
+            numbers.put("mse", r.meanSquaredError());
+            numbers.put("rmse", r.rootMeanSquaredError());
+            numbers.put("r2", r.r2());
+        }
+        ClassificationScores c = scores.classification();
+        if (c != null) {
+            numbers.put("accuracy", c.accuracy());
+            numbers.put("macro_f1", c.macroF1());
+            numbers.put("weighted_f1", c.weightedF1());
+            numbers.put("roc_auc", c.rocAuc());
+            numbers.put("pr_auc", c.prAuc());
+            numbers.put("log_loss", c.logLoss());
+        }
+        return numbers;
+    }
+
+    /** The classifier's fields that are more than one number. */
     private static void classification(ObjectNode line, String prefix, ClassificationScores c) {
-        number(line, prefix + "accuracy", c.accuracy());
-        number(line, prefix + "macro_f1", c.macroF1());
-        number(line, prefix + "weighted_f1", c.weightedF1());
-        number(line, prefix + "roc_auc", c.rocAuc());
-        number(line, prefix + "pr_auc", c.prAuc());
-        number(line, prefix + "log_loss", c.logLoss());
         if (!c.topK().isEmpty()) {
             ObjectNode top = line.putObject(prefix + "top_k_accuracy");
             c.topK().forEach((k, value) -> number(top, Integer.toString(k), value));

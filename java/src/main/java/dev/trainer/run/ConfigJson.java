@@ -28,6 +28,7 @@ import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.SamplerKind;
+import dev.trainer.config.Sink;
 import dev.trainer.config.StoppingMetric;
 import dev.trainer.config.Warmup;
 import java.io.IOException;
@@ -105,6 +106,7 @@ public final class ConfigJson {
         parsed(module, HeadSpec.class, HeadSpec::parse);
         parsed(module, Device.class, Device::parse);
         parsed(module, ImageSize.class, ImageSize::parse);
+        parsed(module, Sink.class, Sink::parse);
         parsed(module, ImageNormalization.class, ImageNormalization::parse);
         return module;
     }

@@ -104,7 +104,8 @@ public final class FineTuneRun {
             RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data,
                     train != null && config.data().train() != null, started);
             folder.create();
-            try (MetricsFile metrics = new MetricsFile(folder.metrics())) {
+            try (MetricsFile metrics = new MetricsFile(folder.metrics());
+                 ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
                 listeners.attach(metrics);
                 TrainingLoop.Outcome outcome = train(step, data, arena);
                 finish(step, data, record, outcome);

@@ -62,7 +62,7 @@ class OptionValueTest {
     @ParameterizedTest
     @ValueSource(strings = {"--optimizer:rmsprop", "--loss:hinge", "--sampler:smote", "--best-metric:val_f1",
             "--normalize:zscore", "--device:tpu", "--lr-schedule:cosin", "--class-weights:balanced", "--augment:mixup",
-            "--lr-group:fc=fast", "--l1:big", "--head:regress:3"})
+            "--lr-group:fc=fast", "--l1:big", "--head:regress:3", "--report-to:csv,tensorbored", "--best-metric:f2"})
     void badValuesNameTheirOption(String optionAndValue) {
         String option = optionAndValue.substring(0, optionAndValue.indexOf(':'));
         String value = optionAndValue.substring(option.length() + 1);
@@ -71,6 +71,7 @@ class OptionValueTest {
             case "--loss" -> LossKind::parse;
             case "--sampler" -> SamplerKind::parse;
             case "--best-metric" -> StoppingMetric::parse;
+            case "--report-to" -> Sink::parseList;
             case "--normalize" -> NormalizeMethod::parse;
             case "--device" -> Device::parse;
             case "--lr-schedule" -> LrSchedule::parse;

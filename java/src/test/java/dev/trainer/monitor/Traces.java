@@ -95,6 +95,23 @@ final class Traces {
         return this;
     }
 
+    /** Adds a validation confusion matrix (class ids) to epoch {@code epoch}'s event. */
+    Traces confusion(int epoch, long[][] counts) {
+        for (JsonNode e : events) {
+            if (e.get("event").asText().equals("epoch") && e.get("epoch").asInt() == epoch) {
+                ObjectNode matrix = ((ObjectNode) e).putObject("val_confusion_matrix");
+                var rows = matrix.putArray("matrix");
+                for (long[] row : counts) {
+                    var r = rows.addArray();
+                    for (long v : row) {
+                        r.add(v);
+                    }
+                }
+            }
+        }
+        return this;
+    }
+
     /** A layers event: per layer {name, parameters, grad_norm, zero_grad_fraction}. */
     Traces layers(long atStep, Object[]... layers) {
         ObjectNode event = JSON.objectNode().put("event", "layers").put("step", atStep);

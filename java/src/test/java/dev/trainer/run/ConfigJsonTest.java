@@ -13,7 +13,7 @@ import dev.trainer.config.BalanceConfig;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.DataConfig;
 import dev.trainer.config.Device;
-import dev.trainer.config.EvaluationConfig;
+import dev.trainer.config.ReportingConfig;
 import dev.trainer.config.FreezingConfig;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ImageConfig;
@@ -35,6 +35,7 @@ import dev.trainer.config.RegularizationConfig;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.RuntimeConfig;
 import dev.trainer.config.SamplerKind;
+import dev.trainer.config.Sink;
 import dev.trainer.config.ScheduleConfig;
 import dev.trainer.config.StoppingConfig;
 import dev.trainer.config.StoppingMetric;
@@ -64,7 +65,7 @@ class ConfigJsonTest {
                 new BalanceConfig(new ClassWeights.Explicit(List.of(1.0, 2.5, 0.0)), SamplerKind.OVERSAMPLE,
                         Augmentation.parse("flip,crop:4,rotate:7.5,smote:3"), 0.4),
                 new StoppingConfig(4, StoppingMetric.VAL_MACRO_F1, 0.01),
-                new EvaluationConfig(3),
+                new ReportingConfig(3, java.util.Set.of(Sink.CSV, Sink.TENSORBOARD)),
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
                 new RuntimeConfig(new Device("cuda", 1), 2));
     }
@@ -97,7 +98,7 @@ class ConfigJsonTest {
         assertEquals("0.1,0.2,0.3,1.0,2.0,3.0", tree.path("images").path("normalization").asText());
         assertEquals(3, tree.path("images").path("decode_threads").asInt());
         assertEquals("val_macro_f1", tree.path("stopping").path("metric").asText());
-        assertEquals(3, tree.path("evaluation").path("top_k").asInt());
+        assertEquals(3, tree.path("reporting").path("top_k").asInt());
         assertEquals("cuda:1", tree.path("runtime").path("device").asText());
         assertEquals(16, tree.path("loop").path("batch_size").asInt());
         assertTrue(tree.path("data").path("validation").isNull());

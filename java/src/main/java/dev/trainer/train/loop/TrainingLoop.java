@@ -210,7 +210,7 @@ public final class TrainingLoop implements AutoCloseable {
 
     private Scores validate() {
         return Scorer.score(step.session(), step.model().output(), data.validation(), loop.batchSize(),
-                config.loss().kind(), kernels, new Scorer.Reporting(data.classNames(), config.evaluation().topK()));
+                config.loss().kind(), kernels, new Scorer.Reporting(data.classNames(), config.reporting().topK()));
     }
 
     private TrainingFailedException diverged(double loss, double lr, int epoch) {
