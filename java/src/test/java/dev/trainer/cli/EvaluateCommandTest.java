@@ -1,6 +1,7 @@
 package dev.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +58,31 @@ class EvaluateCommandTest {
                 "--data", DigitsDemo.VAL.toString(), "--batch-size", "50").out());
         assertEquals(loss / logits.length, Double.parseDouble(printed.get("loss")), 1e-5);
         assertEquals((double) right / logits.length, Double.parseDouble(printed.get("accuracy")), 1e-4);
+    }
+
+    @Test
+    void tablesFollowTheScoresAndJsonHoldsTheSameNumbers() throws Exception {
+        Cli.Outcome text = Cli.run("evaluate", "--model", DigitsDemo.MODEL.toString(), "--data", DigitsDemo.VAL.toString(),
+                "--top-k", "3");
+        Cli.Outcome json = Cli.run("evaluate", "--model", DigitsDemo.MODEL.toString(), "--data", DigitsDemo.VAL.toString(),
+                "--top-k", "3", "--json");
+        assertEquals(0, json.code(), json.err());
+
+        JsonNode scores = new ObjectMapper().readTree(json.out());
+        Map<String, String> printed = fields(text.out());
+        assertEquals(Double.parseDouble(printed.get("accuracy")), scores.get("accuracy").asDouble(), 1e-4);
+        assertEquals(Double.parseDouble(printed.get("top_3_accuracy")), scores.get("top_k_accuracy").get("3").asDouble(), 1e-4);
+        assertEquals(10, scores.get("per_class").size());
+        long total = 0;
+        for (JsonNode row : scores.get("confusion_matrix").get("matrix")) {
+            for (JsonNode count : row) {
+                total += count.asLong();
+            }
+        }
+        assertEquals(397, total);
+        assertEquals(397, scores.get("samples").asInt());
+        assertTrue(text.out().contains("class  precision     recall         f1    support"), text.out());
+        assertTrue(text.out().contains("true \\ predicted"), text.out());
     }
 
     @ParameterizedTest

@@ -83,7 +83,7 @@ class ImageFolderFineTuneTest {
         Path run = tmp.resolve("run");
 
         Scenario.Outcome trained = fineTune(run, "--model", FIXTURE.resolve("model.onnx").toString(), "--train",
-                tmp.resolve("train").toString(), "--val", tmp.resolve("val").toString(), "--lr", "0.003", "--epochs", "2",
+                tmp.resolve("train").toString(), "--val", tmp.resolve("val").toString(), "--lr", "0.003", "--epochs", "1",
                 "--batch-size", "50", "--image-normalize", "0.3,0.4", "--augment", "flip,rotate:5");
         Scenario.Outcome evaluated = Scenario.cli("evaluate", "--model", run.resolve("model.onnx").toString(), "--data",
                 tmp.resolve("val").toString()).ok();
@@ -91,13 +91,45 @@ class ImageFolderFineTuneTest {
         var nodes = OnnxModel.load(run.resolve("model.onnx")).proto().getGraph().getNodeList();
         assertEquals(List.of("Constant", "Constant", "Sub", "Div", "Conv"),
                 nodes.subList(0, 5).stream().map(n -> n.getOpType()).toList());
-        double lastAccuracy = perEpoch(run, "val_accuracy")[1];
+        double lastAccuracy = perEpoch(run, "val_accuracy")[0];
         assertTrue(evaluated.out().contains(String.format("%-16s %.4f", "accuracy", lastAccuracy)),
                 "evaluate on the exported model:\n" + evaluated.out() + "\nthe run's last validation: " + lastAccuracy);
         JsonNode data = runJson(run).get("data");
         assertEquals("flip,rotate:5", data.get("image_augmentation").asText());
         assertEquals(0.4, data.get("image_preprocessing").get("std").get(0).asDouble());
         assertTrue(trained.out().contains("val_accuracy"), trained.out());
+        assertTrue(evaluated.out().contains("true \\ predicted"), "the confusion matrix table:\n" + evaluated.out());
+    }
+
+    @Test
+    void predictNamesEachImageFileAndItsClass() throws IOException {
+        unzip(FIXTURE.resolve("images.zip"), tmp);
+        Path run = tmp.resolve("run");
+        fineTune(run, "--model", FIXTURE.resolve("model.onnx").toString(), "--train", tmp.resolve("train").toString(),
+                "--lr", "0.003", "--epochs", "1", "--batch-size", "50");
+        Path folderCsv = tmp.resolve("folder.csv");
+        Path oneCsv = tmp.resolve("one.csv");
+        Path one = tmp.resolve("val/3").toFile().listFiles()[0].toPath();
+
+        Scenario.cli("predict", "--model", run.resolve("model.onnx").toString(), "--data", tmp.resolve("val").toString(),
+                "--out", folderCsv.toString()).ok();
+        Scenario.cli("predict", "--model", run.resolve("model.onnx").toString(), "--data", one.toString(),
+                "--out", oneCsv.toString()).ok();
+
+        List<String> rows = Files.readAllLines(folderCsv);
+        assertTrue(rows.getFirst().startsWith("file,prediction,class,"), rows.getFirst());
+        assertEquals(pytorchValImages() + 1, rows.size());
+        String firstOfThree = rows.stream().filter(r -> r.startsWith("3/")).findFirst().orElseThrow();
+        String[] cells = firstOfThree.split(",");
+        assertTrue(cells[0].matches("3/\\d+\\.(png|jpg)"), firstOfThree);
+        assertEquals(cells[1], cells[2], "the class names of the digits folders are the digits");
+        List<String> single = Files.readAllLines(oneCsv);
+        assertEquals(2, single.size());
+        assertTrue(single.get(1).startsWith(one.getFileName() + ","), single.get(1));
+    }
+
+    private static int pytorchValImages() {
+        return Scenario.json(FIXTURE.resolve("fixture.json")).get("val_images").asInt();
     }
 
     @Test
