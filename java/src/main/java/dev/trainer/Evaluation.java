@@ -1,9 +1,9 @@
 package dev.trainer;
 
 import dev.trainer.config.DataConfig;
-import dev.trainer.config.ReportingConfig;
 import dev.trainer.config.ImageConfig;
 import dev.trainer.config.LossKind;
+import dev.trainer.config.ReportingConfig;
 import dev.trainer.config.TextConfig;
 import dev.trainer.data.Labelling;
 import dev.trainer.data.Samples;
