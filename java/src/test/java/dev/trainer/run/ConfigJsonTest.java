@@ -105,6 +105,22 @@ class ConfigJsonTest {
     }
 
     @Test
+    void sectionsAndSettingsAnOlderRunJsonLacksTakeTheirDefaults() {
+        ObjectNode tree = (ObjectNode) ConfigJson.toTree(everything());
+        tree.remove("images");
+        tree.remove("reporting");
+        ((ObjectNode) tree.path("loop")).remove("stats_every");
+
+        RunConfig read = ConfigJson.fromTree(tree);
+
+        assertEquals(ImageConfig.DEFAULT, read.images());
+        assertEquals(ReportingConfig.DEFAULT, read.reporting());
+        assertEquals(LoopConfig.DEFAULT.statsEvery(), read.loop().statsEvery());
+        assertEquals(everything().optimizer(), read.optimizer(), "what the tree has is kept");
+        assertEquals(Path.of("models/m.onnx"), read.model().file());
+    }
+
+    @Test
     void aBadValueReadsBackAsOneLineNamingIt() {
         ObjectNode tree = (ObjectNode) ConfigJson.toTree(everything());
         ((ObjectNode) tree.path("schedule")).put("schedule", "cosin");
