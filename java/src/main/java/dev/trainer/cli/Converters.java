@@ -3,6 +3,8 @@ package dev.trainer.cli;
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.HeadSpec;
+import dev.trainer.config.ImageNormalization;
+import dev.trainer.config.ImageSize;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -11,7 +13,9 @@ import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
 import dev.trainer.config.SamplerKind;
+import dev.trainer.config.Sink;
 import dev.trainer.config.StoppingMetric;
+import java.util.Set;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -106,6 +110,24 @@ final class Converters {
     static final class Metric extends Parsed<StoppingMetric> {
         Metric() {
             super(StoppingMetric::parse);
+        }
+    }
+
+    static final class Size extends Parsed<ImageSize> {
+        Size() {
+            super(ImageSize::parse);
+        }
+    }
+
+    static final class ImageNormalize extends Parsed<ImageNormalization> {
+        ImageNormalize() {
+            super(ImageNormalization::parse);
+        }
+    }
+
+    static final class ReportTo extends Parsed<Set<Sink>> {
+        ReportTo() {
+            super(Sink::parseList);
         }
     }
 

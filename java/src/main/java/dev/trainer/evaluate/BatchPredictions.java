@@ -24,9 +24,10 @@ public final class BatchPredictions {
      */
     public static void forEach(Predictor model, Samples data, int batchSize, List<String> outputs,
                                BiConsumer<Batch, Map<String, float[]>> each) {
-        try (Arena arena = Arena.ofConfined()) {
-            BatchSource batches = data.batches(batchSize, arena);
-            for (int[] indices : BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0)) {
+        int[][] order = BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0);
+        try (Arena arena = Arena.ofConfined(); BatchSource batches = data.batches(batchSize, arena)) {
+            batches.plan(0, order);
+            for (int[] indices : order) {
                 Batch batch = batches.assemble(indices);
                 each.accept(batch, model.predict(batch, outputs));
             }

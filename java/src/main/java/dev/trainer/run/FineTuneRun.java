@@ -2,6 +2,8 @@ package dev.trainer.run;
 
 import dev.trainer.TrainingFailedException;
 import dev.trainer.config.RunConfig;
+import dev.trainer.data.ImageDataset;
+import dev.trainer.data.TextDataset;
 import dev.trainer.edit.InputNormalization;
 import dev.trainer.events.DiagnosisEvent;
 import dev.trainer.events.Scores;
@@ -100,7 +102,8 @@ public final class FineTuneRun {
             RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data,
                     train != null && config.data().train() != null, started);
             folder.create();
-            try (MetricsFile metrics = new MetricsFile(folder.metrics())) {
+            try (MetricsFile metrics = new MetricsFile(folder.metrics());
+                 ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
                 listeners.attach(metrics);
                 TrainingLoop.Outcome outcome = train(step, data, arena);
                 finish(step, data, record, outcome);
@@ -111,8 +114,9 @@ public final class FineTuneRun {
 
     /** The loop; when training fails, the diagnosis and plot of what was recorded, then the failure. */
     private TrainingLoop.Outcome train(TrainingStep step, PreparedData data, Arena arena) {
-        try {
-            return new TrainingLoop(config, step, data, listeners, kernels, arena, "trainer diagnose " + folder.dir()).run();
+        try (TrainingLoop loop = new TrainingLoop(config, step, data, listeners, kernels, arena,
+                "trainer diagnose " + folder.dir())) {
+            return loop.run();
         } catch (TrainingFailedException e) {
             report();
             throw e;
@@ -124,7 +128,7 @@ public final class FineTuneRun {
         export(step, data, record);
         record.write(folder.record(), outcome, Instant.now());
         Scores validation = outcome.validation();
-        if (validation != null && validation.classification()) {
+        if (validation != null && validation.isClassification()) {
             listeners.note(String.format("validation accuracy: %.2f%% (%d samples)", 100 * validation.accuracy(),
                     validation.samples()));
         } else if (validation != null) {
@@ -135,8 +139,8 @@ public final class FineTuneRun {
     }
 
     /**
-     * Writes the fine-tuned inference model (with the normalization it was trained behind as its
-     * first nodes) and, for text, its tokenizer beside it.
+     * Writes the fine-tuned inference model (with the normalization it was trained behind, of
+     * features or of image channels, as its first nodes) and, for text, its tokenizer beside it.
      */
     private void export(TrainingStep step, PreparedData data, RunRecord record) {
         OnnxModel exported = ModelExport.trained(step.model().exported(), step.parameters(), record.modelMetadata());
@@ -144,8 +148,13 @@ public final class FineTuneRun {
             exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
                     n.offset(), n.scale()));
         }
+        if (data.train() instanceof ImageDataset images && images.preprocessing().normalizes()) {
+            var p = images.preprocessing();
+            exported = exported.withProto(InputNormalization.prependBroadcast(exported.proto(), images.inputName(),
+                    p.affineShape(), p.mean(), p.std()));
+        }
         ModelWriter.write(exported, folder.model());
-        if (config.data().text()) {
+        if (data.train() instanceof TextDataset) {
             copy(config.text().tokenizerFile(config.model().file()), folder.tokenizer());
         }
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainer.config.RunConfig;
+import dev.trainer.data.ImageDataset;
+import dev.trainer.monitor.ScoresJson;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.runtime.TrainingSession;
 import dev.trainer.train.loop.PreparedData;
@@ -82,6 +84,12 @@ public final class RunRecord {
         if (!data.classNames().isEmpty()) {
             m.put(ModelMetadata.CLASS_NAMES, JSON.valueToTree(data.classNames()).toString());
         }
+        if (data.train() instanceof ImageDataset images) {
+            ObjectNode preprocessing = JSON.valueToTree(images.preprocessing().describe());
+            // the export puts the normalization in front of the graph: a service feeds [0, 1] pixels
+            preprocessing.put("model_input", "pixels in [0, 1]; mean and std are the model's first nodes");
+            m.put(ModelMetadata.IMAGE_PREPROCESSING, preprocessing.toString());
+        }
         m.put(ModelMetadata.CONFIG, ConfigJson.toTree(config).toString());
         return m;
     }
@@ -144,6 +152,12 @@ public final class RunRecord {
         if (!data.normalizations().isEmpty()) {
             node.set("normalization", JSON.valueToTree(data.normalizations()));
         }
+        if (data.train() instanceof ImageDataset images) {
+            node.set("image_preprocessing", JSON.valueToTree(images.preprocessing().describe()));
+            if (images.augmentation() != null) {
+                node.put("image_augmentation", images.augmentation().toString());
+            }
+        }
         return node;
     }
 
@@ -155,8 +169,7 @@ public final class RunRecord {
         }
         putNumber(outcome, "train_loss", result.trainLoss());
         if (result.validation() != null) {
-            putNumber(outcome, "val_loss", result.validation().loss());
-            putNumber(outcome, "val_accuracy", result.validation().accuracy());
+            ScoresJson.write(outcome, "val_", result.validation());
         }
         return outcome;
     }

@@ -28,9 +28,10 @@ import java.util.Optional;
  * The epoch loop as a small state machine over one {@link LoopState}: {@link #run} validates once,
  * then runs epochs ({@link #runEpoch}) of steps ({@link #runStep}) until the last epoch, the step
  * limit, early stopping or a listener ends it, then restores early stopping's best checkpoint.
- * Every event goes to the run's {@link Listeners}.
+ * Every event goes to the run's {@link Listeners}. Owns the training data's batch source (an
+ * image loader holds decoding threads): close the loop when done.
  */
-public final class TrainingLoop {
+public final class TrainingLoop implements AutoCloseable {
 
     /**
      * How the loop ended.
@@ -120,6 +121,7 @@ public final class TrainingLoop {
         }
         state.startEpoch(epoch);
         int[][] epochBatches = data.epochBatches(loop, epoch);
+        batches.plan(epoch, epochBatches);
         listeners.emit(new EpochStartEvent(epoch, state.step, epochBatches.length));
         for (int b = 0; b < epochBatches.length; b++) {
             if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
@@ -208,7 +210,7 @@ public final class TrainingLoop {
 
     private Scores validate() {
         return Scorer.score(step.session(), step.model().output(), data.validation(), loop.batchSize(),
-                config.loss().kind(), kernels);
+                config.loss().kind(), kernels, new Scorer.Reporting(data.classNames(), config.reporting().topK()));
     }
 
     private TrainingFailedException diverged(double loss, double lr, int epoch) {
@@ -221,5 +223,11 @@ public final class TrainingLoop {
     /** The loop's state now. */
     LoopState.Snapshot snapshot() {
         return state.snapshot();
+    }
+
+    /** Stops the batch source's background work. */
+    @Override
+    public void close() {
+        batches.close();
     }
 }
