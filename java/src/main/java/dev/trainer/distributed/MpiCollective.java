@@ -96,13 +96,7 @@ public final class MpiCollective implements Collective {
 
     @Override
     public void allReduceSum(MemorySegment floats, long count) {
-        requireOpen();
-        CollectiveArguments.checkFloats(floats, count);
-        for (long start = 0; start < count; start += maxChunk) {
-            int n = (int) Math.min(maxChunk, count - start);
-            MemorySegment chunk = floats.asSlice(start * Float.BYTES, (long) n * Float.BYTES);
-            check(mpi, mpi.allreduceSumInPlace(chunk, n, mpi.floatType), "MPI_Allreduce");
-        }
+        inChunks(floats, count, "MPI_Allreduce", (chunk, n) -> mpi.allreduceSumInPlace(chunk, n, mpi.floatType));
     }
 
     @Override
@@ -120,12 +114,22 @@ public final class MpiCollective implements Collective {
 
     @Override
     public void broadcast(MemorySegment floats, long count) {
+        inChunks(floats, count, "MPI_Bcast", (chunk, n) -> mpi.bcast(chunk, n, mpi.floatType, 0));
+    }
+
+    /** One MPI call on up to {@link #maxChunk} floats, returning MPI's error code. */
+    @FunctionalInterface
+    private interface ChunkCall {
+        int apply(MemorySegment chunk, int count);
+    }
+
+    /** Runs {@code call} over consecutive chunks of the buffer: MPI counts are C ints. */
+    private void inChunks(MemorySegment floats, long count, String name, ChunkCall call) {
         requireOpen();
         CollectiveArguments.checkFloats(floats, count);
         for (long start = 0; start < count; start += maxChunk) {
             int n = (int) Math.min(maxChunk, count - start);
-            MemorySegment chunk = floats.asSlice(start * Float.BYTES, (long) n * Float.BYTES);
-            check(mpi, mpi.bcast(chunk, n, mpi.floatType, 0), "MPI_Bcast");
+            check(mpi, call.apply(floats.asSlice(start * Float.BYTES, (long) n * Float.BYTES), n), name);
         }
     }
 

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -51,8 +52,6 @@ final class MpiLibrary {
     final MemorySegment sum;
     final MemorySegment errorsReturn;
     private final MethodHandle initThread;
-    private final MethodHandle initialized;
-    private final MethodHandle finalized;
     private final MethodHandle commRank;
     private final MethodHandle commSize;
     private final MethodHandle commSetErrhandler;
@@ -72,8 +71,6 @@ final class MpiLibrary {
         sum = symbol(symbols, "ompi_mpi_op_sum");
         errorsReturn = symbol(symbols, "ompi_mpi_errors_return");
         initThread = function(symbols, "MPI_Init_thread", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-        initialized = function(symbols, "MPI_Initialized", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        finalized = function(symbols, "MPI_Finalized", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         commRank = function(symbols, "MPI_Comm_rank", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         commSize = function(symbols, "MPI_Comm_size", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         commSetErrhandler = function(symbols, "MPI_Comm_set_errhandler", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -132,12 +129,9 @@ final class MpiLibrary {
         MethodHandle setenv = LINKER.downcallHandle(LINKER.defaultLookup().find("setenv").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) setenv.invokeExact(arena.allocateFrom("UCX_ERROR_SIGNALS"), arena.allocateFrom(""), 0);
-            if (rc != 0) {
+            if (call(setenv, arena.allocateFrom("UCX_ERROR_SIGNALS"), arena.allocateFrom(""), 0) != 0) {
                 throw new IllegalStateException("cannot set UCX_ERROR_SIGNALS for MPI");
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -156,129 +150,79 @@ final class MpiLibrary {
     }
 
     int initThread(int required, MemorySegment provided) {
-        try {
-            return (int) initThread.invokeExact(MemorySegment.NULL, MemorySegment.NULL, required, provided);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    int initialized(MemorySegment flag) {
-        try {
-            return (int) initialized.invokeExact(flag);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    int finalized(MemorySegment flag) {
-        try {
-            return (int) finalized.invokeExact(flag);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(initThread, MemorySegment.NULL, MemorySegment.NULL, required, provided);
     }
 
     int commRank(MemorySegment rank) {
-        try {
-            return (int) commRank.invokeExact(commWorld, rank);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(commRank, commWorld, rank);
     }
 
     int commSize(MemorySegment size) {
-        try {
-            return (int) commSize.invokeExact(commWorld, size);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(commSize, commWorld, size);
     }
 
     /** Makes errors on MPI_COMM_WORLD return codes instead of aborting inside MPI. */
     int returnErrors() {
-        try {
-            return (int) commSetErrhandler.invokeExact(commWorld, errorsReturn);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(commSetErrhandler, commWorld, errorsReturn);
     }
 
     /** {@code MPI_Allreduce(MPI_IN_PLACE, buffer, count, type, MPI_SUM, MPI_COMM_WORLD)}. */
     int allreduceSumInPlace(MemorySegment buffer, int count, MemorySegment type) {
-        try {
-            return (int) allreduce.invokeExact(IN_PLACE, buffer, count, type, sum, commWorld);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(allreduce, IN_PLACE, buffer, count, type, sum, commWorld);
     }
 
     /** {@code MPI_Bcast(buffer, count, type, root, MPI_COMM_WORLD)}. */
     int bcast(MemorySegment buffer, int count, MemorySegment type, int root) {
-        try {
-            return (int) bcast.invokeExact(buffer, count, type, root, commWorld);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(bcast, buffer, count, type, root, commWorld);
     }
 
     int barrier() {
-        try {
-            return (int) barrier.invokeExact(commWorld);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(barrier, commWorld);
     }
 
     int finalizeMpi() {
-        try {
-            return (int) finalizeCall.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(finalizeCall);
     }
 
     /** {@code MPI_Abort(MPI_COMM_WORLD, code)}: the runtime ends every rank; in practice it does not return. */
     int abort(int code) {
-        try {
-            return (int) abort.invokeExact(commWorld, code);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(abort, commWorld, code);
     }
 
     /** MPI's text for an error code. */
     String errorString(int code) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment text = arena.allocate(MAX_STRING + 1);
-            MemorySegment length = arena.allocate(JAVA_INT);
-            int rc = (int) errorString.invokeExact(code, text, length);
-            return rc == SUCCESS ? text.getString(0) : "MPI error " + code;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        String text = text(errorString, code);
+        return text != null ? text : "MPI error " + code;
     }
 
     /** The library's own version line, e.g. "Open MPI v4.1.4, package: Debian OpenMPI, ...". */
     String libraryVersion() {
+        String text = text(libraryVersion);
+        return text != null ? text.strip() : "unknown MPI";
+    }
+
+    /** Calls {@code f(leading..., char *text, int *length)}; the text, or null when f fails. */
+    private static String text(MethodHandle function, Object... leading) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment text = arena.allocate(MAX_STRING + 1);
-            MemorySegment length = arena.allocate(JAVA_INT);
-            int rc = (int) libraryVersion.invokeExact(text, length);
-            return rc == SUCCESS ? text.getString(0).strip() : "unknown MPI";
-        } catch (Throwable t) {
-            throw rethrow(t);
+            Object[] arguments = Arrays.copyOf(leading, leading.length + 2);
+            arguments[leading.length] = text;
+            arguments[leading.length + 1] = arena.allocate(JAVA_INT);
+            return call(function, arguments) == SUCCESS ? text.getString(0) : null;
         }
     }
 
-    /** Downcalls throw only unchecked exceptions; pass them on unchanged. */
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
-        if (t instanceof Error e) {
+    /**
+     * Calls a C function that returns an MPI error code. Boxing its arguments costs nanoseconds,
+     * nothing beside a collective; downcalls throw only unchecked exceptions, passed on unchanged.
+     */
+    private static int call(MethodHandle function, Object... arguments) {
+        try {
+            return (int) function.invokeWithArguments(arguments);
+        } catch (RuntimeException | Error e) {
             throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("MPI call failed", t);
         }
-        return new IllegalStateException("MPI call failed", t);
     }
 }
