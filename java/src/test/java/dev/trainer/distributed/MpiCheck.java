@@ -22,7 +22,9 @@ final class MpiCheck {
     }
 
     public static void main(String[] args) throws IOException {
+        MpiCollective closed;
         try (MpiCollective mpi = MpiCollective.open(MpiLibrary.load(System.getenv()), CHUNK)) {
+            closed = mpi;
             switch (args[0]) {
                 case "sums" -> sums(mpi);
                 case "throw" -> throwOnLastRank(mpi);
@@ -30,6 +32,23 @@ final class MpiCheck {
                 case "agree" -> agreeOnLastRanksFailure(mpi);
                 default -> throw new IllegalArgumentException("no scenario " + args[0]);
             }
+        }
+        refusedAfterFinalize(closed);
+    }
+
+    /** After MPI_Finalize neither the closed collective nor a new one may touch MPI. */
+    private static void refusedAfterFinalize(MpiCollective closed) {
+        String use = refusal(() -> closed.barrier());
+        String reopen = refusal(() -> MpiCollective.open(System.getenv()));
+        System.out.println("rank " + closed.rank() + " after close: " + use + "; " + reopen);
+    }
+
+    private static String refusal(Runnable action) {
+        try {
+            action.run();
+            return "not refused";
+        } catch (IllegalStateException e) {
+            return e.getMessage();
         }
     }
 
