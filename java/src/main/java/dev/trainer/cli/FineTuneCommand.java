@@ -1,7 +1,6 @@
 package dev.trainer.cli;
 
-import dev.trainer.kernels.NativeKernels;
-import dev.trainer.train.FineTune;
+import dev.trainer.FineTuning;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "fine-tune", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "trainer fine-tune --model M.onnx --train DATA --out DIR [--val DATA] [options]",
         description = "Fine-tunes an ONNX model on labelled data; writes DIR/model.onnx, DIR/run.json, DIR/metrics.jsonl.")
 final class FineTuneCommand implements Callable<Integer> {
 
@@ -20,7 +20,7 @@ final class FineTuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new FineTune(options.toConfig(out), NativeKernels.instance(), System.out).run();
+        FineTuning.of(options.toConfig()).console().run(out);
         return ExitCode.OK;
     }
 }

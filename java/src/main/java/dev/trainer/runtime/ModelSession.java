@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package dev.trainer.runtime;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.TensorTypes;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
