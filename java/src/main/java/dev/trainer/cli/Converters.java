@@ -2,6 +2,7 @@ package dev.trainer.cli;
 
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
@@ -124,6 +125,12 @@ final class Converters {
     static final class TrainOnly extends Parsed<ParameterPattern> {
         TrainOnly() {
             super(v -> ParameterPattern.parse("--train-only", v));
+        }
+    }
+
+    static final class Distributed extends Parsed<DistributedMode> {
+        Distributed() {
+            super(DistributedMode::parse);
         }
     }
 }

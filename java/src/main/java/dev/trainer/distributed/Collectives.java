@@ -1,5 +1,6 @@
 package dev.trainer.distributed;
 
+import dev.trainer.config.DistributedMode;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,17 +10,12 @@ public final class Collectives {
     private Collectives() {
     }
 
-    /** {@link #open} with {@link DistributedMode#AUTO} and this process's environment. */
-    public static Collective fromEnvironment() {
-        return open(DistributedMode.AUTO, System.getenv());
-    }
-
     /**
      * The collective for this process: {@link MpiCollective} when the mode asks for MPI or finds a
      * launch, else {@link SingleProcess}. Close it when the run is over.
      *
-     * @throws IllegalStateException in one line when MPI is wanted but Open MPI is not installed,
-     *                               or MPI did not join the processes the launcher started
+     * @throws CollectiveException in one line when MPI is wanted but Open MPI is not installed, or
+     *                             MPI did not join the processes the launcher started
      */
     public static Collective open(DistributedMode mode, Map<String, String> environment) {
         Optional<Launch> launch = Launch.detect(environment);

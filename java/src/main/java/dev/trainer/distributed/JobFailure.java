@@ -1,6 +1,7 @@
 package dev.trainer.distributed;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /**
  * What a failure on one rank does to a data-parallel job: it ends every rank, with one message.
@@ -12,7 +13,8 @@ import java.io.PrintStream;
  * input found by checks that run before training, go through {@link #agree}: every rank says
  * whether it failed, the lowest failing rank alone prints, and all ranks end with its code.
  * Decisions made on all-reduced values (a non-finite global loss, early stopping) are identical
- * on every rank already and need neither.
+ * on every rank already: a failure they decide goes through {@link #agree} too, every rank
+ * failing, so that it is printed once.
  *
  * <p>Open MPI's {@code mpirun} adds a banner of its own to an abort unless it runs with
  * {@code -q}. A rank killed from outside (a signal, the OOM killer) prints nothing; the launcher
@@ -36,18 +38,20 @@ public final class JobFailure {
     /**
      * Called by every rank at the same point, with its exit code (0 when it did not fail) and its
      * message (ignored when the code is 0). Returns 0 when no rank failed. Otherwise the lowest
-     * failing rank prints its message and every rank ends with that rank's code; only a single
-     * process returns, with its code.
+     * failing rank prints its message, tagged with its rank unless every rank failed (then it is
+     * the job's failure, such as a typo in a path), and every rank ends with that rank's code; only
+     * a single process returns, with its code.
      */
     public static int agree(Collective collective, int exitCode, String message, PrintStream err) {
         double[] codes = new double[collective.size()];
         codes[collective.rank()] = exitCode;
         collective.allReduceSum(codes);
+        boolean everyRank = Arrays.stream(codes).allMatch(c -> c != 0);
         for (int r = 0; r < codes.length; r++) {
             if (codes[r] != 0) {
                 int code = (int) codes[r];
                 if (r == collective.rank()) {
-                    err.println("trainer: error: " + rankTag(collective) + message);
+                    err.println("trainer: error: " + (everyRank ? "" : rankTag(collective)) + message);
                     err.flush();
                 }
                 // the others abort only once the message is out: an early abort could kill the printing rank first

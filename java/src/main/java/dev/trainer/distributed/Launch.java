@@ -62,7 +62,7 @@ public record Launch(String launcher, int rank, int size) {
     void requireJoinedBy(Collective collective) {
         boolean sizeKnown = size > 0;
         if ((sizeKnown && collective.size() != size) || collective.rank() != rank) {
-            throw new IllegalStateException(launcher + " started this process as rank " + rank
+            throw new CollectiveException(launcher + " started this process as rank " + rank
                     + (sizeKnown ? " of " + size : "") + ", but MPI sees rank " + collective.rank() + " of "
                     + collective.size() + ": start trainer with Open MPI's mpirun, or srun --mpi=pmix");
         }

@@ -49,9 +49,8 @@ public final class MpiCollective implements Collective {
      * Loads Open MPI, initializes MPI and joins the job the launcher started (a job of one rank
      * when started without a launcher).
      *
-     * @throws IllegalStateException in one line when Open MPI is not installed, or MPI was already
-     *                               initialized in this process
-     * @throws CollectiveException   when MPI cannot be initialized
+     * @throws CollectiveException in one line when Open MPI is not installed, MPI was already
+     *                             initialized in this process, or it cannot be initialized
      */
     public static MpiCollective open(Map<String, String> environment) {
         return open(MpiLibrary.load(environment), MAX_CHUNK);
@@ -59,7 +58,8 @@ public final class MpiCollective implements Collective {
 
     static MpiCollective open(MpiLibrary mpi, int maxChunk) {
         if (!OPENED.compareAndSet(false, true)) {
-            throw new IllegalStateException("MPI was already initialized in this process; it can be only once");
+            throw new CollectiveException("MPI was already initialized in this process; it can be only once, so a"
+                    + " process takes part in one data-parallel run");
         }
         MpiLibrary.keepJvmSignalHandlers();
         try (Arena arena = Arena.ofConfined()) {

@@ -88,8 +88,8 @@ final class MpiLibrary {
      * Loads libmpi: the file {@value #LIBRARY_VARIABLE} names, else the first of
      * {@link #DEFAULT_NAMES} the dynamic loader finds.
      *
-     * @throws IllegalStateException in one line, saying what to install, when none loads; or when
-     *                               the library found is not Open MPI's
+     * @throws CollectiveException in one line, saying what to install, when none loads; or when
+     *                             the library found is not Open MPI's
      */
     static MpiLibrary load(Map<String, String> environment) {
         String chosen = environment.get(LIBRARY_VARIABLE);
@@ -108,12 +108,12 @@ final class MpiLibrary {
                 continue;
             }
             if (symbols.find("ompi_mpi_comm_world").isEmpty()) {
-                throw new IllegalStateException(name + " is not Open MPI's libmpi (it has no ompi_mpi_comm_world):"
+                throw new CollectiveException(name + " is not Open MPI's libmpi (it has no ompi_mpi_comm_world):"
                         + " trainer's MPI support needs Open MPI (Debian/Ubuntu: apt-get install openmpi-bin libopenmpi-dev)");
             }
             return new MpiLibrary(name, symbols);
         }
-        throw new IllegalStateException("cannot load Open MPI (tried " + String.join(", ", failures)
+        throw new CollectiveException("cannot load Open MPI (tried " + String.join(", ", failures)
                 + "): install it (Debian/Ubuntu: apt-get install openmpi-bin libopenmpi-dev) or set "
                 + LIBRARY_VARIABLE + " to its libmpi.so");
     }
@@ -130,7 +130,7 @@ final class MpiLibrary {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         try (Arena arena = Arena.ofConfined()) {
             if (call(setenv, arena.allocateFrom("UCX_ERROR_SIGNALS"), arena.allocateFrom(""), 0) != 0) {
-                throw new IllegalStateException("cannot set UCX_ERROR_SIGNALS for MPI");
+                throw new CollectiveException("cannot set UCX_ERROR_SIGNALS for MPI");
             }
         }
     }
@@ -141,7 +141,7 @@ final class MpiLibrary {
     }
 
     private static MemorySegment symbol(SymbolLookup symbols, String name) {
-        return symbols.find(name).orElseThrow(() -> new IllegalStateException(
+        return symbols.find(name).orElseThrow(() -> new CollectiveException(
                 "libmpi lacks " + name + ": trainer's MPI support needs Open MPI 3 or later"));
     }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.Device;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
@@ -102,6 +103,7 @@ public final class ConfigJson {
         parsed(module, ParameterPattern.class, ParameterPattern::parse);
         parsed(module, HeadSpec.class, HeadSpec::parse);
         parsed(module, Device.class, Device::parse);
+        parsed(module, DistributedMode.class, DistributedMode::parse);
         return module;
     }
 

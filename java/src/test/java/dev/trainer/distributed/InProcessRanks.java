@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  * {@link Collective} without a launcher. Sums are taken in rank order on every rank, so every
  * rank gets the same bits, as MPI guarantees.
  */
-final class InProcessRanks {
+public final class InProcessRanks {
 
     private final int size;
     private final CyclicBarrier barrier;
@@ -35,12 +35,12 @@ final class InProcessRanks {
 
     /** What one rank does with its collective. */
     @FunctionalInterface
-    interface RankWork<T> {
+    public interface RankWork<T> {
         T run(Collective collective) throws Exception;
     }
 
     /** Runs {@code work} as ranks 0..size-1, each on its own thread, and returns their results by rank. */
-    static <T> List<T> run(int size, RankWork<T> work) throws InterruptedException, ExecutionException,
+    public static <T> List<T> run(int size, RankWork<T> work) throws InterruptedException, ExecutionException,
             TimeoutException {
         InProcessRanks job = new InProcessRanks(size);
         ExecutorService threads = Executors.newFixedThreadPool(size);

@@ -30,6 +30,22 @@ class JobFailureTest {
     }
 
     @Test
+    void aFailureOfEveryRankIsTheJobsAndPrintedOnceWithoutARank() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        List<String> outcomes = InProcessRanks.run(3, c -> {
+            try {
+                return "went on with " + JobFailure.agree(c, 1, "training failed: the loss became NaN", err);
+            } catch (IllegalStateException aborted) {
+                return aborted.getMessage();
+            }
+        });
+        assertEquals("trainer: error: training failed: the loss became NaN\n", bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("rank 0 aborted the job with exit code 1", "rank 1 aborted the job with exit code 1",
+                "rank 2 aborted the job with exit code 1"), outcomes);
+    }
+
+    @Test
     void withoutAFailureEveryRankGoesOn() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.DistributedMode;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class LaunchTest {
 
     @Test
     void processesThatMpiDidNotJoinAreRefused() {
-        var e = assertThrows(IllegalStateException.class, () -> new Launch("srun", 1, 4).requireJoinedBy(new SingleProcess()));
+        var e = assertThrows(CollectiveException.class, () -> new Launch("srun", 1, 4).requireJoinedBy(new SingleProcess()));
         assertEquals("srun started this process as rank 1 of 4, but MPI sees rank 0 of 1: start trainer with Open MPI's"
                 + " mpirun, or srun --mpi=pmix", e.getMessage());
         new Launch("PMIx", 0, 0).requireJoinedBy(new SingleProcess());
@@ -57,7 +58,7 @@ class LaunchTest {
 
     @Test
     void askingForMpiWithoutOpenMpiSaysWhatToInstallInOneLine() {
-        var e = assertThrows(IllegalStateException.class, () -> Collectives.open(DistributedMode.MPI,
+        var e = assertThrows(CollectiveException.class, () -> Collectives.open(DistributedMode.MPI,
                 Map.of(MpiLibrary.LIBRARY_VARIABLE, "/nonexistent/libmpi.so.40")));
         assertEquals("cannot load Open MPI (tried /nonexistent/libmpi.so.40): install it (Debian/Ubuntu: apt-get install"
                 + " openmpi-bin libopenmpi-dev) or set TRAINER_MPI_LIBRARY to its libmpi.so", e.getMessage());

@@ -47,7 +47,7 @@ final class MpiCheck {
         try {
             action.run();
             return "not refused";
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | CollectiveException e) {
             return e.getMessage();
         }
     }

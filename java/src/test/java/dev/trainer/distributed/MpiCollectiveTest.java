@@ -26,7 +26,8 @@ class MpiCollectiveTest {
         assertTrue(job.stdout().contains("rank 1 ok: "), job.toString());
         assertFalse(job.stdout().contains("wrong"), job.toString());
         assertTrue(job.stdout().contains("rank 1 after close: the MPI collective is closed (MPI_Finalize ran);"
-                + " MPI was already initialized in this process; it can be only once"), job.toString());
+                + " MPI was already initialized in this process; it can be only once, so a process takes part in one"
+                + " data-parallel run"), job.toString());
     }
 
     @Test

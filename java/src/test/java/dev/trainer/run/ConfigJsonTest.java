@@ -13,6 +13,7 @@ import dev.trainer.config.BalanceConfig;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.DataConfig;
 import dev.trainer.config.Device;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.FreezingConfig;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.LoopConfig;
@@ -60,7 +61,7 @@ class ConfigJsonTest {
                         new Augmentation(3), 0.4),
                 new StoppingConfig(4, StoppingMetric.VAL_ACCURACY, 0.01),
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
-                new RuntimeConfig(new Device("cuda", 1), 2));
+                new RuntimeConfig(new Device("cuda", 1), 2, DistributedMode.NONE));
     }
 
     @Test
@@ -89,8 +90,16 @@ class ConfigJsonTest {
         assertEquals("smote:3", tree.path("balance").path("augment").asText());
         assertEquals("val_accuracy", tree.path("stopping").path("metric").asText());
         assertEquals("cuda:1", tree.path("runtime").path("device").asText());
+        assertEquals("none", tree.path("runtime").path("distributed").asText());
         assertEquals(16, tree.path("loop").path("batch_size").asInt());
         assertTrue(tree.path("data").path("validation").isNull());
+    }
+
+    @Test
+    void aRecordFromBeforeDataParallelismReadsAsAuto() {
+        ObjectNode tree = (ObjectNode) ConfigJson.toTree(everything());
+        ((ObjectNode) tree.path("runtime")).remove("distributed");
+        assertEquals(DistributedMode.AUTO, ConfigJson.fromTree(tree).runtime().distributed());
     }
 
     @Test

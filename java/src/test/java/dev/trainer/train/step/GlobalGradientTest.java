@@ -1,10 +1,13 @@
-package dev.trainer.distributed;
+package dev.trainer.train.step;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.trainer.distributed.Collective;
+import dev.trainer.distributed.InProcessRanks;
+import dev.trainer.distributed.SingleProcess;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.kernels.NativeKernels;
 import java.lang.foreign.Arena;
@@ -24,6 +27,8 @@ class GlobalGradientTest {
 
     /** Samples 0-1 on rank 0, none on rank 1, samples 2-6 on rank 2. */
     private static final int[][] SHARDS = {{0, 1}, {}, {2, 3, 4, 5, 6}};
+    /** Argmax hits of each sample: 1 when right. */
+    private static final int[] HITS = {1, 0, 1, 1, 0, 1, 1};
 
     @Test
     void unevenAndEmptyShardsGiveTheWholeBatchsWeightedMeanGradient() throws Exception {
@@ -59,15 +64,16 @@ class GlobalGradientTest {
         for (Result r : results) {
             assertArrayEquals(results.get(0).gradient, r.gradient, 0f, "every rank holds the same bits");
             assertEquals(weightSum, r.reduced.weight(), 1e-12);
-            assertEquals(lossSum / weightSum, r.reduced.loss(), 1e-12);
-            assertArrayEquals(new double[] {samples}, r.reduced.sums());
+            assertEquals(lossSum / weightSum, r.reduced.value(), 1e-12);
+            assertEquals(samples, r.reduced.samples());
+            assertEquals(5, r.reduced.correct());
             for (int p = 0; p < PARAMETERS; p++) {
                 assertEquals(expected[p], r.gradient[p], 1e-6, "parameter " + p);
             }
         }
     }
 
-    private record Result(float[] gradient, GlobalGradient.Reduced reduced) {
+    private record Result(float[] gradient, BatchLoss reduced) {
     }
 
     /** A rank's part: the gradient of its shard's weighted-mean loss, then the reduction. */
@@ -76,9 +82,11 @@ class GlobalGradientTest {
             MemorySegment gradients = arena.allocate(JAVA_FLOAT, PARAMETERS);
             double weight = 0;
             double loss = 0;
+            int hits = 0;
             for (int i : shard) {
                 weight += weights[i];
                 loss += weights[i] * losses[i];
+                hits += HITS[i];
             }
             for (int p = 0; p < PARAMETERS; p++) {
                 double g = 0;
@@ -88,23 +96,34 @@ class GlobalGradientTest {
                 // an empty shard's buffer holds whatever the last step left, here the worst case
                 gradients.setAtIndex(JAVA_FLOAT, p, weight == 0 ? Float.NaN : (float) (g / weight));
             }
-            GlobalGradient.Reduced reduced = new GlobalGradient(c, KERNELS).reduce(gradients, PARAMETERS,
-                    weight == 0 ? Double.NaN : loss / weight, weight, shard.length);
+            BatchLoss local = shard.length == 0 ? BatchLoss.NONE : new BatchLoss(loss / weight, weight, shard.length, hits);
+            BatchLoss reduced = new GlobalGradient(c, KERNELS).reduce(gradients, PARAMETERS, local);
             return new Result(gradients.toArray(JAVA_FLOAT), reduced);
         }
     }
 
     @Test
-    void aSingleProcessKeepsItsGradientBitForBit() {
+    void uncountedHitsStayUncounted() throws Exception {
+        // regression and mixed batches count no hits (-1); an empty shard must not make them look counted
+        List<BatchLoss> reduced = InProcessRanks.run(2, c -> {
+            try (Arena arena = Arena.ofConfined()) {
+                BatchLoss local = c.rank() == 0 ? new BatchLoss(0.5, 3, 3, -1) : BatchLoss.NONE;
+                return new GlobalGradient(c, KERNELS).reduce(arena.allocate(JAVA_FLOAT, 4), 4, local);
+            }
+        });
+        assertEquals(List.of(new BatchLoss(0.5, 3, 3, -1), new BatchLoss(0.5, 3, 3, -1)), reduced);
+    }
+
+    @Test
+    void aSingleRankKeepsItsGradientBitForBit() {
         try (Arena arena = Arena.ofConfined()) {
             float[] values = {0.1f, -3.7e-9f, 12345.678f, Float.MIN_VALUE};
             MemorySegment gradients = arena.allocateFrom(JAVA_FLOAT, values);
-            GlobalGradient.Reduced reduced = new GlobalGradient(new SingleProcess(), KERNELS).reduce(gradients,
-                    values.length, 0.625, 24.3, 7, 9);
+            BatchLoss local = new BatchLoss(0.625, 24.3, 7, 5);
+            BatchLoss reduced = new GlobalGradient(new SingleProcess(), KERNELS).reduce(gradients, values.length, local);
             assertArrayEquals(values, gradients.toArray(JAVA_FLOAT), 0f);
-            assertEquals(0.625, reduced.loss(), 1e-15);
-            assertEquals(24.3, reduced.weight());
-            assertArrayEquals(new double[] {7, 9}, reduced.sums());
+            assertEquals(0.625, reduced.value(), 1e-15);
+            assertEquals(new BatchLoss(reduced.value(), 24.3, 7, 5), reduced);
         }
     }
 
@@ -113,8 +132,8 @@ class GlobalGradientTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment gradients = arena.allocate(JAVA_FLOAT, 4);
             GlobalGradient g = new GlobalGradient(new SingleProcess(), KERNELS);
-            assertThrows(IllegalArgumentException.class, () -> g.reduce(gradients, 4, 1, -1));
-            assertThrows(IllegalArgumentException.class, () -> g.reduce(gradients, 4, 1, Double.NaN));
+            assertThrows(IllegalArgumentException.class, () -> g.reduce(gradients, 4, new BatchLoss(1, -1, 1, 0)));
+            assertThrows(IllegalArgumentException.class, () -> g.reduce(gradients, 4, new BatchLoss(1, Double.NaN, 1, 0)));
         }
     }
 }
