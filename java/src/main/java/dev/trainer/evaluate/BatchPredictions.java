@@ -26,11 +26,16 @@ public final class BatchPredictions {
                                BiConsumer<Batch, Map<String, float[]>> each) {
         try (Arena arena = Arena.ofConfined()) {
             BatchSource batches = data.batches(batchSize, arena);
-            for (int[] indices : BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0)) {
+            for (int[] indices : batches(data, batchSize)) {
                 Batch batch = batches.assemble(indices);
                 each.accept(batch, model.predict(batch, outputs));
             }
         }
+    }
+
+    /** The batches {@link #forEach} takes, in its order: consecutive runs of the data. */
+    static int[][] batches(Samples data, int batchSize) {
+        return BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0);
     }
 
     /** Every named output for every sample, each concatenated in the data's order. */
