@@ -1,8 +1,8 @@
 package dev.trainer.bench;
 
+import dev.trainer.config.DistributedMode;
 import dev.trainer.distributed.Collective;
 import dev.trainer.distributed.Collectives;
-import dev.trainer.distributed.DistributedMode;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
