@@ -5,7 +5,6 @@ import dev.trainer.config.LoopConfig;
 import dev.trainer.config.LrSchedule;
 import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.RunConfig;
-import dev.trainer.config.RuntimeConfig;
 import dev.trainer.config.ScheduleConfig;
 import dev.trainer.events.ConsoleListener;
 import dev.trainer.events.TrainingListener;
@@ -42,12 +41,12 @@ import java.util.function.UnaryOperator;
  * prints ({@link #console()}). A builder is not thread-safe; each {@code run} is independent.
  *
  * <p>Started by an MPI launcher ({@code mpirun -np N java ...}, {@code srun --mpi=pmix}), a run
- * trains data-parallel unless {@link RuntimeConfig#distributed()} says {@code none}: each process
- * takes its share of every batch of {@code N} times the batch size, and only rank 0 tells its
- * listeners and writes the run folder. A failure on any rank of such a job ends every rank: the
- * failed rank prints one {@code trainer: error:} line and the job exits with the command line's
- * code, since the others could not go on without it; nothing is thrown. MPI can be initialized
- * once per process, so a process takes part in one such run.
+ * trains data-parallel unless {@link dev.trainer.config.RuntimeConfig#distributed()} says
+ * {@code none}: each process takes its share of every batch of {@code N} times the batch size, and
+ * only rank 0 tells its listeners and writes the run folder. A failure on any rank of such a job
+ * ends every rank: the failed rank prints one {@code trainer: error:} line and the job exits with
+ * the command line's code, since the others could not go on without it; nothing is thrown. MPI
+ * can be initialized once per process, so a process takes part in one such run.
  */
 public final class FineTuning {
 

@@ -40,8 +40,8 @@ final class LoopSection implements OptionSection {
     int threads;
 
     @Option(names = "--distributed", paramLabel = "auto|mpi|none", converter = Converters.Distributed.class,
-            description = "Data-parallel over MPI: auto when mpirun or srun started trainer (the default), mpi always,"
-                    + " none never.")
+            description = "Data-parallel over MPI (fine-tune, cv): auto when mpirun or srun started trainer (the"
+                    + " default), mpi always, none never.")
     DistributedMode distributed = RuntimeConfig.DEFAULT.distributed();
 
     @Override
