@@ -124,6 +124,21 @@ class MpirunFineTuneTest {
     }
 
     @Test
+    void aDivergedLossEndsEveryRankWithOneMessageAndRankZerosDiagnosis() throws Exception {
+        Path out = tmp.resolve("run");
+        Mpirun.Outcome job = Mpirun.run(List.of("-q"), 2, TrainerCommand.class, TIMEOUT_SECONDS,
+                fineTune(out, "--epochs", "2", "--optimizer", "sgd", "--lr", "1e30"));
+
+        assertEquals(1, job.exitCode(), job.toString());
+        assertEquals(1, job.stderrLines().size(), job.toString());
+        assertTrue(job.stderrLines().getFirst().startsWith("trainer: error: training failed: the loss became"),
+                job.toString());
+        assertEquals(1, occurrences(job.stdout(), "CRITICAL: divergence"), job.toString());
+        assertTrue(Files.isRegularFile(out.resolve("metrics.jsonl")) && Files.isRegularFile(out.resolve("training.png")));
+        assertFalse(Files.exists(out.resolve("model.onnx")), "no model from a failed run");
+    }
+
+    @Test
     void badInputOnEveryRankIsOneLineAndNothingIsWritten() throws Exception {
         Path out = tmp.resolve("run");
         String[] args = fineTune(out, "--epochs", "1");
