@@ -154,7 +154,10 @@ public final class FineTuning {
                 o.bestEpoch(), o.stopReason(), r.events());
     }
 
-    /** As {@link #run(Path)}, into a new temporary folder. */
+    /**
+     * As {@link #run(Path)}, into a new temporary folder: of this process, so in a data-parallel
+     * job give every rank the same folder with {@link #run(Path)} instead.
+     */
     public FineTuningResult run() {
         try {
             return run(Files.createTempDirectory("trainer-run"));
