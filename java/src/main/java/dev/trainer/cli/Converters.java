@@ -2,6 +2,7 @@ package dev.trainer.cli;
 
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ImageNormalization;
 import dev.trainer.config.ImageSize;
@@ -146,6 +147,12 @@ final class Converters {
     static final class TrainOnly extends Parsed<ParameterPattern> {
         TrainOnly() {
             super(v -> ParameterPattern.parse("--train-only", v));
+        }
+    }
+
+    static final class Distributed extends Parsed<DistributedMode> {
+        Distributed() {
+            super(DistributedMode::parse);
         }
     }
 }

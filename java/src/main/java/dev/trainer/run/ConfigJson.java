@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.Device;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ImageNormalization;
 import dev.trainer.config.ImageSize;
@@ -122,6 +123,7 @@ public final class ConfigJson {
         parsed(module, ImageSize.class, ImageSize::parse);
         parsed(module, Sink.class, Sink::parse);
         parsed(module, ImageNormalization.class, ImageNormalization::parse);
+        parsed(module, DistributedMode.class, DistributedMode::parse);
         return module;
     }
 

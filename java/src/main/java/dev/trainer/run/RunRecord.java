@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.ImageDataset;
+import dev.trainer.distributed.BatchShards;
+import dev.trainer.distributed.Collective;
 import dev.trainer.monitor.ScoresJson;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.runtime.TrainingSession;
@@ -38,11 +40,17 @@ public final class RunRecord {
     /** The samples are a cross-validation fold of the training file, not all of it. */
     private final boolean foldOfFile;
     private final Instant started;
+    private final Collective ranks;
 
-    /** Hashes the inputs; reads the trained set of parameters off the open session. */
+    /**
+     * Hashes the inputs; reads the trained set of parameters off the open session.
+     *
+     * @param ranks the job the run trained in
+     */
     RunRecord(RunConfig config, TrainingSession session, long opset, PreparedData data, boolean foldOfFile,
-              Instant started) {
+              Instant started, Collective ranks) {
         this.foldOfFile = foldOfFile;
+        this.ranks = ranks;
         this.config = config;
         this.modelHash = Provenance.sha256(config.model().file());
         this.trainHash = config.data().train() == null ? null : Provenance.sha256(config.data().train());
@@ -106,6 +114,12 @@ public final class RunRecord {
         root.set("config", ConfigJson.toTree(config));
         root.set("model", model);
         root.set("data", dataNode());
+        if (ranks.size() > 1) {
+            int batch = config.loop().batchSize();
+            root.putObject("data_parallel").put("ranks", ranks.size()).put("collective", ranks.description())
+                    .put("batch_per_rank", batch).put("effective_batch", BatchShards.globalBatchSize(batch, ranks.size()))
+                    .put("threads_per_rank", config.runtime().threads());
+        }
         root.set("result", resultNode(result));
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {

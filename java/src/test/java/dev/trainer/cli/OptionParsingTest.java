@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.LrSchedule;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.RunConfig;
@@ -77,6 +78,17 @@ class OptionParsingTest {
 
         assertEquals(ExitCode.BAD_INPUT, o.code());
         assertEquals("trainer: error: give --warmup-steps or --warmup-ratio, not both", o.err().strip());
+    }
+
+    @Test
+    void distributedDefaultsToAutoAndTakesItsThreeValues() {
+        assertEquals(DistributedMode.AUTO, fineTune("--model", "m.onnx", "--train", "t.csv").runtime().distributed());
+        assertEquals(DistributedMode.NONE,
+                fineTune("--model", "m.onnx", "--train", "t.csv", "--distributed", "none").runtime().distributed());
+        Cli.Outcome o = Cli.run("cv", "--model", "m.onnx", "--train", "t.csv", "--out", "/tmp/none", "--distributed", "nccl");
+        assertEquals(ExitCode.BAD_INPUT, o.code());
+        assertEquals("trainer: error: --distributed 'nccl': unknown value; use auto, mpi or none",
+                o.err().lines().findFirst().orElseThrow());
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.trainer.config.BalanceConfig;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.DataConfig;
 import dev.trainer.config.Device;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.FreezingConfig;
 import dev.trainer.config.GraphTraps;
 import dev.trainer.config.HeadSpec;
@@ -69,7 +70,7 @@ class ConfigJsonTest {
                 new StoppingConfig(4, StoppingMetric.VAL_MACRO_F1, 0.01),
                 new ReportingConfig(3, java.util.Set.of(Sink.CSV, Sink.TENSORBOARD)),
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
-                new RuntimeConfig(new Device("cuda", 1), 2));
+                new RuntimeConfig(new Device("cuda", 1), 2, DistributedMode.NONE));
     }
 
     @Test
@@ -102,6 +103,7 @@ class ConfigJsonTest {
         assertEquals("val_macro_f1", tree.path("stopping").path("metric").asText());
         assertEquals(3, tree.path("reporting").path("top_k").asInt());
         assertEquals("cuda:1", tree.path("runtime").path("device").asText());
+        assertEquals("none", tree.path("runtime").path("distributed").asText());
         assertEquals(16, tree.path("loop").path("batch_size").asInt());
         assertTrue(tree.path("data").path("validation").isNull());
         assertTrue(tree.path("model").path("traps").path("untie_shared").asBoolean());
@@ -130,6 +132,13 @@ class ConfigJsonTest {
         assertEquals(LoopConfig.DEFAULT.statsEvery(), read.loop().statsEvery());
         assertEquals(everything().optimizer(), read.optimizer(), "what the tree has is kept");
         assertEquals(Path.of("models/m.onnx"), read.model().file());
+    }
+
+    @Test
+    void aRecordFromBeforeDataParallelismReadsAsAuto() {
+        ObjectNode tree = (ObjectNode) ConfigJson.toTree(everything());
+        ((ObjectNode) tree.path("runtime")).remove("distributed");
+        assertEquals(DistributedMode.AUTO, ConfigJson.fromTree(tree).runtime().distributed());
     }
 
     @Test
