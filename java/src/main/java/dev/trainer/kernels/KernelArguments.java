@@ -98,6 +98,17 @@ final class KernelArguments {
     static void checkSoftmaxCrossEntropy(MemorySegment logits, MemorySegment labels, long n, long c,
                                          MemorySegment classWeights, MemorySegment sampleWeights,
                                          float labelSmoothing, int ignoreIndex, MemorySegment dLogits) {
+        checkSoftmaxCrossEntropyLayout(logits, labels, n, c, classWeights, sampleWeights, labelSmoothing, dLogits);
+        requireLabels(labels, n, c, ignoreIndex);
+    }
+
+    /**
+     * The checks of {@link Kernels#softmaxCrossEntropy} that read no data, only sizes and
+     * addresses: all an implementation over device memory can do on the host.
+     */
+    static void checkSoftmaxCrossEntropyLayout(MemorySegment logits, MemorySegment labels, long n, long c,
+                                               MemorySegment classWeights, MemorySegment sampleWeights,
+                                               float labelSmoothing, MemorySegment dLogits) {
         requireCount("n", n);
         requireCount("c", c);
         if (c != 0 && n > Long.MAX_VALUE / Float.BYTES / c) {
@@ -115,7 +126,6 @@ final class KernelArguments {
         requireDisjoint("dLogits", dLogits, elements, "labels", labels, n);
         requireDisjoint("dLogits", dLogits, elements, "classWeights", classWeights, c);
         requireDisjoint("dLogits", dLogits, elements, "sampleWeights", sampleWeights, n);
-        requireLabels(labels, n, c, ignoreIndex);
     }
 
     /** All checks of {@link Kernels#meanSquaredError}. */
