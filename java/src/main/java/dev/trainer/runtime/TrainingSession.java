@@ -52,11 +52,22 @@ public final class TrainingSession implements Predictor, AutoCloseable {
     /** The Dropout training-mode feeds, true for steps and false for predictions; null without active Dropout. */
     private final OnnxTensor[] trainingFlags;
     private final Map<String, OnnxValue> gradientOutputs = new LinkedHashMap<>();
+    /** The C-API session this one stands for when opened with {@link SessionRuntime#C_API}; null otherwise. */
+    private final CapiTrainingSession capi;
 
-    private TrainingSession(OnnxModel model, TrainingGraphs graphs, String output, Map<String, ValueType> types,
-                            boolean dropoutActive, int threads) {
+    /** The model and graphs a session opens, whichever runtime runs them. */
+    record Prepared(OnnxModel model, TrainingGraphs graphs, String output, Map<String, ValueType> types,
+                    boolean dropoutActive) {
+    }
+
+    private TrainingSession(Prepared prepared, int threads) {
+        OnnxModel model = prepared.model();
+        TrainingGraphs graphs = prepared.graphs();
+        String output = prepared.output();
+        Map<String, ValueType> types = prepared.types();
+        this.capi = null;
         this.model = model;
-        this.trainingFlags = dropoutActive ? flags() : null;
+        this.trainingFlags = prepared.dropoutActive() ? flags() : null;
         this.graphs = graphs;
         this.output = output;
         this.outputType = types.get(output);
@@ -77,11 +88,7 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         this.forward = f;
         this.backward = b;
         this.parameters = p;
-        for (TensorProto t : model.proto().getGraph().getInitializerList()) {
-            if (shapes.containsKey(t.getName())) {
-                parameters.load(t.getName(), model.initializerBytes(t));
-            }
-        }
+        loadInitialValues(model, parameters);
         Set<String> graphInputs = new HashSet<>();
         inputs.forEach(i -> graphInputs.add(i.name()));
         forwardOutputsForStep = new LinkedHashSet<>();
@@ -91,6 +98,32 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         stashOutputs.remove(output);
         parametersInBackward = graphs.trainable().stream().filter(backward.session().getInputNames()::contains).toList();
         graphs.parameterGradients().forEach((param, gradName) -> gradientOutputs.put(gradName, parameters.gradientTensor(param)));
+    }
+
+    /** Stands for a C-API session: every call goes to it. */
+    private TrainingSession(CapiTrainingSession capi) {
+        this.capi = capi;
+        this.model = capi.model();
+        this.graphs = capi.graphs();
+        this.output = capi.output();
+        this.outputType = capi.outputType();
+        this.inputs = capi.inputs();
+        this.parameters = capi.parameters();
+        this.forward = null;
+        this.backward = null;
+        this.forwardOutputsForStep = null;
+        this.stashOutputs = null;
+        this.parametersInBackward = null;
+        this.trainingFlags = null;
+    }
+
+    /** Sets each trainable parameter to its initializer's value in the model. */
+    static void loadInitialValues(OnnxModel model, ParameterBuffer parameters) {
+        for (TensorProto t : model.proto().getGraph().getInitializerList()) {
+            if (parameters.contains(t.getName())) {
+                parameters.load(t.getName(), model.initializerBytes(t));
+            }
+        }
     }
 
     /**
@@ -104,9 +137,25 @@ public final class TrainingSession implements Predictor, AutoCloseable {
 
     /**
      * As {@link #open(OnnxModel, List, String)}, with the model's Dropout nodes active in training
-     * steps (seeded) and inactive in {@link #predict} when the options ask for it.
+     * steps (seeded) and inactive in {@link #predict} when the options ask for it, on the runtime
+     * {@code -Dtrainer.runtime} selects ({@link SessionRuntime#selected()}).
      */
     public static TrainingSession open(OnnxModel model, List<String> trainable, String output, SessionOptions options) {
+        return open(model, trainable, output, options, SessionRuntime.selected());
+    }
+
+    /** As {@link #open(OnnxModel, List, String, SessionOptions)}, on the given runtime. */
+    public static TrainingSession open(OnnxModel model, List<String> trainable, String output, SessionOptions options,
+                                       SessionRuntime runtime) {
+        Prepared prepared = prepare(model, trainable, output, options);
+        return switch (runtime) {
+            case JAVA_API -> new TrainingSession(prepared, options.threads());
+            case C_API -> new TrainingSession(CapiTrainingSession.open(prepared, options.threads(), new HostPlacement()));
+        };
+    }
+
+    /** Checks the output and parameters and differentiates the model. */
+    static Prepared prepare(OnnxModel model, List<String> trainable, String output, SessionOptions options) {
         boolean activate = options.dropout() && DropoutActivation.applies(model);
         OnnxModel training = activate ? DropoutActivation.activate(model, options.seed()) : model;
         Map<String, ValueType> types = ShapeInference.infer(training);
@@ -124,7 +173,7 @@ public final class TrainingSession implements Predictor, AutoCloseable {
             }
         }
         TrainingGraphs graphs = ReverseMode.differentiate(training, trainable, List.of(output), types);
-        return new TrainingSession(model, graphs, output, types, activate, options.threads());
+        return new Prepared(model, graphs, output, types, activate);
     }
 
     /** The model's inputs that data must fill: graph inputs that are not initializers. */
@@ -173,6 +222,9 @@ public final class TrainingSession implements Predictor, AutoCloseable {
      * holds the gradient of the returned loss.
      */
     public double step(Batch batch, LossFunction loss) {
+        if (capi != null) {
+            return capi.step(batch, loss);
+        }
         Map<String, OnnxTensor> batchTensors = InferenceSession.wrap(batch, inputs);
         try {
             Map<String, OnnxTensor> feeds = new HashMap<>(batchTensors);
@@ -261,6 +313,9 @@ public final class TrainingSession implements Predictor, AutoCloseable {
     /** Runs the model on a batch with the current parameters. */
     @Override
     public Map<String, float[]> predict(Batch batch, List<String> outputs) {
+        if (capi != null) {
+            return capi.predict(batch, outputs);
+        }
         Map<String, OnnxTensor> feeds = new HashMap<>();
         for (String p : graphs.trainable()) {
             feeds.put(p, parameters.valueTensor(p));
@@ -282,11 +337,16 @@ public final class TrainingSession implements Predictor, AutoCloseable {
 
     /** Whether the model's Dropout nodes are active in training steps. */
     public boolean dropoutActive() {
-        return trainingFlags != null;
+        return capi != null ? capi.dropoutActive() : trainingFlags != null;
     }
 
     @Override
     public void close() {
+        if (capi != null) {
+            capi.close();
+            arena.close();
+            return;
+        }
         if (trainingFlags != null) {
             trainingFlags[0].close();
             trainingFlags[1].close();
