@@ -174,7 +174,7 @@ public class MiniLmStepBenchmark {
         writeRandomText(Path.of(args[0]), tokenizerJson, Integer.parseInt(args[1]), SEED);
     }
 
-    static Path writeRandomText(Path out, Path tokenizerJson, int samples, long seed) throws IOException {
+    public static Path writeRandomText(Path out, Path tokenizerJson, int samples, long seed) throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode vocab = json.readTree(tokenizerJson.toFile()).path("model").path("vocab");
         List<String> words = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.trainer.cli;
 
 import dev.trainer.kernels.NativeKernels;
+import dev.trainer.runtime.Device;
 import dev.trainer.train.FineTune;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,8 +19,19 @@ final class FineTuneCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]",
+            description = "Where to train (default: ${DEFAULT-VALUE}); cuda needs an NVIDIA GPU with CUDA 13, cuDNN 9"
+                    + " and the GPU build of ONNX Runtime (docs/gpu.md).")
+    String device;
+
     @Override
     public Integer call() {
+        Device target = Device.parse(device);
+        if (target.isCuda()) {
+            String name = target.requireAvailable();
+            throw new IllegalArgumentException("--device " + target + " (" + name + "): training on a GPU is not part of"
+                    + " fine-tune yet; scripts/gpu/check runs the CUDA training session (docs/gpu.md)");
+        }
         new FineTune(options.toConfig(out), NativeKernels.instance(), System.out).run();
         return ExitCode.OK;
     }

@@ -1,5 +1,6 @@
 package dev.trainer.cli;
 
+import dev.trainer.cuda.CudaUnavailableException;
 import dev.trainer.data.DataException;
 import dev.trainer.onnx.ModelException;
 import dev.trainer.train.TrainingFailedException;
@@ -34,6 +35,7 @@ public final class TrainerCommand implements Runnable {
                 case ModelException m -> fail(commandLine, m.getMessage(), ExitCode.BAD_INPUT);
                 case DataException d -> fail(commandLine, d.getMessage(), ExitCode.BAD_INPUT);
                 case IllegalArgumentException i -> fail(commandLine, i.getMessage(), ExitCode.BAD_INPUT);
+                case CudaUnavailableException c -> fail(commandLine, c.getMessage(), ExitCode.BAD_INPUT);
                 case TrainingFailedException t -> fail(commandLine, "training failed: " + t.getMessage(), ExitCode.FAILED);
                 default -> {
                     e.printStackTrace(commandLine.getErr());

@@ -87,32 +87,38 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
         this.outputType = prepared.types().get(output);
         this.inputs = TrainingSession.modelInputs(model, prepared.types());
         this.placement = placement;
-        this.trainingFlags = prepared.dropoutActive() ? flags() : null;
         Map<String, long[]> shapes = new LinkedHashMap<>();
         graphs.trainable().forEach(p -> shapes.put(p, prepared.types().get(p).dims()));
         ParameterBuffer p = new ParameterBuffer(shapes);
-        CapiGraph f = null;
-        CapiGraph b = null;
-        FlatParameters fp = null;
+        List<AutoCloseable> opened = new ArrayList<>(List.of(p));
         try {
             TrainingSession.loadInitialValues(model, p);
-            f = new CapiGraph(graphs.forward(), threads, placement);
-            b = new CapiGraph(graphs.backward(), threads, placement);
-            fp = new FlatParameters(p, placement);
+            this.trainingFlags = prepared.dropoutActive() ? flags() : null;
+            if (trainingFlags != null) {
+                opened.addAll(List.of(trainingFlags));
+            }
+            this.forward = opened(opened, new CapiGraph(graphs.forward(), threads, placement));
+            this.backward = opened(opened, new CapiGraph(graphs.backward(), threads, placement));
+            this.flat = opened(opened, new FlatParameters(p, placement));
+            this.forwardBinding = opened(opened, new NativeIoBinding(forward.session()));
+            this.backwardBinding = opened(opened, new NativeIoBinding(backward.session()));
+            this.parameters = p;
+            stepOutputs.add(output);
+            graphs.stash().stream().filter(s -> !isInput(s) && !s.equals(output)).forEach(stepOutputs::add);
+            parametersInBackward = graphs.trainable().stream().filter(graphInputs(graphs.backward())::contains).toList();
+            bindOnce();
         } catch (RuntimeException e) {
-            closeQuietly(fp, b, f, p);
+            closeQuietly(opened.reversed().toArray(AutoCloseable[]::new));
+            flagMemory.close();
+            hostMemory.close();
             throw e;
         }
-        this.parameters = p;
-        this.forward = f;
-        this.backward = b;
-        this.flat = fp;
-        this.forwardBinding = new NativeIoBinding(forward.session());
-        this.backwardBinding = new NativeIoBinding(backward.session());
-        stepOutputs.add(output);
-        graphs.stash().stream().filter(s -> !isInput(s) && !s.equals(output)).forEach(stepOutputs::add);
-        parametersInBackward = graphs.trainable().stream().filter(graphInputs(graphs.backward())::contains).toList();
-        bindOnce();
+    }
+
+    /** Remembers a resource for closing should the constructor fail. */
+    private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
     }
 
     /** Parameters and the training flag feed every forward run; gradients are written in place by every backward run. */

@@ -1,0 +1,161 @@
+package dev.trainer.bench.gpu;
+
+import ai.onnxruntime.OrtEnvironment;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.cuda.CudaPrerequisites;
+import dev.trainer.cuda.CudaRuntime;
+import dev.trainer.cuda.CudaUnavailableException;
+import dev.trainer.bench.MiniLmStepBenchmark;
+import dev.trainer.data.Batch;
+import dev.trainer.data.BatchAssembler;
+import dev.trainer.data.Dataset;
+import dev.trainer.data.Datasets;
+import dev.trainer.data.InputSpec;
+import dev.trainer.data.Task;
+import dev.trainer.data.TextDataset;
+import dev.trainer.data.TextTokenizer;
+import dev.trainer.heads.ClassificationHead;
+import dev.trainer.heads.HeadEdit;
+import dev.trainer.heads.HeadSpec;
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.runtime.Device;
+import dev.trainer.runtime.ShapeInference;
+import dev.trainer.runtime.TrainingSession;
+import dev.trainer.train.LossKind;
+import dev.trainer.train.TrainableParameters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+/**
+ * The GPU machine's one run (scripts/gpu/check runs it after unpacking the staged folder):
+ * CPU-against-CUDA parity of 3 SGD steps on the digits demo and on all-MiniLM-L6-v2 with a
+ * {@code classify:5} head ({@link CudaParity}), then the MiniLM AdamW step at batch 32 and 128 of
+ * 128 tokens ({@link CudaStepTiming}), beside PyTorch's figures on the same H200. Each part that
+ * fails records its error and the others still run: the device time is scarce. Writes one JSON
+ * object; exits 0 when every parity check passed, 1 otherwise. {@code --probe} only checks that CUDA
+ * training can run: it prints the GPU's name, or the one-line reason it cannot and exits 2.
+ *
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp ... dev.trainer.bench.gpu.GpuCheck OUT.json MODELS_DIR MINILM.onnx</pre>
+ * MODELS_DIR is the repository's {@code models/}; the MiniLM tokenizer lies beside the model as
+ * {@code all-minilm-l6-v2-tokenizer.json}.
+ */
+public final class GpuCheck {
+
+    /** PyTorch 2.11 eager fp32 AdamW, MiniLM-sized BERT classifier, same H200: ms per step. */
+    static final double PYTORCH_B32_MS = 13.0;
+    static final double PYTORCH_B128_MS = 34.2;
+    static final int MINILM_CLASSES = 5;
+    static final long SEED = 42;
+
+    private GpuCheck() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length == 1 && args[0].equals("--probe")) {
+            System.exit(probe());
+        }
+        if (args.length != 3) {
+            System.err.println("usage: GpuCheck OUT.json MODELS_DIR MINILM.onnx | GpuCheck --probe");
+            System.exit(2);
+        }
+        Path out = Path.of(args[0]);
+        Path models = Path.of(args[1]);
+        Path minilm = Path.of(args[2]);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode summary = json.createObjectNode();
+        section(summary, "machine", GpuCheck::machine);
+        section(summary, "digits_sgd_parity", () -> digitsParity(models));
+        HeadEdit head = ClassificationHead.attach(OnnxModel.load(minilm), HeadSpec.parse("classify:" + MINILM_CLASSES), SEED);
+        Path tokenizer = minilm.resolveSibling("all-minilm-l6-v2-tokenizer.json");
+        section(summary, "minilm_sgd_parity", () -> minilmParity(head, tokenizer, models.resolve("text/train.jsonl")));
+        section(summary, "minilm_adamw_b32_s128", () -> timing(head, tokenizer, 32, PYTORCH_B32_MS));
+        section(summary, "minilm_adamw_b128_s128", () -> timing(head, tokenizer, 128, PYTORCH_B128_MS));
+        boolean passed = summary.path("digits_sgd_parity").path("passed").asBoolean(false)
+                && summary.path("minilm_sgd_parity").path("passed").asBoolean(false);
+        summary.put("parity_passed", passed);
+        Files.writeString(out, json.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        System.exit(passed ? 0 : 1);
+    }
+
+    /** Whether CUDA training can run here: the device's name and 0, or the one-line reason and 2. */
+    private static int probe() {
+        try {
+            System.out.println(Device.parse("cuda").requireAvailable());
+            return 0;
+        } catch (CudaUnavailableException e) {
+            System.out.println("no GPU: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** Runs one part; a failure becomes {"error": ...} so that the rest still runs. */
+    private static void section(ObjectNode summary, String name, Supplier<ObjectNode> part) {
+        System.err.println("gpu check: " + name);
+        try {
+            summary.set(name, part.get());
+        } catch (RuntimeException | Error e) {
+            e.printStackTrace();
+            summary.putObject(name).put("error", e.toString());
+        }
+    }
+
+    private static ObjectNode machine() {
+        String name = CudaPrerequisites.require(0);
+        int[] versions = CudaRuntime.load().versions();
+        ObjectNode machine = new ObjectMapper().createObjectNode().put("gpu", name).put("cuda_driver", versions[0])
+                .put("cuda_runtime", versions[1]).put("onnxruntime", OrtEnvironment.getEnvironment().getVersion());
+        machine.put("providers", OrtEnvironment.getAvailableProviders().toString());
+        return machine;
+    }
+
+    private static ObjectNode digitsParity(Path models) {
+        OnnxModel model = OnnxModel.load(models.resolve("digits/model.onnx"));
+        String output = model.proto().getGraph().getOutput(0).getName();
+        try (Arena arena = Arena.ofConfined()) {
+            Dataset train = Datasets.read(models.resolve("digits/train.csv"), inputs(model), Task.CLASSIFICATION, "label");
+            Batch batch = new BatchAssembler(train, 32, arena).assemble(IntStream.range(0, 32).toArray());
+            return CudaParity.run(model, TrainableParameters.of(model), output, batch, LossKind.CROSS_ENTROPY, 0.1f, 3);
+        }
+    }
+
+    private static ObjectNode minilmParity(HeadEdit head, Path tokenizer, Path texts) {
+        return withTextBatch(head, tokenizer, texts, 16, 64, batch -> CudaParity.run(head.model(),
+                TrainableParameters.of(head.model()), head.output(), batch, LossKind.CROSS_ENTROPY, 1e-2f, 3));
+    }
+
+    private static ObjectNode timing(HeadEdit head, Path tokenizer, int batchSize, double pytorchMs) {
+        try {
+            Path texts = Files.createTempFile("minilm-random", ".jsonl");
+            MiniLmStepBenchmark.writeRandomText(texts, tokenizer, batchSize, SEED);
+            ObjectNode report = withTextBatch(head, tokenizer, texts, batchSize, 128, batch -> CudaStepTiming.run(
+                    head.model(), TrainableParameters.of(head.model()), head.output(), batch));
+            Files.delete(texts);
+            return report.put("pytorch_ms", pytorchMs).put("ratio_to_pytorch", report.get("median_ms").asDouble() / pytorchMs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first {@code size} samples of a JSONL file, tokenized to at most {@code maxLength}, as one batch. */
+    private static ObjectNode withTextBatch(HeadEdit head, Path tokenizerJson, Path texts, int size, int maxLength,
+                                            Function<Batch, ObjectNode> use) {
+        try (TextTokenizer tokenizer = TextTokenizer.load(tokenizerJson, maxLength); Arena arena = Arena.ofConfined()) {
+            TextDataset data = (TextDataset) Datasets.read(texts, inputs(head.model()), Task.CLASSIFICATION, "label", true,
+                    Datasets.TextOptions.training(tokenizer));
+            return use.apply(data.batches(size, arena).assemble(IntStream.range(0, size).toArray()));
+        }
+    }
+
+    private static List<InputSpec> inputs(OnnxModel model) {
+        return TrainingSession.modelInputs(model, ShapeInference.infer(model));
+    }
+}
