@@ -13,7 +13,7 @@ import java.util.Map;
  * ({@code device_id}, {@code cudnn_conv_algo_search}, ...), plus the compute stream trainer shares
  * with its kernels. Creating one fails on an ONNX Runtime built without CUDA.
  */
-public final class CudaProviderOptions implements AutoCloseable {
+public final class CudaProviderOptions extends OrtHandle {
 
     private static final class Calls {
         static final OrtApi API = OrtApi.get();
@@ -25,12 +25,9 @@ public final class CudaProviderOptions implements AutoCloseable {
         static final MethodHandle RELEASE = API.slot(OrtApi.RELEASE_CUDA_PROVIDER_OPTIONS, OrtApi.RELEASE);
     }
 
-    private final MemorySegment handle;
-    private boolean closed;
-
     /** The provider's defaults. */
     public CudaProviderOptions() {
-        this.handle = Calls.API.out(Calls.CREATE, "CreateCUDAProviderOptions");
+        super(Calls.API.out(Calls.CREATE, "CreateCUDAProviderOptions"), Calls.RELEASE);
     }
 
     /** Sets options by ORT's string keys. */
@@ -43,7 +40,7 @@ public final class CudaProviderOptions implements AutoCloseable {
                 keys.setAtIndex(ADDRESS, i, arena.allocateFrom(e.getKey()));
                 values.setAtIndex(ADDRESS, i++, arena.allocateFrom(e.getValue()));
             }
-            Calls.API.check("UpdateCUDAProviderOptions", (MemorySegment) Calls.UPDATE.invokeExact(handle, keys, values,
+            Calls.API.check("UpdateCUDAProviderOptions", (MemorySegment) Calls.UPDATE.invokeExact(handle(), keys, values,
                     (long) options.size()));
             return this;
         } catch (Throwable t) {
@@ -55,22 +52,10 @@ public final class CudaProviderOptions implements AutoCloseable {
     public CudaProviderOptions computeStream(long stream) {
         try (Arena arena = Arena.ofConfined()) {
             Calls.API.check("UpdateCUDAProviderOptionsWithValue", (MemorySegment) Calls.UPDATE_WITH_VALUE.invokeExact(
-                    handle, arena.allocateFrom("user_compute_stream"), MemorySegment.ofAddress(stream)));
+                    handle(), arena.allocateFrom("user_compute_stream"), MemorySegment.ofAddress(stream)));
             return this;
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
-        }
-    }
-
-    MemorySegment handle() {
-        return handle;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            OrtApi.release(Calls.RELEASE, handle);
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * by ORT at each run and collected with {@link #outputs()}. Bind names are kept as C strings for
  * the binding's life, so per-step rebinding allocates nothing.
  */
-public final class NativeIoBinding implements AutoCloseable {
+public final class NativeIoBinding extends OrtHandle {
 
     private static final class Calls {
         static final OrtApi API = OrtApi.get();
@@ -38,19 +38,20 @@ public final class NativeIoBinding implements AutoCloseable {
     }
 
     private final NativeSession session;
-    private final MemorySegment handle;
     private final Arena names = Arena.ofShared();
     private final Map<String, MemorySegment> cNames = new HashMap<>();
-    private boolean closed;
 
     public NativeIoBinding(NativeSession session) {
+        super(create(session), Calls.RELEASE);
         this.session = session;
+    }
+
+    private static MemorySegment create(NativeSession session) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             Calls.API.check("CreateIoBinding", (MemorySegment) Calls.CREATE.invokeExact(session.handle(), out));
-            this.handle = out.get(ADDRESS, 0);
+            return out.get(ADDRESS, 0);
         } catch (Throwable t) {
-            names.close();
             throw Downcalls.rethrow(t);
         }
     }
@@ -72,7 +73,7 @@ public final class NativeIoBinding implements AutoCloseable {
 
     private void bind(String call, MethodHandle function, String name, MemorySegment value) {
         try {
-            Calls.API.check(call + "(" + name + ")", (MemorySegment) function.invokeExact(handle, cName(name), value));
+            Calls.API.check(call + "(" + name + ")", (MemorySegment) function.invokeExact(handle(), cName(name), value));
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
@@ -86,7 +87,7 @@ public final class NativeIoBinding implements AutoCloseable {
     public void run() {
         try {
             Calls.API.check("RunWithBinding", (MemorySegment) Calls.RUN.invokeExact(session.handle(), MemorySegment.NULL,
-                    handle));
+                    handle()));
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
@@ -101,7 +102,7 @@ public final class NativeIoBinding implements AutoCloseable {
             MemorySegment array = arena.allocate(ADDRESS);
             MemorySegment count = arena.allocate(JAVA_LONG);
             MemorySegment allocator = Calls.API.defaultAllocator();
-            Calls.API.check("GetBoundOutputValues", (MemorySegment) Calls.OUTPUTS.invokeExact(handle, allocator, array,
+            Calls.API.check("GetBoundOutputValues", (MemorySegment) Calls.OUTPUTS.invokeExact(handle(), allocator, array,
                     count));
             long n = count.get(JAVA_LONG, 0);
             List<NativeValue> values = new ArrayList<>((int) n);
@@ -120,19 +121,18 @@ public final class NativeIoBinding implements AutoCloseable {
 
     /** Drops every input binding (and the binding's references to those values). */
     public void clearInputs() {
-        OrtApi.release(Calls.CLEAR_INPUTS, handle);
+        OrtApi.release(Calls.CLEAR_INPUTS, handle());
     }
 
     /** Drops every output binding (and the binding's references to the values of the last run). */
     public void clearOutputs() {
-        OrtApi.release(Calls.CLEAR_OUTPUTS, handle);
+        OrtApi.release(Calls.CLEAR_OUTPUTS, handle());
     }
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            OrtApi.release(Calls.RELEASE, handle);
+        super.close();
+        if (names.scope().isAlive()) {
             names.close();
         }
     }

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /** An {@code OrtMemoryInfo}: which device a tensor's memory is on, for tensors and output bindings. */
-public final class NativeMemoryInfo implements AutoCloseable {
+public final class NativeMemoryInfo extends OrtHandle {
 
     private static final int DEVICE_ALLOCATOR = 0;
     private static final int ARENA_ALLOCATOR = 1;
@@ -24,12 +24,10 @@ public final class NativeMemoryInfo implements AutoCloseable {
         static final MethodHandle RELEASE = API.slot(OrtApi.RELEASE_MEMORY_INFO, OrtApi.RELEASE);
     }
 
-    private final MemorySegment handle;
     private final boolean cuda;
-    private boolean closed;
 
     private NativeMemoryInfo(MemorySegment handle, boolean cuda) {
-        this.handle = handle;
+        super(handle, Calls.RELEASE);
         this.cuda = cuda;
     }
 
@@ -57,20 +55,8 @@ public final class NativeMemoryInfo implements AutoCloseable {
         }
     }
 
-    MemorySegment handle() {
-        return handle;
-    }
-
     /** Whether this describes device memory, which the host must not touch. */
     public boolean isCuda() {
         return cuda;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            OrtApi.release(Calls.RELEASE, handle);
-        }
     }
 }

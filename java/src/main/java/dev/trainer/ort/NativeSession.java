@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /** An {@code OrtSession} made from a serialized model; it runs through {@link NativeIoBinding}s. */
-public final class NativeSession implements AutoCloseable {
+public final class NativeSession extends OrtHandle {
 
     private static final class Calls {
         static final OrtApi API = OrtApi.get();
@@ -18,31 +18,20 @@ public final class NativeSession implements AutoCloseable {
         static final MethodHandle RELEASE = API.slot(OrtApi.RELEASE_SESSION, OrtApi.RELEASE);
     }
 
-    private final MemorySegment handle;
-    private boolean closed;
-
     /** Parses and plans {@code model} (ONNX protobuf bytes, which ORT copies what it needs of). */
     public NativeSession(byte[] model, NativeSessionOptions options) {
+        super(create(model, options), Calls.RELEASE);
+    }
+
+    private static MemorySegment create(byte[] model, NativeSessionOptions options) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = arena.allocateFrom(JAVA_BYTE, model);
             MemorySegment out = arena.allocate(ADDRESS);
             Calls.API.check("CreateSessionFromArray", (MemorySegment) Calls.CREATE.invokeExact(Calls.API.env(), bytes,
                     (long) model.length, options.handle(), out));
-            this.handle = out.get(ADDRESS, 0);
+            return out.get(ADDRESS, 0);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
-        }
-    }
-
-    MemorySegment handle() {
-        return handle;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            OrtApi.release(Calls.RELEASE, handle);
         }
     }
 }

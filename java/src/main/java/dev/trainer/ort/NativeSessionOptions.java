@@ -14,7 +14,7 @@ import java.util.List;
  * are referenced, not copied, so they (and their memory) must outlive every session made with
  * these options; the options themselves may be closed once the sessions exist.
  */
-public final class NativeSessionOptions implements AutoCloseable {
+public final class NativeSessionOptions extends OrtHandle {
 
     /** ORT_ENABLE_ALL, ORT Java's {@code OptLevel.ALL_OPT}. */
     public static final int OPTIMIZE_ALL = 99;
@@ -34,11 +34,8 @@ public final class NativeSessionOptions implements AutoCloseable {
         static final MethodHandle RELEASE = API.slot(OrtApi.RELEASE_SESSION_OPTIONS, OrtApi.RELEASE);
     }
 
-    private final MemorySegment handle;
-    private boolean closed;
-
     public NativeSessionOptions() {
-        this.handle = Calls.API.out(Calls.CREATE, "CreateSessionOptions");
+        super(Calls.API.out(Calls.CREATE, "CreateSessionOptions"), Calls.RELEASE);
     }
 
     public NativeSessionOptions optimizationLevel(int level) {
@@ -53,7 +50,7 @@ public final class NativeSessionOptions implements AutoCloseable {
     /** Turns off ORT's memory pattern planning (see ModelSession on why training graphs run without it). */
     public NativeSessionOptions disableMemoryPattern() {
         try {
-            Calls.API.check("DisableMemPattern", (MemorySegment) Calls.DISABLE_MEM_PATTERN.invokeExact(handle));
+            Calls.API.check("DisableMemPattern", (MemorySegment) Calls.DISABLE_MEM_PATTERN.invokeExact(handle()));
             return this;
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
@@ -72,7 +69,7 @@ public final class NativeSessionOptions implements AutoCloseable {
                 cNames.setAtIndex(ADDRESS, i, arena.allocateFrom(names.get(i)));
                 cValues.setAtIndex(ADDRESS, i, values.get(i).handle());
             }
-            Calls.API.check("AddExternalInitializers", (MemorySegment) Calls.EXTERNAL_INITIALIZERS.invokeExact(handle,
+            Calls.API.check("AddExternalInitializers", (MemorySegment) Calls.EXTERNAL_INITIALIZERS.invokeExact(handle(),
                     cNames, cValues, (long) names.size()));
             return this;
         } catch (Throwable t) {
@@ -84,7 +81,7 @@ public final class NativeSessionOptions implements AutoCloseable {
     public NativeSessionOptions cuda(CudaProviderOptions cuda) {
         try {
             Calls.API.check("SessionOptionsAppendExecutionProvider_CUDA_V2", (MemorySegment) Calls.APPEND_CUDA
-                    .invokeExact(handle, cuda.handle()));
+                    .invokeExact(handle(), cuda.handle()));
             return this;
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
@@ -93,22 +90,10 @@ public final class NativeSessionOptions implements AutoCloseable {
 
     private NativeSessionOptions call(String name, MethodHandle function, int value) {
         try {
-            Calls.API.check(name, (MemorySegment) function.invokeExact(handle, value));
+            Calls.API.check(name, (MemorySegment) function.invokeExact(handle(), value));
             return this;
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
-        }
-    }
-
-    MemorySegment handle() {
-        return handle;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            OrtApi.release(Calls.RELEASE, handle);
         }
     }
 }

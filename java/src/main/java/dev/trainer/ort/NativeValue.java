@@ -16,7 +16,7 @@ import java.lang.invoke.MethodHandle;
  * numbers, which ORT's {@code ONNXTensorElementDataType} shares. Closing releases this reference;
  * ORT frees its own memory when the last reference goes.
  */
-public final class NativeValue implements AutoCloseable {
+public final class NativeValue extends OrtHandle {
 
     private static final class Calls {
         static final OrtApi API = OrtApi.get();
@@ -34,11 +34,8 @@ public final class NativeValue implements AutoCloseable {
         static final MethodHandle RELEASE = API.slot(OrtApi.RELEASE_VALUE, OrtApi.RELEASE);
     }
 
-    private final MemorySegment handle;
-    private boolean closed;
-
     NativeValue(MemorySegment handle) {
-        this.handle = handle;
+        super(handle, Calls.RELEASE);
     }
 
     /**
@@ -58,15 +55,11 @@ public final class NativeValue implements AutoCloseable {
         }
     }
 
-    MemorySegment handle() {
-        return handle;
-    }
-
     /** The tensor's memory, {@code bytes} long: host-readable only when the tensor is on the host. */
     public MemorySegment data(long bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            Calls.API.check("GetTensorMutableData", (MemorySegment) Calls.MUTABLE_DATA.invokeExact(handle, out));
+            Calls.API.check("GetTensorMutableData", (MemorySegment) Calls.MUTABLE_DATA.invokeExact(handle(), out));
             return out.get(ADDRESS, 0).reinterpret(bytes);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
@@ -110,15 +103,7 @@ public final class NativeValue implements AutoCloseable {
 
     private MemorySegment typeAndShape(Arena arena) throws Throwable {
         MemorySegment out = arena.allocate(ADDRESS);
-        Calls.API.check("GetTensorTypeAndShape", (MemorySegment) Calls.TYPE_AND_SHAPE.invokeExact(handle, out));
+        Calls.API.check("GetTensorTypeAndShape", (MemorySegment) Calls.TYPE_AND_SHAPE.invokeExact(handle(), out));
         return out.get(ADDRESS, 0);
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            OrtApi.release(Calls.RELEASE, handle);
-        }
     }
 }

@@ -214,10 +214,10 @@ public final class OrtApi {
         }
     }
 
-    /** Calls a {@code Release*(OrtX*)} function. */
-    static void release(MethodHandle release, MemorySegment handle) {
+    /** Calls a {@code void f(OrtX*)} function: a {@code Release*}, or a binding's {@code Clear*}. */
+    static void release(MethodHandle function, MemorySegment handle) {
         try {
-            release.invokeExact(handle);
+            function.invokeExact(handle);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -108,7 +108,7 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
             parametersInBackward = graphs.trainable().stream().filter(graphInputs(graphs.backward())::contains).toList();
             bindOnce();
         } catch (RuntimeException e) {
-            closeQuietly(opened.reversed().toArray(AutoCloseable[]::new));
+            TrainingSession.closeAll(opened.reversed().toArray(AutoCloseable[]::new));
             flagMemory.close();
             hostMemory.close();
             throw e;
@@ -364,27 +364,8 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
             trainingFlags[0].close();
             trainingFlags[1].close();
         }
-        closeQuietly(forwardBinding, backwardBinding, flat, backward, forward, parameters, placement);
+        TrainingSession.closeAll(forwardBinding, backwardBinding, flat, backward, forward, parameters, placement);
         flagMemory.close();
         hostMemory.close();
-    }
-
-    private static void closeQuietly(AutoCloseable... resources) {
-        RuntimeException failure = null;
-        for (AutoCloseable r : resources) {
-            if (r == null) {
-                continue;
-            }
-            try {
-                r.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("closing the training session failed", e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
     }
 }

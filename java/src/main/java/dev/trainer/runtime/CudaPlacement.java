@@ -38,7 +38,7 @@ public final class CudaPlacement implements Placement {
         this.cuda = CudaRuntime.load();
         this.stream = new CudaStream(cuda);
         this.memoryInfo = NativeMemoryInfo.cuda(device);
-        this.providerOptions = new CudaProviderOptions().set(Map.of("device_id", Integer.toString(device)))
+        this.providerOptions = new CudaProviderOptions().set(Map.of("device_id", Integer.toString(device), "use_tf32", "0"))
                 .computeStream(stream.handle());
     }
 

@@ -356,7 +356,8 @@ public final class TrainingSession implements Predictor, AutoCloseable {
         arena.close();
     }
 
-    private static void closeAll(AutoCloseable... resources) {
+    /** Closes each non-null resource, all of them even when some fail; then throws the first failure. */
+    static void closeAll(AutoCloseable... resources) {
         RuntimeException failure = null;
         for (AutoCloseable r : resources) {
             if (r == null) {
