@@ -18,6 +18,7 @@ import dev.trainer.train.TrainableParameters;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,8 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * backward and plain SGD over the flat buffer, on one fixed batch; ORT runs on one thread, so
  * the difference is the runtimes' per-run overhead, not thread scheduling.
  *
- * <p>What would make it wrong: runs in different JVMs on a loaded machine (compare the two
- * runtimes of one JMH run only), or parameters drifting to non-finite values (checked).
+ * <p>What would make it wrong: the load of a shared machine drifting between the two runtimes'
+ * trials (compare the runtimes of one JMH run only, or better, use {@link #main}, which steps the
+ * two sessions alternately in one process and compares medians), or parameters drifting to
+ * non-finite values (checked).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -110,5 +113,46 @@ public class RuntimeStepBenchmark {
     @Benchmark
     public double step(Training training) {
         return training.step();
+    }
+
+    /**
+     * The two runtimes side by side, immune to load drift: {@code java -cp benchmarks.jar
+     * dev.trainer.bench.RuntimeStepBenchmark MODEL STEPS} opens both sessions and alternates
+     * their steps (after as many warm-up steps), then prints each runtime's median and lower
+     * quartile in milliseconds and the ratio of the medians (C API / Java API).
+     */
+    public static void main(String[] args) {
+        int steps = Integer.parseInt(args[1]);
+        Training java = new Training();
+        Training c = new Training();
+        java.model = c.model = args[0];
+        java.runtime = SessionRuntime.JAVA_API;
+        c.runtime = SessionRuntime.C_API;
+        java.open();
+        c.open();
+        try {
+            long[] javaNanos = new long[steps];
+            long[] cNanos = new long[steps];
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < steps; i++) {
+                    long start = System.nanoTime();
+                    java.step();
+                    long middle = System.nanoTime();
+                    c.step();
+                    javaNanos[i] = middle - start;
+                    cNanos[i] = System.nanoTime() - middle;
+                }
+            }
+            java.requireFiniteLoss();
+            c.requireFiniteLoss();
+            Arrays.sort(javaNanos);
+            Arrays.sort(cNanos);
+            System.out.printf("%s, %d steps each: JAVA_API median %.3f ms (p25 %.3f), C_API median %.3f ms (p25 %.3f),"
+                    + " C_API / JAVA_API %.2f%n", args[0], steps, javaNanos[steps / 2] / 1e6, javaNanos[steps / 4] / 1e6,
+                    cNanos[steps / 2] / 1e6, cNanos[steps / 4] / 1e6, (double) cNanos[steps / 2] / javaNanos[steps / 2]);
+        } finally {
+            java.close();
+            c.close();
+        }
     }
 }

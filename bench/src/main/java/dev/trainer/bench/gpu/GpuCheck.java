@@ -71,19 +71,29 @@ public final class GpuCheck {
         Path minilm = Path.of(args[2]);
         ObjectMapper json = new ObjectMapper();
         ObjectNode summary = json.createObjectNode();
-        section(summary, "machine", GpuCheck::machine);
-        section(summary, "digits_sgd_parity", () -> digitsParity(models));
+        Runnable save = () -> write(json, summary, out);
+        section(summary, save, "machine", GpuCheck::machine);
+        section(summary, save, "digits_sgd_parity", () -> digitsParity(models));
         HeadEdit head = ClassificationHead.attach(OnnxModel.load(minilm), HeadSpec.parse("classify:" + MINILM_CLASSES), SEED);
         Path tokenizer = minilm.resolveSibling("all-minilm-l6-v2-tokenizer.json");
-        section(summary, "minilm_sgd_parity", () -> minilmParity(head, tokenizer, models.resolve("text/train.jsonl")));
-        section(summary, "minilm_adamw_b32_s128", () -> timing(head, tokenizer, 32, PYTORCH_B32_MS));
-        section(summary, "minilm_adamw_b128_s128", () -> timing(head, tokenizer, 128, PYTORCH_B128_MS));
+        section(summary, save, "minilm_sgd_parity", () -> minilmParity(head, tokenizer, models.resolve("text/train.jsonl")));
+        section(summary, save, "minilm_adamw_b32_s128", () -> timing(head, tokenizer, 32, PYTORCH_B32_MS));
+        section(summary, save, "minilm_adamw_b128_s128", () -> timing(head, tokenizer, 128, PYTORCH_B128_MS));
         boolean passed = summary.path("digits_sgd_parity").path("passed").asBoolean(false)
                 && summary.path("minilm_sgd_parity").path("passed").asBoolean(false);
         summary.put("parity_passed", passed);
-        Files.writeString(out, json.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        save.run();
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         System.exit(passed ? 0 : 1);
+    }
+
+    /** Writes the summary as it stands: after every part, so that a crash later keeps what was measured. */
+    private static void write(ObjectMapper json, ObjectNode summary, Path out) {
+        try {
+            Files.writeString(out, json.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out, e);
+        }
     }
 
     /** Whether CUDA training can run here: the device's name and 0, or the one-line reason and 2. */
@@ -98,14 +108,17 @@ public final class GpuCheck {
     }
 
     /** Runs one part; a failure becomes {"error": ...} so that the rest still runs. */
-    private static void section(ObjectNode summary, String name, Supplier<ObjectNode> part) {
+    private static void section(ObjectNode summary, Runnable save, String name, Supplier<ObjectNode> part) {
         System.err.println("gpu check: " + name);
+        long start = System.nanoTime();
         try {
             summary.set(name, part.get());
         } catch (RuntimeException | Error e) {
             e.printStackTrace();
             summary.putObject(name).put("error", e.toString());
         }
+        ((ObjectNode) summary.get(name)).put("seconds", (System.nanoTime() - start) / 1e9);
+        save.run();
     }
 
     private static ObjectNode machine() {
