@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prints the home of a JDK 22 or newer (trainer needs the final FFM API): $JAVA_HOME when it is
-# one, else Temurin 25 where these machines install it, else any /usr/lib/jvm JDK that qualifies.
+# Prints the home of a JDK 25 or newer (the build targets Java 25): $JAVA_HOME when it is one,
+# else Temurin 25 where these machines install it, else any /usr/lib/jvm JDK that qualifies.
 set -euo pipefail
 
 major() {
@@ -9,10 +9,10 @@ major() {
 }
 
 for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    if [ -n "$home" ] && [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] && [ "$(major "$home")" -ge 22 ] 2>/dev/null; then
+    if [ -n "$home" ] && [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] && [ "$(major "$home")" -ge 25 ] 2>/dev/null; then
         echo "$home"
         exit 0
     fi
 done
-echo "trainer: needs a JDK 22 or newer (25 recommended); set JAVA_HOME to one, e.g. /usr/lib/jvm/temurin-25-jdk-amd64" >&2
+echo "trainer: needs a JDK 25 or newer; set JAVA_HOME to one, e.g. /usr/lib/jvm/temurin-25-jdk-amd64" >&2
 exit 1

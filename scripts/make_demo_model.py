@@ -37,7 +37,9 @@ import numpy_onnx  # noqa: E402  (independent NumPy evaluation of the exported g
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "models", "digits")
-DATA = os.environ.get("TRAINER_DATASETS", "/work/shared/datasets")
+DATA = os.environ.get("TRAINER_DATASETS")
+if not DATA:
+    sys.exit("set TRAINER_DATASETS to the folder holding digits.csv and diabetes.csv (see scripts/README.md)")
 
 SPLIT_SEED = 0
 PRETRAIN = slice(0, 400)

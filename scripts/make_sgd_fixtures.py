@@ -41,7 +41,9 @@ import numpy_onnx  # noqa: E402  (independent NumPy evaluation of the exported g
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "java", "src", "test", "resources", "fixtures")
-DATA = os.environ.get("TRAINER_DATASETS", "/work/shared/datasets")
+DATA = os.environ.get("TRAINER_DATASETS")
+if not DATA:
+    sys.exit("set TRAINER_DATASETS to the folder holding digits.csv and diabetes.csv (see scripts/README.md)")
 OPSET = 13
 STEPS = 5
 TRAIN_ROWS = 32

@@ -7,7 +7,7 @@
  * vectorize the softmax with -fno-math-errno alone, keeping IEEE semantics everywhere else. */
 __attribute__((__simd__("notinbranch"))) float expf(float);
 
-static double row_weight(const int32_t *restrict labels, const float *restrict class_weights,
+TRAINER_INLINE double row_weight(const int32_t *restrict labels, const float *restrict class_weights,
                          const float *restrict sample_weights, int64_t i) {
     double w = 1.0;
     if (class_weights) w *= class_weights[labels[i]];
@@ -15,7 +15,7 @@ static double row_weight(const int32_t *restrict labels, const float *restrict c
     return w;
 }
 
-static float row_max(const float *restrict z, int64_t c) {
+TRAINER_INLINE float row_max(const float *restrict z, int64_t c) {
     float m = -INFINITY;
 #pragma omp simd reduction(max : m)
     for (int64_t k = 0; k < c; k++) m = z[k] > m ? z[k] : m;
@@ -28,6 +28,7 @@ static float row_max(const float *restrict z, int64_t c) {
  * softmax(z) - q. The row's exponentials are parked in d_logits (the row is in L1) and
  * rescaled in place, so each logit is read from memory once.
  */
+TRAINER_KERNEL
 double trainer_softmax_cross_entropy(const float *restrict logits, const int32_t *restrict labels,
                                      int64_t n, int64_t c, const float *restrict class_weights,
                                      const float *restrict sample_weights, float label_smoothing,
@@ -73,6 +74,7 @@ double trainer_softmax_cross_entropy(const float *restrict logits, const int32_t
     return loss_sum / weight_sum;
 }
 
+TRAINER_KERNEL
 double trainer_mean_squared_error(const float *restrict predictions, const float *restrict targets,
                                   int64_t count, float *restrict d_predictions) {
     if (count == 0) return 0.0;

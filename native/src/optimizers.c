@@ -8,6 +8,7 @@
  * rounding and with JavaKernels exactly.
  */
 
+TRAINER_KERNEL
 void trainer_sgd(float *restrict params, const float *restrict grads, float *restrict velocity,
                  int64_t count, float lr, float momentum, bool nesterov, float weight_decay) {
     if (momentum == 0.0f) {
@@ -35,6 +36,7 @@ void trainer_sgd(float *restrict params, const float *restrict grads, float *res
     }
 }
 
+TRAINER_KERNEL
 void trainer_adam(float *restrict params, const float *restrict grads, float *restrict m,
                   float *restrict v, int64_t count, float lr, float beta1, float beta2,
                   float epsilon, float weight_decay, bool decoupled, int64_t step) {

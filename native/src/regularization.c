@@ -2,6 +2,7 @@
 
 #include "trainer_kernels.h"
 
+TRAINER_KERNEL
 double trainer_l1_penalty(const float *restrict params, float *restrict grads, int64_t count,
                           float lambda) {
     double abs_sum = 0.0;
@@ -16,6 +17,7 @@ double trainer_l1_penalty(const float *restrict params, float *restrict grads, i
     return lambda * abs_sum;
 }
 
+TRAINER_KERNEL
 double trainer_l2_penalty(const float *restrict params, float *restrict grads, int64_t count,
                           float lambda) {
     double square_sum = 0.0;

@@ -1,27 +1,24 @@
 package dev.trainer.bench;
 
-import dev.trainer.data.BatchSource;
-import dev.trainer.data.Datasets;
-import dev.trainer.data.Task;
-import dev.trainer.data.TextDataset;
-import dev.trainer.data.TextTokenizer;
-import dev.trainer.heads.ClassificationHead;
-import dev.trainer.heads.HeadEdit;
-import dev.trainer.heads.HeadSpec;
-import dev.trainer.kernels.NativeKernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.LossFunction;
-import dev.trainer.runtime.SessionOptions;
-import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.LossKind;
-import dev.trainer.train.Losses;
-import dev.trainer.train.params.GroupedOptimizer;
-import dev.trainer.train.params.ParameterSetting;
-import dev.trainer.train.OptimizerKind;
-import dev.trainer.train.TrainableParameters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.config.HeadSpec;
+import dev.trainer.config.ModelConfig;
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeConfig;
+import dev.trainer.data.BatchSource;
+import dev.trainer.data.Datasets;
+import dev.trainer.data.Labelling;
+import dev.trainer.data.Task;
+import dev.trainer.data.TextDataset;
+import dev.trainer.data.TextTokenizer;
+import dev.trainer.edit.ClassificationHead;
+import dev.trainer.kernels.NativeKernels;
+import dev.trainer.train.step.TrainingModel;
+import dev.trainer.train.step.TrainingStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -96,31 +93,27 @@ public class MiniLmStepBenchmark {
         Path work;
         Arena arena;
         TextTokenizer tokenizer;
-        TrainingSession session;
-        GroupedOptimizer optimizer;
-        LossFunction loss;
+        TrainingStep step;
         BatchSource batches;
         int[] indices;
+        long steps;
         double lastLoss;
 
         @Setup(Level.Trial)
         public void open() throws IOException {
             work = Files.createTempDirectory("minilm-bench");
             Path model = modelFile(work);
-            OnnxModel onnx = OnnxModel.load(model);
-            HeadEdit edit = ClassificationHead.attach(onnx, HeadSpec.parse("classify:" + CLASSES), SEED);
-            session = TrainingSession.open(edit.model(), TrainableParameters.of(edit.model()), edit.output(),
-                    new SessionOptions(false, SEED, threads));
-            // fine-tune's default grouping: weight decay on matrices, none on biases and LayerNorm
-            java.util.Map<String, ParameterSetting> settings = new java.util.LinkedHashMap<>();
-            session.parameters().slots().forEach(slot -> settings.put(slot.name(), new ParameterSetting(slot.name(), 0, 1,
-                    slot.shape().length > 1 ? WEIGHT_DECAY : 0, 0, 0)));
-            optimizer = new GroupedOptimizer(OptimizerKind.ADAMW, NativeKernels.instance(), session.parameters(), settings, 0);
-            loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
+            // fine-tune --head classify:5 --optimizer adamw --weight-decay 0.01 --no-dropout: decay on
+            // matrices, none on biases and LayerNorm
+            RunConfig config = RunConfig.defaults(model)
+                    .with(new ModelConfig(model, null, HeadSpec.parse("classify:" + CLASSES), 0, false))
+                    .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, LEARNING_RATE).withWeightDecay(WEIGHT_DECAY))
+                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads));
+            step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
             tokenizer = TextTokenizer.load(tokenizerBeside(model), SEQUENCE);
             Path jsonl = writeRandomText(work.resolve("random.jsonl"), tokenizerBeside(model), BATCH, SEED);
-            TextDataset data = (TextDataset) Datasets.read(jsonl, session.inputs(), Task.CLASSIFICATION, "label",
-                    true, Datasets.TextOptions.training(tokenizer));
+            TextDataset data = (TextDataset) Datasets.read(jsonl, step.session().inputs(),
+                    new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.training(tokenizer));
             for (int i = 0; i < data.size(); i++) {
                 if (data.ids(i).length != SEQUENCE) {
                     throw new IllegalStateException("sample " + i + " has " + data.ids(i).length + " tokens, not "
@@ -141,8 +134,7 @@ public class MiniLmStepBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws IOException {
-            optimizer.close();
-            session.close();
+            step.close();
             tokenizer.close();
             arena.close();
             try (var files = Files.walk(work)) {
@@ -151,8 +143,7 @@ public class MiniLmStepBenchmark {
         }
 
         double step() {
-            double value = session.step(batches.assemble(indices), loss);
-            optimizer.step(LEARNING_RATE);
+            double value = step.run(batches.assemble(indices), null, LEARNING_RATE, Double.NaN, false, ++steps).loss().value();
             lastLoss = value;
             return value;
         }

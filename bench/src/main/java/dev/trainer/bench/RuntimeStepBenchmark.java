@@ -5,16 +5,18 @@ import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.Task;
+import dev.trainer.config.LossKind;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.onnx.OnnxModel;
+import dev.trainer.runtime.CapiRuntime;
+import dev.trainer.runtime.HostPlacement;
 import dev.trainer.runtime.LossFunction;
+import dev.trainer.runtime.OrtRuntime;
 import dev.trainer.runtime.ParameterBuffer;
-import dev.trainer.runtime.SessionOptions;
-import dev.trainer.runtime.SessionRuntime;
+import dev.trainer.runtime.TrainingPlan;
+import dev.trainer.runtime.TrainingRuntime;
 import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.LossKind;
-import dev.trainer.train.Losses;
-import dev.trainer.train.TrainableParameters;
+import dev.trainer.train.step.Losses;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -63,10 +65,11 @@ public class RuntimeStepBenchmark {
         @Param({"digits", "bert_tiny"})
         public String model;
 
-        @Param({"JAVA_API", "C_API"})
-        public SessionRuntime runtime;
+        @Param({"java", "capi"})
+        public String runtime;
 
         Arena arena;
+        TrainingRuntime ort;
         TrainingSession session;
         LossFunction loss;
         Batch batch;
@@ -79,8 +82,9 @@ public class RuntimeStepBenchmark {
             Path folder = digits ? models.resolve("digits")
                     : models.resolveSibling("java/src/test/resources/fixtures/bert_tiny_torchscript");
             OnnxModel onnx = OnnxModel.load(TrainingStepBenchmark.ModelFiles.require(folder.resolve("model.onnx")));
-            session = TrainingSession.open(onnx, TrainableParameters.of(onnx), "logits", new SessionOptions(false, 0, 1),
-                    runtime);
+            HostPlacement host = new HostPlacement(NativeKernels.instance());
+            ort = runtime.equals("java") ? new OrtRuntime(host) : new CapiRuntime(host);
+            session = ort.open(TrainingPlan.of(onnx, onnx.graph().trainableCandidates(), "logits", false, 0), 1);
             loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
             Dataset train = Datasets.read(folder.resolve(digits ? "train.csv" : "train.npz"), session.inputs(),
                     Task.CLASSIFICATION, "label");
@@ -98,6 +102,7 @@ public class RuntimeStepBenchmark {
         @TearDown(Level.Trial)
         public void close() {
             session.close();
+            ort.close();
             arena.close();
         }
 
@@ -126,8 +131,8 @@ public class RuntimeStepBenchmark {
         Training java = new Training();
         Training c = new Training();
         java.model = c.model = args[0];
-        java.runtime = SessionRuntime.JAVA_API;
-        c.runtime = SessionRuntime.C_API;
+        java.runtime = "java";
+        c.runtime = "capi";
         java.open();
         c.open();
         try {

@@ -1,20 +1,16 @@
 package dev.trainer.bench;
 
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RunConfig;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.BatchOrder;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.Task;
 import dev.trainer.kernels.NativeKernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.LossFunction;
-import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.LossKind;
-import dev.trainer.train.Losses;
-import dev.trainer.train.params.GroupedOptimizer;
-import dev.trainer.train.params.ParameterSetting;
-import dev.trainer.train.OptimizerKind;
-import dev.trainer.train.TrainableParameters;
+import dev.trainer.train.step.TrainingModel;
+import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * How long does one whole training step take, in milliseconds, for {@code model} at
  * {@code batch} samples?
  *
- * <p>A step is what {@code trainer fine-tune} does per batch: copy the batch's rows into the
- * native batch buffers, run the forward graph, the native softmax cross-entropy and the backward
- * graph ({@link TrainingSession#step}), then Adam in place over the flat parameter buffer. Not in
+ * <p>A step is what {@code trainer fine-tune} does per batch, the same {@link TrainingStep}: copy
+ * the batch's rows into the native batch buffers, run the forward graph, the native softmax
+ * cross-entropy and the backward graph, then Adam in place over the flat parameter buffer. Not in
  * it: the per-step metrics line, gradient clipping (off by default), validation. The models:
  * {@code digits} is the shipped demo MLP ({@code models/digits/model.onnx}, 9.6 k parameters),
  * {@code cnn} the conv fixture ({@code java/src/test/resources/fixtures/cnn/model.onnx}: two
@@ -81,12 +77,11 @@ public class TrainingStepBenchmark {
         public int batch;
 
         Arena arena;
-        TrainingSession session;
-        GroupedOptimizer optimizer;
-        LossFunction loss;
+        TrainingStep step;
         BatchAssembler assembler;
         List<int[]> batches;
         int next;
+        long steps;
         double lastLoss;
 
         @Setup(Level.Trial)
@@ -94,13 +89,11 @@ public class TrainingStepBenchmark {
             Path models = ModelFiles.modelsFolder();
             Path modelFile = model.equals("cnn") ? ModelFiles.cnnFixture(models) : models.resolve("digits/model.onnx");
             Path trainFile = ModelFiles.require(models.resolve("digits/train.csv"));
-            OnnxModel onnx = OnnxModel.load(ModelFiles.require(modelFile));
-            session = TrainingSession.open(onnx, TrainableParameters.of(onnx), "logits");
-            java.util.Map<String, ParameterSetting> plain = new java.util.LinkedHashMap<>();
-            session.parameters().slots().forEach(s -> plain.put(s.name(), new ParameterSetting(s.name(), 0, 1, 0, 0, 0)));
-            optimizer = new GroupedOptimizer(OptimizerKind.ADAM, NativeKernels.instance(), session.parameters(), plain, 0);
-            loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
-            Dataset train = Datasets.read(trainFile, session.inputs(), Task.CLASSIFICATION, "label");
+            // fine-tune's defaults but Adam at the demo's rate: every parameter trains, no decay
+            RunConfig config = RunConfig.defaults(ModelFiles.require(modelFile))
+                    .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAM, LEARNING_RATE));
+            step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
+            Dataset train = Datasets.read(trainFile, step.session().inputs(), Task.CLASSIFICATION, "label");
             arena = Arena.ofShared();
             assembler = new BatchAssembler(train, batch, arena);
             batches = new ArrayList<>();
@@ -123,8 +116,7 @@ public class TrainingStepBenchmark {
 
         @TearDown(Level.Trial)
         public void close() {
-            optimizer.close();
-            session.close();
+            step.close();
             arena.close();
         }
 
@@ -132,8 +124,8 @@ public class TrainingStepBenchmark {
         double step() {
             int[] indices = batches.get(next);
             next = (next + 1) % batches.size();
-            double value = session.step(assembler.assemble(indices), loss);
-            optimizer.step(LEARNING_RATE);
+            double value = step.run(assembler.assemble(indices), null, LEARNING_RATE, Double.NaN, false, ++steps)
+                    .loss().value();
             lastLoss = value;
             return value;
         }

@@ -1,6 +1,6 @@
 package dev.trainer.autodiff;
 
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import java.util.Arrays;
 
 /**

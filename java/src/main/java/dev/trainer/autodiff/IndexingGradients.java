@@ -1,7 +1,7 @@
 package dev.trainer.autodiff;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import java.util.Arrays;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package dev.trainer.autodiff;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trainer.onnx.Attributes;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.ValueType;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -28,7 +28,7 @@ final class NormalizationGradients {
             g.dx(2, () -> g.dy().sum(reduceAxes, false));
             for (int stat = 3; stat <= 4; stat++) {
                 if (g.needs(stat)) {
-                    throw new dev.trainer.onnx.ModelException(g.describe()
+                    throw new dev.trainer.ModelException(g.describe()
                             + ": running statistics are not trainable; freeze " + g.node().getInput(stat));
                 }
             }

@@ -18,7 +18,7 @@ final class PoolingGradients {
         // as windows overlap) onto those positions of a zero tensor shaped like x.
         rules.put("MaxPool", g -> g.dx(0, () -> {
             if (g.attr("storage_order", 0L) != 0) {
-                throw new dev.trainer.onnx.ModelException(g.describe() + ": column-major storage_order has no gradient rule");
+                throw new dev.trainer.ModelException(g.describe() + ": column-major storage_order has no gradient rule");
             }
             Value indices = maxPoolIndices(g);
             Value shape = g.shapeOf(g.x(0));

@@ -9,7 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
@@ -28,7 +28,7 @@ import java.util.TreeSet;
 
 /**
  * Reverse-mode differentiation of an ONNX graph into a forward and a backward graph of standard
- * ops (DESIGN.md §2). Walks the nodes between the trainable parameters and the differentiated
+ * ops (docs/architecture.md, "One step"). Walks the nodes between the trainable parameters and the differentiated
  * outputs in reverse order, asks each op's rule for its input gradients and sums them per value.
  */
 public final class ReverseMode {
@@ -45,16 +45,16 @@ public final class ReverseMode {
     private final GraphProto graph;
     private final Set<String> trainable;
     private final Map<String, ValueType> types;
-    private final Map<String, NodeProto> producers = new HashMap<>();
-    private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+    private final Map<String, NodeProto> producers;
+    private final Map<String, TensorProto> initializers;
 
     private ReverseMode(OnnxModel model, Collection<String> trainable, Map<String, ValueType> types) {
         this.model = model;
         this.graph = model.proto().getGraph();
         this.trainable = new LinkedHashSet<>(trainable);
         this.types = types;
-        graph.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
-        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        this.producers = model.graph().producersByValue();
+        this.initializers = model.graph().initializersByName();
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.trainer.cli;
 
-import dev.trainer.kernels.NativeKernels;
-import dev.trainer.train.CrossValidation;
+import dev.trainer.CrossValidationResult;
+import dev.trainer.FineTuning;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "trainer cv --model M.onnx --train DATA --folds K --out DIR [options]",
         description = "K-fold cross-validation (stratified, seeded): K fine-tunes into DIR/fold-k, metrics per fold and mean ± std in DIR/cv.json.")
 final class CvCommand implements Callable<Integer> {
 
@@ -23,7 +24,9 @@ final class CvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CrossValidation.run(options.toConfig(out), folds, NativeKernels.instance(), System.out);
+        CrossValidationResult result = FineTuning.of(options.toConfig()).console().crossValidate(folds, out);
+        System.out.println();
+        System.out.print(result.summary());
         return ExitCode.OK;
     }
 }

@@ -1,8 +1,6 @@
 package dev.trainer.cli;
 
-import dev.trainer.monitor.Diagnosis;
-import dev.trainer.monitor.RunHistory;
-import dev.trainer.monitor.RunPlot;
+import dev.trainer.Runs;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,10 +21,9 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunHistory history = RunHistory.read(runDir.resolve("metrics.jsonl"));
-        System.out.println(Diagnosis.of(history).render());
+        System.out.println(Runs.diagnose(runDir).render());
         if (plot != null) {
-            RunPlot.write(history, runDir.toAbsolutePath().getFileName().toString(), plot);
+            Runs.plot(runDir, plot);
             System.out.println("plot: " + plot);
         }
         return ExitCode.OK;

@@ -1,7 +1,6 @@
 package dev.trainer.cli;
 
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.train.ModelInspection;
+import dev.trainer.Inspection;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +15,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.print(ModelInspection.describe(OnnxModel.load(model)));
+        System.out.print(Inspection.of(model).report());
         return ExitCode.OK;
     }
 }

@@ -1,8 +1,7 @@
 package dev.trainer.cli;
 
-import dev.trainer.kernels.NativeKernels;
-import dev.trainer.train.RangeTest;
-import dev.trainer.train.schedule.LearningRateFinder;
+import dev.trainer.FineTuning;
+import dev.trainer.LearningRateFinding;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "trainer lr-find --model M.onnx --train DATA [--plot FILE.png] [options]",
         description = {"Runs the learning-rate range test and suggests a learning rate.",
                 "Trains with an exponentially growing learning rate, plots the smoothed loss against it,",
                 "and prints the suggestion with its reasoning."})
@@ -35,11 +35,10 @@ final class LrFindCommand implements Callable<Integer> {
         if (!plot.getFileName().toString().endsWith(".png")) {
             throw new IllegalArgumentException("--plot must name a .png file: " + plot);
         }
-        var result = RangeTest.run(options.toConfig(null), new LearningRateFinder(minLr, maxLr, steps),
-                NativeKernels.instance(), System.out);
-        System.out.println(result.reasoning());
-        result.plot().writePng(plot, 900, 560);
-        System.out.printf("suggested --lr %.3g%nplot: %s%n", result.suggestedLr(), plot);
+        LearningRateFinding finding = FineTuning.of(options.toConfig()).console().findLearningRate(minLr, maxLr, steps);
+        System.out.println(finding.reasoning());
+        finding.writePlot(plot);
+        System.out.printf("suggested --lr %.3g%nplot: %s%n", finding.suggestedLr(), plot);
         return ExitCode.OK;
     }
 }

@@ -8,7 +8,8 @@ import java.util.SequencedMap;
 
 /**
  * One batch as tensors: a {@link HostTensor} per model input and, when the data has labels, one
- * for them (int32 class ids of shape {@code [n]}, or float32 targets of shape {@code [n, ...]}).
+ * for them (int32 class ids of shape {@code [n]}, or float32 targets of shape {@code [n, ...]})
+ * and, when the samples are weighted, one for their float32 loss weights ({@code [n]}).
  * The buffers belong to the {@link BatchAssembler} that made the batch and are valid until its
  * next {@code assemble} call or until its arena closes.
  */
@@ -17,11 +18,13 @@ public final class Batch {
     private final int size;
     private final SequencedMap<String, HostTensor> inputs;
     private final HostTensor labels;
+    private final HostTensor weights;
 
-    Batch(int size, Map<String, HostTensor> inputs, HostTensor labels) {
+    Batch(int size, Map<String, HostTensor> inputs, HostTensor labels, HostTensor weights) {
         this.size = size;
         this.inputs = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(inputs));
         this.labels = labels;
+        this.weights = weights;
     }
 
     /** Number of samples. */
@@ -54,5 +57,10 @@ public final class Batch {
             throw new IllegalStateException("batch has no labels");
         }
         return labels;
+    }
+
+    /** The samples' float32 loss weights {@code [n]}, or {@code null} when they weigh alike. */
+    public HostTensor sampleWeights() {
+        return weights;
     }
 }

@@ -23,6 +23,7 @@ public final class BatchAssembler implements BatchSource {
     private final int maxBatchSize;
     private final Map<String, ByteBuffer> inputBuffers = new LinkedHashMap<>();
     private final ByteBuffer labelBuffer;
+    private final ByteBuffer weightBuffer;
 
     /** Allocates buffers in {@code arena} for batches of up to {@code maxBatchSize} samples. */
     public BatchAssembler(Dataset dataset, int maxBatchSize, Arena arena) {
@@ -36,6 +37,26 @@ public final class BatchAssembler implements BatchSource {
             inputBuffers.put(name, allocate(arena, (long) feature.sampleSize() * feature.type().bytes() * maxBatchSize));
         }
         this.labelBuffer = dataset.hasLabels() ? labelBuffer(dataset.labels(), maxBatchSize, arena) : null;
+        this.weightBuffer = weightBuffer(dataset, maxBatchSize, arena);
+    }
+
+    /** A buffer for the loss weights of up to {@code maxBatchSize} samples, or null when they weigh alike. */
+    static ByteBuffer weightBuffer(Samples samples, int maxBatchSize, Arena arena) {
+        return samples.hasLabels() && samples.labels().weighted()
+                ? allocate(arena, (long) Float.BYTES * maxBatchSize) : null;
+    }
+
+    /** The loss weights at {@code indices}, written into {@code weightBuffer}; null without one. */
+    static HostTensor weights(Labels labels, int[] indices, ByteBuffer weightBuffer) {
+        if (weightBuffer == null) {
+            return null;
+        }
+        ByteBuffer view = view(weightBuffer, indices.length * Float.BYTES);
+        var floats = view.asFloatBuffer();
+        for (int index : indices) {
+            floats.put(labels.weights()[index]);
+        }
+        return new HostTensor(ElementType.FLOAT, new long[] {indices.length}, view);
     }
 
     /** A direct buffer of {@code bytes} in native order, aligned for any element type. */
@@ -66,7 +87,8 @@ public final class BatchAssembler implements BatchSource {
             fill(feature, indices, view);
             inputs.put(name, new HostTensor(feature.type(), Shapes.withBatch(n, feature.sampleShape()), view));
         }
-        return new Batch(n, inputs, dataset.hasLabels() ? labels(dataset.labels(), indices, labelBuffer) : null);
+        return new Batch(n, inputs, dataset.hasLabels() ? labels(dataset.labels(), indices, labelBuffer) : null,
+                dataset.hasLabels() ? weights(dataset.labels(), indices, weightBuffer) : null);
     }
 
     /** The labels at {@code indices}, written into {@code labelBuffer} as made by {@link #labelBuffer}. */

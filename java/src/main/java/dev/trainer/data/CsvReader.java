@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,8 @@ import java.util.Map;
 
 /**
  * Reads a CSV file with a header row into a model's single input: every column but the label
- * column is a feature, in file order, and a row's features are reshaped to the input's sample
- * shape. Cells are split by hand and numbers parsed without regular expressions, since files run
+ * column (and the sample-weight column, when named and present) is a feature, in file order, and
+ * a row's features are reshaped to the input's sample shape. Cells are split by hand and numbers parsed without regular expressions, since files run
  * to hundreds of thousands of rows.
  */
 final class CsvReader {
@@ -26,13 +27,11 @@ final class CsvReader {
         this.source = file.toString();
     }
 
-    static Dataset read(Path file, List<InputSpec> inputs, Task task, String labelColumn, boolean labelsRequired)
-            throws IOException {
-        return new CsvReader(file).readFile(file, inputs, task, labelColumn, labelsRequired);
+    static Dataset read(Path file, List<InputSpec> inputs, Labelling labelling) throws IOException {
+        return new CsvReader(file).readFile(file, inputs, labelling);
     }
 
-    private Dataset readFile(Path file, List<InputSpec> inputs, Task task, String labelColumn, boolean labelsRequired)
-            throws IOException {
+    private Dataset readFile(Path file, List<InputSpec> inputs, Labelling labelling) throws IOException {
         if (inputs.size() != 1) {
             throw new DataException(source + ": a CSV file fills a single input, but the model has " + inputs.size()
                     + " (" + String.join(", ", inputs.stream().map(InputSpec::name).toList())
@@ -45,45 +44,69 @@ final class CsvReader {
                 throw new DataException(source + " is empty: expected a header row of column names");
             }
             List<String> header = splitHeader(headerLine);
-            int labelIndex = header.indexOf(labelColumn);
-            if (labelIndex < 0 && labelsRequired) {
-                throw new DataException(source + " has no label column '" + labelColumn + "' (columns: "
+            int labelIndex = header.indexOf(labelling.labelColumn());
+            if (labelIndex < 0 && labelling.required()) {
+                throw new DataException(source + " has no label column '" + labelling.labelColumn() + "' (columns: "
                         + abbreviate(header) + "); name it with the label column option");
             }
-            int featureCount = header.size() - (labelIndex < 0 ? 0 : 1);
-            long[] sampleShape = sampleShapeFor(input, featureCount);
-            return readRows(reader, header, labelIndex, input, sampleShape, task);
+            int weightIndex = labelling.sampleWeights() == null ? -1 : header.indexOf(labelling.sampleWeights());
+            int featureCount = header.size() - (labelIndex < 0 ? 0 : 1) - (weightIndex < 0 ? 0 : 1);
+            long[] sampleShape = input.sampleShapeFor(featureCount, source, "feature columns");
+            return readRows(reader, header, new int[] {labelIndex, weightIndex}, input, sampleShape, labelling.task());
         }
     }
 
-    private Dataset readRows(BufferedReader reader, List<String> header, int labelIndex, InputSpec input,
+    /** @param special the label column's index and the weight column's, each -1 when absent */
+    private Dataset readRows(BufferedReader reader, List<String> header, int[] special, InputSpec input,
                              long[] sampleShape, Task task) throws IOException {
-        int columns = header.size();
-        boolean floating = input.type().isFloating();
-        float[] floats = new float[floating ? 1 << 16 : 0];
-        long[] longs = new long[floating ? 0 : 1 << 16];
-        int valueCount = 0;
-        int[] classes = new int[task == Task.CLASSIFICATION && labelIndex >= 0 ? 1 << 12 : 0];
-        float[] targets = new float[task == Task.REGRESSION && labelIndex >= 0 ? 1 << 12 : 0];
-        int rows = 0;
+        Rows rows = new Rows(header, special[0], special[1], input, task);
         int lineNumber = 1;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             lineNumber++;
-            if (line.isBlank()) {
-                continue;
+            if (!line.isBlank()) {
+                rows.read(line, lineNumber);
             }
-            if (floating && valueCount + columns > floats.length) {
-                floats = Arrays.copyOf(floats, Math.max(floats.length * 2, valueCount + columns));
-            }
-            if (!floating && valueCount + columns > longs.length) {
-                longs = Arrays.copyOf(longs, Math.max(longs.length * 2, valueCount + columns));
-            }
-            if (rows == classes.length && classes.length > 0) {
-                classes = Arrays.copyOf(classes, classes.length * 2);
-            }
-            if (rows == targets.length && targets.length > 0) {
-                targets = Arrays.copyOf(targets, targets.length * 2);
-            }
+        }
+        if (rows.count == 0) {
+            throw new DataException(source + " has a header but no rows");
+        }
+        return rows.dataset(sampleShape);
+    }
+
+    /** The columns read so far, in growing arrays: features, then the labels and weights when present. */
+    private final class Rows {
+        private final List<String> header;
+        private final int labelIndex;
+        private final int weightIndex;
+        private final InputSpec input;
+        private final Task task;
+        private final boolean floating;
+        private float[] floats;
+        private long[] longs;
+        private int valueCount;
+        private int[] classes;
+        private float[] targets;
+        private float[] weights;
+        private int count;
+
+        Rows(List<String> header, int labelIndex, int weightIndex, InputSpec input, Task task) {
+            this.header = header;
+            this.labelIndex = labelIndex;
+            this.weightIndex = weightIndex;
+            this.input = input;
+            this.task = task;
+            this.floating = input.type().isFloating();
+            floats = new float[floating ? 1 << 16 : 0];
+            longs = new long[floating ? 0 : 1 << 16];
+            classes = new int[task == Task.CLASSIFICATION && labelIndex >= 0 ? 1 << 12 : 0];
+            targets = new float[task == Task.REGRESSION && labelIndex >= 0 ? 1 << 12 : 0];
+            weights = new float[weightIndex >= 0 ? 1 << 12 : 0];
+        }
+
+        /** Splits one line into cells and stores each where its column goes. */
+        void read(String line, int lineNumber) {
+            int columns = header.size();
+            grow(columns);
             int column = 0;
             int start = 0;
             while (true) {
@@ -97,24 +120,9 @@ final class CsvReader {
                     throw cellError(lineNumber, column, header, line, start, end,
                             isBlank(line, start, end) ? "empty cell" : "is not a finite number");
                 }
-                if (column == labelIndex) {
-                    if (task == Task.CLASSIFICATION) {
-                        if (value != Math.rint(value) || value < 0 || value > Integer.MAX_VALUE) {
-                            throw cellError(lineNumber, column, header, line, start, end,
-                                    "class label must be an integer >= 0");
-                        }
-                        classes[rows] = (int) value;
-                    } else {
-                        targets[rows] = (float) value;
-                    }
-                } else if (floating) {
-                    floats[valueCount++] = (float) value;
-                } else {
-                    if (value != Math.rint(value) || !input.type().fits((long) value)) {
-                        throw cellError(lineNumber, column, header, line, start, end,
-                                "does not fit input '" + input.name() + "' of type " + input.type());
-                    }
-                    longs[valueCount++] = (long) value;
+                String problem = store(column, value);
+                if (problem != null) {
+                    throw cellError(lineNumber, column, header, line, start, end, problem);
                 }
                 column++;
                 if (comma < 0) {
@@ -125,52 +133,64 @@ final class CsvReader {
             if (column != columns) {
                 throw cellCountError(lineNumber, line, columns);
             }
-            rows++;
+            count++;
         }
-        if (rows == 0) {
-            throw new DataException(source + " has a header but no rows");
-        }
-        Feature feature = floating
-                ? Feature.ofFloats(input.type(), sampleShape, Arrays.copyOf(floats, valueCount))
-                : Feature.ofLongs(input.type(), sampleShape, Arrays.copyOf(longs, valueCount));
-        Labels labels = labelIndex < 0 ? null
-                : task == Task.CLASSIFICATION ? Labels.ofClasses(Arrays.copyOf(classes, rows))
-                : Labels.ofTargets(new long[] {1}, Arrays.copyOf(targets, rows));
-        return new Dataset(source, Map.of(input.name(), feature), labels);
-    }
 
-    /**
-     * The input's sample shape with at most one symbolic dimension solved from the column count:
-     * a row is flat, so two unknown dimensions could be split many ways.
-     */
-    private long[] sampleShapeFor(InputSpec input, int featureCount) {
-        if (featureCount == 0) {
-            throw new DataException(source + " has no feature columns, only the labels");
-        }
-        long[] shape = input.sampleShape();
-        int symbolic = -1;
-        long known = 1;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] != InputSpec.SYMBOLIC) {
-                known *= shape[i];
-            } else if (symbolic < 0) {
-                symbolic = i;
-            } else {
-                throw new DataException(source + ": input '" + input.name() + "' has shape "
-                        + Shapes.format(input.shape()) + ", more than one unknown dimension besides the batch;"
-                        + " a CSV row cannot fill it, use an NPZ file");
+        private void grow(int columns) {
+            if (floating && valueCount + columns > floats.length) {
+                floats = Arrays.copyOf(floats, Math.max(floats.length * 2, valueCount + columns));
+            }
+            if (!floating && valueCount + columns > longs.length) {
+                longs = Arrays.copyOf(longs, Math.max(longs.length * 2, valueCount + columns));
+            }
+            if (count == classes.length && classes.length > 0) {
+                classes = Arrays.copyOf(classes, classes.length * 2);
+            }
+            if (count == targets.length && targets.length > 0) {
+                targets = Arrays.copyOf(targets, targets.length * 2);
+            }
+            if (count == weights.length && weights.length > 0) {
+                weights = Arrays.copyOf(weights, weights.length * 2);
             }
         }
-        if (symbolic >= 0 && known > 0 && featureCount % known == 0) {
-            shape[symbolic] = featureCount / known;
-            return shape;
+
+        /** Stores one cell's value; returns what is wrong with it, or {@code null}. */
+        private String store(int column, double value) {
+            if (column == weightIndex) {
+                if (value < 0) {
+                    return "sample weight must be >= 0";
+                }
+                weights[count] = (float) value;
+            } else if (column == labelIndex && task == Task.CLASSIFICATION) {
+                if (value != Math.rint(value) || value < 0 || value > Integer.MAX_VALUE) {
+                    return "class label must be an integer >= 0";
+                }
+                classes[count] = (int) value;
+            } else if (column == labelIndex) {
+                targets[count] = (float) value;
+            } else if (floating) {
+                floats[valueCount++] = (float) value;
+            } else {
+                if (value != Math.rint(value) || !input.type().fits((long) value)) {
+                    return "does not fit input '" + input.name() + "' of type " + input.type();
+                }
+                longs[valueCount++] = (long) value;
+            }
+            return null;
         }
-        if (symbolic < 0 && known == featureCount) {
-            return shape;
+
+        Dataset dataset(long[] sampleShape) {
+            Feature feature = floating
+                    ? Feature.ofFloats(input.type(), sampleShape, Arrays.copyOf(floats, valueCount))
+                    : Feature.ofLongs(input.type(), sampleShape, Arrays.copyOf(longs, valueCount));
+            Labels labels = labelIndex < 0 ? null
+                    : task == Task.CLASSIFICATION ? Labels.ofClasses(Arrays.copyOf(classes, count))
+                    : Labels.ofTargets(new long[] {1}, Arrays.copyOf(targets, count));
+            if (labels != null && weightIndex >= 0) {
+                labels = labels.withWeights(Arrays.copyOf(weights, count));
+            }
+            return new Dataset(source, Map.of(input.name(), feature), labels);
         }
-        throw new DataException(source + " has " + featureCount + " feature columns, but input '" + input.name()
-                + "' of shape " + Shapes.format(input.shape()) + " takes "
-                + (symbolic < 0 ? known + "" : "a multiple of " + known) + " values per sample");
     }
 
     /**

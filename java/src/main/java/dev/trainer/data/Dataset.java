@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.lang.foreign.Arena;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,11 +12,9 @@ import java.util.SequencedMap;
  * Samples in memory: one {@link Feature} per model input, in the model's input order, and
  * optionally {@link Labels} (a data set read for prediction may have none). Immutable.
  */
-public final class Dataset implements Samples {
+public final class Dataset extends SampleSet {
 
-    private final String source;
     private final SequencedMap<String, Feature> features;
-    private final Labels labels;
     private final int size;
 
     /**
@@ -28,25 +27,17 @@ public final class Dataset implements Samples {
         if (features.isEmpty()) {
             throw new IllegalArgumentException(source + ": a data set needs at least one input");
         }
-        this.source = source;
-        this.features = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(features));
-        this.labels = labels;
-        this.size = this.features.firstEntry().getValue().size();
-        this.features.forEach((name, feature) -> {
-            if (feature.size() != size) {
+        SequencedMap<String, Feature> inputs = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(features));
+        int samples = inputs.firstEntry().getValue().size();
+        inputs.forEach((name, feature) -> {
+            if (feature.size() != samples) {
                 throw new IllegalArgumentException(source + ": input '" + name + "' has " + feature.size()
-                        + " samples, but '" + this.features.firstEntry().getKey() + "' has " + size);
+                        + " samples, but '" + inputs.firstEntry().getKey() + "' has " + samples);
             }
         });
-        if (labels != null && labels.size() != size) {
-            throw new IllegalArgumentException(source + ": " + labels.size() + " labels for " + size + " samples");
-        }
-    }
-
-    /** Where the samples came from, e.g. the file name. */
-    @Override
-    public String source() {
-        return source;
+        super(source, labels, samples);
+        this.features = inputs;
+        this.size = samples;
     }
 
     /** Number of samples. */
@@ -64,24 +55,9 @@ public final class Dataset implements Samples {
     public Feature feature(String inputName) {
         Feature feature = features.get(inputName);
         if (feature == null) {
-            throw new IllegalArgumentException(source + " has no input '" + inputName + "'");
+            throw new IllegalArgumentException(source() + " has no input '" + inputName + "'");
         }
         return feature;
-    }
-
-    /** Whether labels were read; data for {@code predict} may have none. */
-    @Override
-    public boolean hasLabels() {
-        return labels != null;
-    }
-
-    /** The labels; throws {@link IllegalStateException} when there are none. */
-    @Override
-    public Labels labels() {
-        if (labels == null) {
-            throw new IllegalStateException(source + " has no labels");
-        }
-        return labels;
     }
 
     /** Batches through a {@link BatchAssembler}. */
@@ -99,7 +75,7 @@ public final class Dataset implements Samples {
     public Dataset subset(int[] indices) {
         Map<String, Feature> picked = new LinkedHashMap<>();
         features.forEach((name, feature) -> picked.put(name, feature.subset(indices)));
-        return new Dataset(source, picked, labels == null ? null : labels.subset(indices));
+        return new Dataset(source(), picked, labelsAt(indices));
     }
 
     /**
@@ -112,15 +88,15 @@ public final class Dataset implements Samples {
                 requireFinite(feature.floats(), feature.sampleSize(), "input '" + name + "'");
             }
         });
-        if (labels != null && labels.targets() != null) {
-            requireFinite(labels.targets(), labels.sampleSize(), "labels");
+        if (hasLabels() && labels().targets() != null) {
+            requireFinite(labels().targets(), labels().sampleSize(), "labels");
         }
     }
 
     private void requireFinite(float[] values, int sampleSize, String what) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw new DataException(source + ": " + what + " of sample " + (i / sampleSize) + " holds "
+                throw new DataException(source() + ": " + what + " of sample " + (i / sampleSize) + " holds "
                         + values[i]);
             }
         }

@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class Datasets {
         if (extension(file).equals(".jsonl")) {
             throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
         }
-        return (Dataset) read(file, inputs, task, labelColumn, labelsRequired, null);
+        return (Dataset) read(file, inputs, new Labelling(task, labelColumn, null, labelsRequired), null);
     }
 
     /**
@@ -75,7 +76,8 @@ public final class Datasets {
     }
 
     /**
-     * As {@link #read(Path, List, Task, String, boolean)}, and also reads text:
+     * As {@link #read(Path, List, Task, String, boolean)}, with per-sample weights where the
+     * labelling names them (CSV and NPZ), and also reads text:
      *
      * <ul>
      *   <li>{@code .jsonl}: one JSON object a line, {@code {"text": ..., "label": ...}} and
@@ -89,8 +91,7 @@ public final class Datasets {
      * @param text how to tokenize; needed for {@code .jsonl} and ignored for the other formats, so
      *             that a caller may pass it whenever the model has a tokenizer; may be null
      */
-    public static Samples read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
-                               boolean labelsRequired, TextOptions text) {
+    public static Samples read(Path file, List<InputSpec> inputs, Labelling labelling, TextOptions text) {
         String extension = extension(file);
         if (!List.of(".csv", ".npz", ".jsonl").contains(extension)) {
             throw new DataException(file + ": unknown data format; use a .csv, .npz or .jsonl file");
@@ -103,7 +104,8 @@ public final class Datasets {
         }
         if (extension.equals(".jsonl")) {
             try {
-                return TextReader.read(file, inputs, task, text.tokenizer(), text.knownClasses(), labelsRequired);
+                return TextReader.read(file, inputs, labelling.task(), text.tokenizer(), text.knownClasses(),
+                        labelling.required());
             } catch (IOException e) {
                 throw new DataException(file + " could not be read: " + e.getMessage(), e);
             }
@@ -111,8 +113,7 @@ public final class Datasets {
         boolean csv = extension.equals(".csv");
         Dataset dataset;
         try {
-            dataset = csv ? CsvReader.read(file, inputs, task, labelColumn, labelsRequired)
-                    : NpzReader.read(file, inputs, task, labelsRequired);
+            dataset = csv ? CsvReader.read(file, inputs, labelling) : NpzReader.read(file, inputs, labelling);
         } catch (IOException e) {
             throw new DataException(file + " could not be read: " + e.getMessage(), e);
         }

@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param sampleShape the shape of one sample's label: {@code []} for a class id; for targets
  *                    {@code [1]} from a CSV column, or whatever an NPZ {@code labels} array has
  *                    after its first axis
+ * @param weights     each sample's loss weight, finite and >= 0, or {@code null} for all ones
  */
-public record Labels(Task task, long[] sampleShape, int[] classes, float[] targets) {
+public record Labels(Task task, long[] sampleShape, int[] classes, float[] targets, float[] weights) {
 
     public Labels {
         Objects.requireNonNull(task, "task");
@@ -27,16 +28,42 @@ public record Labels(Task task, long[] sampleShape, int[] classes, float[] targe
                         + Shapes.format(sampleShape));
             }
         }
+        if (weights != null) {
+            int samples = classes != null ? classes.length : (int) (targets.length / Shapes.elementCount(sampleShape));
+            if (weights.length != samples) {
+                throw new IllegalArgumentException(weights.length + " sample weights for " + samples + " samples");
+            }
+            for (int i = 0; i < weights.length; i++) {
+                if (!(weights[i] >= 0) || Float.isInfinite(weights[i])) {
+                    throw new IllegalArgumentException("the weight of sample " + i + " is " + weights[i]
+                            + "; sample weights must be finite and >= 0");
+                }
+            }
+        }
     }
 
     /** One class id per sample. */
     public static Labels ofClasses(int[] classes) {
-        return new Labels(Task.CLASSIFICATION, new long[0], classes, null);
+        return new Labels(Task.CLASSIFICATION, new long[0], classes, null, null);
     }
 
     /** Regression targets, {@code sampleShape} per sample. */
     public static Labels ofTargets(long[] sampleShape, float[] targets) {
-        return new Labels(Task.REGRESSION, sampleShape, null, targets);
+        return new Labels(Task.REGRESSION, sampleShape, null, targets, null);
+    }
+
+    /**
+     * These labels with a loss weight per sample.
+     *
+     * @throws IllegalArgumentException for a count other than the samples', or a negative or non-finite weight
+     */
+    public Labels withWeights(float[] sampleWeights) {
+        return new Labels(task, sampleShape, classes, targets, sampleWeights);
+    }
+
+    /** Whether the samples carry loss weights. */
+    public boolean weighted() {
+        return weights != null;
     }
 
     @Override
@@ -88,18 +115,25 @@ public record Labels(Task task, long[] sampleShape, int[] classes, float[] targe
 
     /** The labels at {@code indices}, in that order, in a new array. */
     public Labels subset(int[] indices) {
+        float[] pickedWeights = null;
+        if (weights != null) {
+            pickedWeights = new float[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                pickedWeights[i] = weights[indices[i]];
+            }
+        }
         if (classes != null) {
             int[] picked = new int[indices.length];
             for (int i = 0; i < indices.length; i++) {
                 picked[i] = classes[indices[i]];
             }
-            return ofClasses(picked);
+            return new Labels(task, sampleShape, picked, null, pickedWeights);
         }
         int sampleSize = sampleSize();
         float[] picked = new float[indices.length * sampleSize];
         for (int i = 0; i < indices.length; i++) {
             System.arraycopy(targets, Math.multiplyExact(indices[i], sampleSize), picked, i * sampleSize, sampleSize);
         }
-        return ofTargets(sampleShape, picked);
+        return new Labels(task, sampleShape, null, picked, pickedWeights);
     }
 }

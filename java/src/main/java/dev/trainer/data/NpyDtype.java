@@ -1,5 +1,7 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
+
 /** The numpy element types an .npy file may hold here: little-endian numbers and booleans. */
 enum NpyDtype {
     FLOAT32("f4", 4),

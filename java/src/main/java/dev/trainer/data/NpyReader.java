@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -13,8 +14,8 @@ import java.util.zip.ZipFile;
 
 /**
  * Reads an .npz file (a zip of .npy arrays, stored or deflated): one array per model input,
- * named as the input, and an array {@code labels}; each array's first axis is the samples.
- * Arrays no input asks for are ignored.
+ * named as the input, an array {@code labels} and, when named, an array of per-sample loss
+ * weights; each array's first axis is the samples. Arrays no input asks for are ignored.
  */
 final class NpzReader {
 
@@ -27,11 +28,11 @@ final class NpzReader {
         this.source = file.toString();
     }
 
-    static Dataset read(Path file, List<InputSpec> inputs, Task task, boolean labelsRequired) throws IOException {
-        return new NpzReader(file).readFile(file, inputs, task, labelsRequired);
+    static Dataset read(Path file, List<InputSpec> inputs, Labelling labelling) throws IOException {
+        return new NpzReader(file).readFile(file, inputs, labelling);
     }
 
-    private Dataset readFile(Path file, List<InputSpec> inputs, Task task, boolean labelsRequired) throws IOException {
+    private Dataset readFile(Path file, List<InputSpec> inputs, Labelling labelling) throws IOException {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -59,14 +60,18 @@ final class NpzReader {
                 features.put(input.name(), feature);
             }
             NpyArray labelArray = array(zip, LABELS);
-            if (labelArray == null && labelsRequired) {
+            if (labelArray == null && labelling.required()) {
                 throw new DataException(source + " has no array '" + LABELS + "' (arrays: "
                         + String.join(", ", arrayNames(zip)) + ")");
             }
-            Labels labels = labelArray == null ? null : toLabels(labelArray, task);
+            Labels labels = labelArray == null ? null : toLabels(labelArray, labelling.task());
             if (labels != null && labels.size() != samples) {
                 throw new DataException(source + ": array '" + LABELS + "' has " + labels.size()
                         + " samples, but '" + firstArray + "' has " + samples);
+            }
+            NpyArray weights = labelling.sampleWeights() == null ? null : array(zip, labelling.sampleWeights());
+            if (labels != null && weights != null) {
+                labels = withWeights(labels, weights, labelling.sampleWeights());
             }
             return new Dataset(source, features, labels);
         }
@@ -135,6 +140,18 @@ final class NpzReader {
             classes[i] = (int) value;
         }
         return Labels.ofClasses(classes);
+    }
+
+    private Labels withWeights(Labels labels, NpyArray weights, String name) {
+        if (weights.shape().length != 1 || weights.shape()[0] != labels.size()) {
+            throw new DataException(where(name) + " has shape " + Shapes.format(weights.shape()) + "; sample weights are one"
+                    + " number per sample, shape [" + labels.size() + "]");
+        }
+        try {
+            return labels.withWeights(weights.toFloats());
+        } catch (IllegalArgumentException e) {
+            throw new DataException(where(name) + ": " + e.getMessage());
+        }
     }
 
     private String where(String arrayName) {

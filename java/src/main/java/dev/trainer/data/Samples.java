@@ -7,7 +7,7 @@ import java.lang.foreign.Arena;
  * labels, and batches of them. {@link Dataset} holds fixed-shape features (CSV, NPZ);
  * {@link TextDataset} holds token sequences of varying length (JSONL).
  */
-public sealed interface Samples permits Dataset, TextDataset {
+public sealed interface Samples permits SampleSet {
 
     /** Where the samples came from, e.g. the file name. */
     String source();

@@ -57,7 +57,8 @@ public final class TextBatchAssembler implements BatchSource {
             fill(input, indices, length, view);
             inputs.put(input.name(), new HostTensor(input.type(), new long[] {n, length}, view));
         }
-        return new Batch(n, inputs, dataset.hasLabels() ? BatchAssembler.labels(dataset.labels(), indices, labelBuffer) : null);
+        return new Batch(n, inputs, dataset.hasLabels() ? BatchAssembler.labels(dataset.labels(), indices, labelBuffer) : null,
+                null);
     }
 
     /** Writes {@code length} values per sample: the sample's tokens' values, then padding's. */

@@ -1,18 +1,19 @@
 package dev.trainer.data;
 
+import dev.trainer.DataException;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Tokenized text samples in memory, unpadded, with the model inputs they fill and optionally
- * labels. Immutable. Read by {@link Datasets#read(java.nio.file.Path, List, Task, String, boolean, Datasets.TextOptions)}
+ * labels. Immutable. Read by {@link Datasets#read(java.nio.file.Path, List, Labelling, Datasets.TextOptions)}
  * from JSONL; batched, padded per batch, by {@link TextBatchAssembler}.
  *
  * <p>Tokens are kept flat, sample after sample, so that a million short samples are three
  * arrays and not a million objects.
  */
-public final class TextDataset implements Samples {
+public final class TextDataset extends SampleSet {
 
     /** The token ids. */
     public static final String INPUT_IDS = "input_ids";
@@ -23,13 +24,11 @@ public final class TextDataset implements Samples {
     /** The inputs text fills, by the names HuggingFace's exported models give them. */
     public static final List<String> TEXT_INPUTS = List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
 
-    private final String source;
     private final List<InputSpec> inputs;
     private final long padId;
     private final int[] offsets;
     private final int[] ids;
     private final int[] typeIds;
-    private final Labels labels;
     private final List<String> classNames;
     private final int longest;
 
@@ -44,16 +43,12 @@ public final class TextDataset implements Samples {
         if (ids.length != typeIds.length || offsets[offsets.length - 1] != ids.length) {
             throw new IllegalArgumentException(source + ": token offsets do not match the tokens");
         }
-        if (labels != null && labels.size() != offsets.length - 1) {
-            throw new IllegalArgumentException(source + ": " + labels.size() + " labels for " + (offsets.length - 1) + " samples");
-        }
-        this.source = source;
+        super(source, labels, offsets.length - 1);
         this.inputs = List.copyOf(inputs);
         this.padId = padId;
         this.offsets = offsets;
         this.ids = ids;
         this.typeIds = typeIds;
-        this.labels = labels;
         this.classNames = List.copyOf(classNames);
         int max = 0;
         for (int i = 0; i + 1 < offsets.length; i++) {
@@ -87,11 +82,6 @@ public final class TextDataset implements Samples {
                         + " tokens, fewer than the max length " + maxLength + "; lower the max length");
             }
         }
-    }
-
-    @Override
-    public String source() {
-        return source;
     }
 
     @Override
@@ -133,19 +123,6 @@ public final class TextDataset implements Samples {
         return classNames;
     }
 
-    @Override
-    public boolean hasLabels() {
-        return labels != null;
-    }
-
-    @Override
-    public Labels labels() {
-        if (labels == null) {
-            throw new IllegalStateException(source + " has no labels");
-        }
-        return labels;
-    }
-
     /** Batches through a {@link TextBatchAssembler}. */
     @Override
     public BatchSource batches(int maxBatchSize, Arena arena) {
@@ -164,8 +141,8 @@ public final class TextDataset implements Samples {
             System.arraycopy(ids, offsets[indices[i]], newIds, newOffsets[i], length(indices[i]));
             System.arraycopy(typeIds, offsets[indices[i]], newTypeIds, newOffsets[i], length(indices[i]));
         }
-        return new TextDataset(source, inputs, padId, newOffsets, newIds, newTypeIds,
-                labels == null ? null : labels.subset(indices), classNames);
+        return new TextDataset(source(), inputs, padId, newOffsets, newIds, newTypeIds, labelsAt(indices),
+                classNames);
     }
 
     /** Where a sample's tokens start in the flat arrays {@link #id} and {@link #typeId} read. */

@@ -4,6 +4,8 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainer.DataException;
+import dev.trainer.config.TextConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,9 +28,6 @@ import java.util.Set;
  * <p>Owns a native tokenizer handle: close it when done, and not while an {@link #encode} runs.
  */
 public final class TextTokenizer implements AutoCloseable {
-
-    /** The longest sequence when the user gives none: what BERT-style classifiers usually train with. */
-    public static final int DEFAULT_MAX_LENGTH = 128;
 
     /** Token names that mean padding, in the order they are looked for when the file names no pad id. */
     private static final Set<String> PAD_TOKENS = Set.of("[PAD]", "<pad>");
@@ -86,6 +85,21 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new DataException(tokenizerJson + " could not be loaded as a tokenizer: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The tokenizer a configuration names for a model: its {@code --tokenizer}, or
+     * {@code tokenizer.json} beside the model.
+     *
+     * @throws DataException when the file is missing, naming the option to give
+     */
+    public static TextTokenizer forModel(TextConfig text, Path model) {
+        Path file = text.tokenizerFile(model);
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(text.tokenizer() != null ? "tokenizer not found: " + file
+                    : "text data needs the model's tokenizer: no tokenizer.json beside " + model + "; give --tokenizer PATH");
+        }
+        return load(file, text.maxLength());
     }
 
     /**

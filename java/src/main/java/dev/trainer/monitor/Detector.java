@@ -1,5 +1,6 @@
 package dev.trainer.monitor;
 
+import dev.trainer.events.Finding;
 import java.util.List;
 
 /** Looks for one kind of problem in a run's history. */

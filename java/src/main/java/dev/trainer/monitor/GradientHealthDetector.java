@@ -2,10 +2,11 @@ package dev.trainer.monitor;
 
 import static dev.trainer.monitor.Curves.num;
 
-import dev.trainer.monitor.Finding.Kind;
-import dev.trainer.monitor.Finding.Severity;
-import dev.trainer.monitor.LayerStatistics.Layer;
-import dev.trainer.monitor.RunHistory.LayersEvent;
+import dev.trainer.events.Finding;
+import dev.trainer.events.Finding.Kind;
+import dev.trainer.events.Finding.Severity;
+import dev.trainer.events.LayersEvent;
+import dev.trainer.events.LayersEvent.Layer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +40,7 @@ final class GradientHealthDetector implements Detector {
         LayersEvent previous = events.size() >= 2 ? events.get(events.size() - 2) : null;
         String also = previous == null ? "" : " (and at step " + previous.step() + ")";
         List<Finding> findings = new ArrayList<>();
-        List<Layer> dead = last.statistics().layers().stream()
+        List<Layer> dead = last.layers().stream()
                 .filter(l -> isDead(l) && (previous == null || confirmed(previous, l.name(), true, 0)))
                 .toList();
         if (!dead.isEmpty()) {
@@ -56,7 +57,7 @@ final class GradientHealthDetector implements Detector {
         double median = medianRms(last);
         if (!Double.isNaN(median)) {
             double previousMedian = previous == null ? Double.NaN : medianRms(previous);
-            List<Layer> vanishing = last.statistics().layers().stream()
+            List<Layer> vanishing = last.layers().stream()
                     .filter(l -> !isDead(l) && !l.lookup() && l.parameters() >= MIN_PARAMETERS_FOR_VANISHING
                             && rms(l) < VANISHING * median && (previous == null
                             || confirmed(previous, l.name(), false, previousMedian)))
@@ -83,7 +84,7 @@ final class GradientHealthDetector implements Detector {
 
     /** Whether the earlier event shows the same problem for that layer; a layer it lacks cannot contradict. */
     private static boolean confirmed(LayersEvent earlier, String name, boolean dead, double earlierMedian) {
-        Layer l = earlier.statistics().layer(name);
+        Layer l = earlier.layer(name);
         if (l == null) {
             return true;
         }
@@ -97,7 +98,7 @@ final class GradientHealthDetector implements Detector {
 
     /** Median RMS gradient over the live layers with a finite, non-zero gradient; NaN when too few. */
     private static double medianRms(LayersEvent event) {
-        double[] r = event.statistics().layers().stream().filter(l -> !isDead(l))
+        double[] r = event.layers().stream().filter(l -> !isDead(l))
                 .mapToDouble(GradientHealthDetector::rms).filter(x -> Double.isFinite(x) && x > 0).toArray();
         return r.length < MIN_LAYERS ? Double.NaN : Curves.median(r, 0, r.length);
     }

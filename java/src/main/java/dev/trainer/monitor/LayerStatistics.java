@@ -2,9 +2,8 @@ package dev.trainer.monitor;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.events.LayersEvent;
+import dev.trainer.events.LayersEvent.Layer;
 import dev.trainer.runtime.ParameterBuffer;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -14,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Gradient and update health per layer, one {@link Layer} per group of parameter tensors that
- * share a module path ({@code fc1.weight} and {@code fc1.bias} form {@code fc1}), in the order
- * the groups first appear in the buffer.
+ * Measures gradient and update health per layer ({@link LayersEvent}), one {@link Layer} per group
+ * of parameter tensors that share a module path ({@code fc1.weight} and {@code fc1.bias} form
+ * {@code fc1}), in the order the groups first appear in the buffer.
  *
  * <p>Cost: {@link #compute} reads every parameter and gradient once (and the snapshot, when
  * given), so it costs about as much as an optimizer step. Take it every N steps, not every
@@ -26,48 +25,25 @@ import java.util.Set;
  * boolean probe = step % 50 == 0;
  * if (probe) snapshot.capture();             // before the optimizer step
  * optimizer.step(params, lr);
- * if (probe) metrics.write(LayerStatistics.compute(params, snapshot.values()).toEvent(step));
+ * if (probe) listener.onEvent(LayerStatistics.compute(params, snapshot.values(), Set.of(), step), control);
  * }</pre>
  * Gradients are read as they are when {@code compute} runs: after clipping, if the loop clips
  * before the optimizer step (the optimizer kernels leave the gradient buffer unchanged).
  */
-public record LayerStatistics(List<Layer> layers) {
+public final class LayerStatistics {
 
-    /**
-     * One layer's numbers; {@code NaN} where unknown (no snapshot, or a field missing from a
-     * {@code layers} event read back).
-     *
-     * @param name              the module path, the parameter names up to their last '.'
-     * @param parameters        number of scalar parameters in the layer
-     * @param gradNorm          L2 norm of the layer's gradient
-     * @param paramNorm         L2 norm of the layer's parameters after the update
-     * @param updateNorm        L2 norm of {@code θ_after − θ_before}
-     * @param updateRatio       {@code updateNorm / paramNorm}; healthy training is often near 1e-3 per step
-     * @param zeroGradFraction  fraction of gradient entries exactly 0 (units that got no signal)
-     * @param maxAbsGrad        largest gradient magnitude
-     * @param lookup            the layer is a lookup table (an embedding read by Gather): a batch
-     *                          reaches only its rows, so most of its gradient is zero by design
-     */
-    public record Layer(String name, long parameters, double gradNorm, double paramNorm, double updateNorm,
-                        double updateRatio, double zeroGradFraction, double maxAbsGrad, boolean lookup) {
-    }
-
-    public LayerStatistics {
-        layers = List.copyOf(layers);
+    private LayerStatistics() {
     }
 
     /**
-     * Statistics of the buffer as it is now.
+     * Statistics of the buffer as it is now, at {@code step}.
      *
      * @param valuesBeforeUpdate the values before the optimizer step, in the buffer's layout
      *                           ({@link ValueSnapshot#values()}), or {@code null}: update norms and ratios are then NaN
+     * @param lookupTables       parameters read by Gather as its data, whose layers are marked as lookup tables
      */
-    public static LayerStatistics compute(ParameterBuffer params, MemorySegment valuesBeforeUpdate) {
-        return compute(params, valuesBeforeUpdate, Set.of());
-    }
-
-    /** As {@link #compute(ParameterBuffer, MemorySegment)}, marking the layers of the given lookup-table parameters. */
-    public static LayerStatistics compute(ParameterBuffer params, MemorySegment valuesBeforeUpdate, Set<String> lookupTables) {
+    public static LayersEvent compute(ParameterBuffer params, MemorySegment valuesBeforeUpdate, Set<String> lookupTables,
+                                      long step) {
         if (valuesBeforeUpdate != null && valuesBeforeUpdate.byteSize() < params.length() * Float.BYTES) {
             throw new IllegalArgumentException("snapshot holds " + valuesBeforeUpdate.byteSize() / Float.BYTES
                     + " floats, the parameter buffer " + params.length());
@@ -101,7 +77,7 @@ public record LayerStatistics(List<Layer> layers) {
             layers.add(new Layer(name, s.count, Math.sqrt(s.grad2), paramNorm, updateNorm, ratio,
                     s.count == 0 ? 0 : (double) s.zeros / s.count, s.maxAbs, s.lookup));
         });
-        return new LayerStatistics(layers);
+        return new LayersEvent(step, layers);
     }
 
     /** Running sums of one group. */
@@ -122,75 +98,5 @@ public record LayerStatistics(List<Layer> layers) {
     public static String group(String parameterName) {
         int dot = parameterName.lastIndexOf('.');
         return dot > 0 ? parameterName.substring(0, dot) : parameterName;
-    }
-
-    /** The layer of that name, or {@code null}. */
-    public Layer layer(String name) {
-        return layers.stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
-    }
-
-    /**
-     * The {@code metrics.jsonl} line: {@code {"event":"layers","step":S,"layers":{"fc1":{"parameters":..,
-     * "grad_norm":..,"param_norm":..,"update_norm":..,"update_ratio":..,"zero_grad_fraction":..,
-     * "max_abs_grad":..},...}}}. Non-finite numbers are written as {@code null}, as in the other events.
-     */
-    public ObjectNode toEvent(long step) {
-        JsonNodeFactory json = JsonNodeFactory.instance;
-        ObjectNode event = json.objectNode().put("event", "layers").put("step", step);
-        ObjectNode all = event.putObject("layers");
-        for (Layer l : layers) {
-            ObjectNode o = all.putObject(l.name()).put("parameters", l.parameters());
-            number(o, "grad_norm", l.gradNorm());
-            number(o, "param_norm", l.paramNorm());
-            number(o, "update_norm", l.updateNorm());
-            number(o, "update_ratio", l.updateRatio());
-            number(o, "zero_grad_fraction", l.zeroGradFraction());
-            number(o, "max_abs_grad", l.maxAbsGrad());
-            if (l.lookup()) {
-                o.put("lookup", true);
-            }
-        }
-        return event;
-    }
-
-    private static void number(ObjectNode o, String field, double value) {
-        if (Double.isFinite(value)) {
-            o.put(field, value);
-        } else {
-            o.putNull(field);
-        }
-    }
-
-    /**
-     * Reads the {@code "layers"} object of a {@code layers} event back; missing or null fields
-     * become NaN ({@code parameters}: 0).
-     *
-     * @throws IllegalArgumentException naming the layer and field when a value is not a number
-     */
-    public static LayerStatistics fromEvent(JsonNode layersObject) {
-        List<Layer> layers = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : layersObject.properties()) {
-            JsonNode o = e.getValue();
-            if (!o.isObject()) {
-                throw new IllegalArgumentException("layer \"" + e.getKey() + "\" is not a JSON object");
-            }
-            String n = e.getKey();
-            double parameters = field(o, n, "parameters");
-            layers.add(new Layer(n, Double.isNaN(parameters) ? 0 : (long) parameters, field(o, n, "grad_norm"),
-                    field(o, n, "param_norm"), field(o, n, "update_norm"), field(o, n, "update_ratio"),
-                    field(o, n, "zero_grad_fraction"), field(o, n, "max_abs_grad"), o.path("lookup").asBoolean(false)));
-        }
-        return new LayerStatistics(layers);
-    }
-
-    private static double field(JsonNode o, String layer, String name) {
-        JsonNode v = o.get(name);
-        if (v == null || v.isNull()) {
-            return Double.NaN;
-        }
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException("layer \"" + layer + "\": \"" + name + "\" is not a number");
-        }
-        return v.doubleValue();
     }
 }

@@ -2,9 +2,10 @@ package dev.trainer.monitor;
 
 import static dev.trainer.monitor.Curves.num;
 
-import dev.trainer.monitor.Finding.Kind;
-import dev.trainer.monitor.Finding.Severity;
-import dev.trainer.monitor.RunHistory.EpochEvent;
+import dev.trainer.events.EpochEvent;
+import dev.trainer.events.Finding;
+import dev.trainer.events.Finding.Kind;
+import dev.trainer.events.Finding.Severity;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.trainer.monitor;
 
-import dev.trainer.monitor.RunHistory.EpochEvent;
-import dev.trainer.monitor.RunHistory.StepEvent;
+import dev.trainer.events.EpochEvent;
+import dev.trainer.events.StepEvent;
 import dev.trainer.plot.Chart;
 import dev.trainer.plot.Panel;
 import dev.trainer.plot.Series;

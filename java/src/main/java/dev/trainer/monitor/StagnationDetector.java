@@ -2,10 +2,11 @@ package dev.trainer.monitor;
 
 import static dev.trainer.monitor.Curves.num;
 
-import dev.trainer.monitor.Finding.Kind;
-import dev.trainer.monitor.Finding.Severity;
-import dev.trainer.monitor.RunHistory.EpochEvent;
-import dev.trainer.monitor.RunHistory.StepEvent;
+import dev.trainer.events.EpochEvent;
+import dev.trainer.events.Finding;
+import dev.trainer.events.Finding.Kind;
+import dev.trainer.events.Finding.Severity;
+import dev.trainer.events.StepEvent;
 import java.util.List;
 import java.util.stream.DoubleStream;
 

@@ -1,6 +1,6 @@
 package dev.trainer.monitor;
 
-import dev.trainer.monitor.Finding.Suggestion;
+import dev.trainer.events.Finding.Suggestion;
 
 /**
  * Every flag the diagnosis suggests, in one place, so that a renamed or newly added

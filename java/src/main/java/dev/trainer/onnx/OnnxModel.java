@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.CodedInputStream;
+import dev.trainer.ModelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,6 +28,8 @@ public final class OnnxModel {
 
     private final ModelProto proto;
     private final Map<String, ByteBuffer> externalData;
+    /** The index, built on first use (a model that is only written never needs one). */
+    private ModelGraph graph;
 
     private OnnxModel(ModelProto proto, Map<String, ByteBuffer> externalData) {
         this.proto = proto;
@@ -117,8 +120,17 @@ public final class OnnxModel {
         }
     }
 
+    /** The protobuf, for graph edits and writing; read the graph through {@link #graph()}. */
     public ModelProto proto() {
         return proto;
+    }
+
+    /** The main graph, indexed: producers, consumers, initializers, inputs, outputs, roles. */
+    public synchronized ModelGraph graph() {
+        if (graph == null) {
+            graph = new ModelGraph(proto.getGraph());
+        }
+        return graph;
     }
 
     /** The opset version of the default ONNX domain. */

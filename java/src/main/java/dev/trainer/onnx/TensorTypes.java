@@ -3,6 +3,7 @@ package dev.trainer.onnx;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import com.google.protobuf.ByteString;
+import dev.trainer.ModelException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;

@@ -1,8 +1,7 @@
 package dev.trainer.runtime;
 
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.ort.NativeMemoryInfo;
 import dev.trainer.ort.NativeSession;
 import dev.trainer.ort.NativeSessionOptions;
 import dev.trainer.ort.NativeValue;
@@ -24,13 +23,13 @@ final class CapiGraph implements AutoCloseable {
     /** Holds the initializers' buffers: ORT reads them for the session's whole life. */
     private final SessionModel prepared;
 
-    CapiGraph(OnnxModel model, int threads, Placement placement) {
+    CapiGraph(OnnxModel model, int threads, OrtPlacement placement) {
         SessionModel prepared = SessionModel.of(model);
         List<NativeValue> values = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        try (NativeMemoryInfo cpu = NativeMemoryInfo.cpu(); NativeSessionOptions options = new NativeSessionOptions()) {
+        try (NativeSessionOptions options = new NativeSessionOptions()) {
             for (SessionModel.Initializer i : prepared.initializers()) {
-                values.add(NativeValue.tensorOver(cpu, MemorySegment.ofBuffer(i.data()), i.dims(),
+                values.add(NativeValue.tensorOver(placement.hostMemoryInfo(), MemorySegment.ofBuffer(i.data()), i.dims(),
                         i.elementType()));
                 names.add(i.name());
             }

@@ -1,15 +1,14 @@
 package dev.trainer.runtime;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.trainer.autodiff.DropoutActivation;
+import dev.trainer.ModelException;
 import dev.trainer.autodiff.TrainingGraphs;
 import dev.trainer.data.Batch;
 import dev.trainer.data.HostTensor;
 import dev.trainer.data.InputSpec;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.edit.DropoutActivation;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
-import dev.trainer.onnx.ValueType;
 import dev.trainer.ort.NativeIoBinding;
 import dev.trainer.ort.NativeMemoryInfo;
 import dev.trainer.ort.NativeValue;
@@ -26,91 +25,63 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A {@link TrainingSession} run through ONNX Runtime's C API with I/O binding, so that the data
- * can stay where the graphs run. The parameters and gradients are ORT values over the flat
- * buffers, made once and bound once; the forward graph's outputs and stash are allocated by ORT
- * (in the placement's memory) and handed to the backward graph as they are; the gradients land in
- * the flat gradient buffer. Per step, only the batch is bound anew.
+ * A {@link TrainingSession} run through ONNX Runtime's C API with I/O binding, so that every
+ * tensor can stay in the {@link Placement}'s memory. The parameters and gradients are ORT values
+ * over the placed flat buffers, made once and bound once; the forward graph's outputs and stash
+ * are allocated by ORT in the placement's memory and handed to the backward graph as they are; the
+ * gradients land in the flat gradient buffer. Per step only the batch is staged and bound anew.
  *
- * <p>On the host ({@link HostPlacement}, ORT's CPU provider) it reproduces the ORT Java path bit
- * for bit and works on the {@link ParameterBuffer} itself. On a GPU ({@link CudaPlacement}) the
- * flat buffers live in device memory: {@link #parameterValues()} and {@link #parameterGradients()}
- * are device segments for {@code CudaKernels}, the loss function receives device segments, and
- * {@link #parameters()} holds host values only after {@link #copyParametersToHost()}. The CUDA
- * path is written but has not run on a GPU.
+ * <p>On the host ({@link HostPlacement}, ORT's CPU provider) it reproduces {@link OrtTrainingSession}
+ * bit for bit and trains the {@link ParameterBuffer} itself. On a GPU ({@link CudaPlacement}, ORT's
+ * CUDA provider on the placement's stream) the loss function receives device segments, and
+ * {@link #parameters()} is the host copy of the placed buffers. The CUDA path has not run on a GPU.
  */
-public final class CapiTrainingSession implements Predictor, AutoCloseable {
+final class CapiTrainingSession implements TrainingSession {
 
-    private final OnnxModel model;
-    private final TrainingGraphs graphs;
-    private final String output;
-    private final ValueType outputType;
-    private final List<InputSpec> inputs;
+    private final TrainingPlan plan;
     private final Placement placement;
+    private final OrtPlacement ort;
     private final ParameterBuffer parameters;
+    private final PlacedParameters placed;
     private final CapiGraph forward;
     private final CapiGraph backward;
-    private final FlatParameters flat;
+    private final ParameterValues values;
     private final NativeIoBinding forwardBinding;
     private final NativeIoBinding backwardBinding;
     /** The forward outputs a step binds, the model output first, then the stash values the graph computes. */
     private final List<String> stepOutputs = new ArrayList<>();
     private final List<String> parametersInBackward;
     private final Map<Integer, OutputPair> pinned = new HashMap<>();
-    private final NativeMemoryInfo hostMemory = NativeMemoryInfo.cpu();
     private final Arena flagMemory = Arena.ofShared();
     /** The Dropout training-mode feeds, false and true; null without active Dropout. */
     private final NativeValue[] trainingFlags;
 
-    /**
-     * Differentiates the model and opens its graphs in {@code placement}, which the session then
-     * owns and closes. Use {@link TrainingSession#open} for the host; this for a {@link CudaPlacement}.
-     */
-    public static CapiTrainingSession open(OnnxModel model, List<String> trainable, String output,
-                                           SessionOptions options, CudaPlacement placement) {
-        return open(TrainingSession.prepare(model, trainable, output, options), options.threads(), placement);
-    }
-
-    static CapiTrainingSession open(TrainingSession.Prepared prepared, int threads, Placement placement) {
-        try {
-            return new CapiTrainingSession(prepared, threads, placement);
-        } catch (RuntimeException e) {
-            placement.close();
-            throw e;
-        }
-    }
-
-    private CapiTrainingSession(TrainingSession.Prepared prepared, int threads, Placement placement) {
-        this.model = prepared.model();
-        this.graphs = prepared.graphs();
-        this.output = prepared.output();
-        this.outputType = prepared.types().get(output);
-        this.inputs = TrainingSession.modelInputs(model, prepared.types());
+    /** Opens the plan's graphs in {@code placement}, which stays the caller's to close. */
+    CapiTrainingSession(TrainingPlan plan, int threads, Placement placement) {
+        this.plan = plan;
         this.placement = placement;
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        graphs.trainable().forEach(p -> shapes.put(p, prepared.types().get(p).dims()));
-        ParameterBuffer p = new ParameterBuffer(shapes);
-        List<AutoCloseable> opened = new ArrayList<>(List.of(p));
+        TrainingGraphs graphs = plan.graphs();
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
-            TrainingSession.loadInitialValues(model, p);
-            this.trainingFlags = prepared.dropoutActive() ? flags() : null;
+            this.ort = opened(opened, new OrtPlacement(placement));
+            this.parameters = opened(opened, plan.parameterBuffer());
+            this.placed = opened(opened, PlacedParameters.in(placement, parameters));
+            this.trainingFlags = plan.dropoutActive() ? flags() : null;
             if (trainingFlags != null) {
                 opened.addAll(List.of(trainingFlags));
             }
-            this.forward = opened(opened, new CapiGraph(graphs.forward(), threads, placement));
-            this.backward = opened(opened, new CapiGraph(graphs.backward(), threads, placement));
-            this.flat = opened(opened, new FlatParameters(p, placement));
+            this.forward = opened(opened, new CapiGraph(graphs.forward(), threads, ort));
+            this.backward = opened(opened, new CapiGraph(graphs.backward(), threads, ort));
+            this.values = opened(opened, new ParameterValues(placed, ort.memoryInfo()));
             this.forwardBinding = opened(opened, new NativeIoBinding(forward.session()));
             this.backwardBinding = opened(opened, new NativeIoBinding(backward.session()));
-            this.parameters = p;
-            stepOutputs.add(output);
-            graphs.stash().stream().filter(s -> !isInput(s) && !s.equals(output)).forEach(stepOutputs::add);
+            stepOutputs.add(plan.output());
+            graphs.stash().stream().filter(s -> !isInput(s) && !s.equals(plan.output())).forEach(stepOutputs::add);
             parametersInBackward = graphs.trainable().stream().filter(graphInputs(graphs.backward())::contains).toList();
             bindOnce();
         } catch (RuntimeException e) {
-            TrainingSession.closeAll(opened.reversed().toArray(AutoCloseable[]::new));
+            Closer.closeAll(opened.reversed().toArray(AutoCloseable[]::new));
             flagMemory.close();
-            hostMemory.close();
             throw e;
         }
     }
@@ -123,11 +94,12 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
 
     /** Parameters and the training flag feed every forward run; gradients are written in place by every backward run. */
     private void bindOnce() {
-        graphs.trainable().forEach(name -> forwardBinding.input(name, flat.value(name)));
+        plan.graphs().trainable().forEach(name -> forwardBinding.input(name, values.value(name)));
         if (trainingFlags != null) {
             forwardBinding.input(DropoutActivation.TRAINING_FLAG, trainingFlags[1]);
         }
-        graphs.parameterGradients().forEach((param, gradient) -> backwardBinding.output(gradient, flat.gradient(param)));
+        plan.graphs().parameterGradients().forEach((param, gradient) ->
+                backwardBinding.output(gradient, values.gradient(param)));
     }
 
     /** A graph's inputs that are not initializers: what a run must feed. */
@@ -139,67 +111,30 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
     }
 
     private boolean isInput(String name) {
-        return inputs.stream().anyMatch(i -> i.name().equals(name));
+        return plan.inputs().stream().anyMatch(i -> i.name().equals(name));
     }
 
-    public List<InputSpec> inputs() {
-        return inputs;
+    @Override
+    public TrainingPlan plan() {
+        return plan;
     }
 
-    /** The host parameter buffer; on a device it holds current values only after {@link #copyParametersToHost()}. */
+    @Override
     public ParameterBuffer parameters() {
         return parameters;
     }
 
-    /** The flat parameter values where the graphs read them: host memory, or device memory on a GPU. */
-    public MemorySegment parameterValues() {
-        return flat.values();
+    @Override
+    public PlacedParameters placed() {
+        return placed;
     }
 
-    /** The flat gradients where the backward graph writes them: host memory, or device memory on a GPU. */
-    public MemorySegment parameterGradients() {
-        return flat.gradients();
-    }
-
-    /** Brings the trained values back to {@link #parameters()} (for checkpoints and export). */
-    public void copyParametersToHost() {
-        flat.copyToHost();
-    }
-
-    /** Sends values set in {@link #parameters()} to where the graphs read them. */
-    public void copyParametersFromHost() {
-        flat.copyFromHost();
-    }
-
-    public TrainingGraphs graphs() {
-        return graphs;
-    }
-
-    public OnnxModel model() {
-        return model;
-    }
-
-    public String output() {
-        return output;
-    }
-
-    public ValueType outputType() {
-        return outputType;
-    }
-
-    public boolean dropoutActive() {
-        return trainingFlags != null;
-    }
-
-    /**
-     * Runs forward, loss and backward on a batch; afterwards {@link #parameterGradients()} holds
-     * the gradient of the returned loss.
-     */
+    @Override
     public double step(Batch batch, LossFunction loss) {
         Map<String, NativeValue> batchValues = new HashMap<>();
         List<NativeValue> produced = List.of();
         try {
-            bindBatch(forwardBinding, batch, placement.memoryInfo(), true, batchValues);
+            bindBatch(forwardBinding, batch, batchValues);
             OutputPair pinnedPair = pinnedOutputs(batch.size());
             bindStepOutputs(pinnedPair);
             forwardBinding.run();
@@ -209,6 +144,7 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
             try {
                 double value = loss.lossAndGradient(pair.values(), pair.shape(), batch, pair.gradients());
                 runBackward(batchValues, pair, produced);
+                placed.changed();
                 return value;
             } finally {
                 if (pinnedPair == null) {
@@ -224,13 +160,12 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
         }
     }
 
-    /** Binds each model input to a value over the batch's memory in {@code memory} (staged there when needed). */
-    private void bindBatch(NativeIoBinding binding, Batch batch, NativeMemoryInfo memory, boolean placed,
-                           Map<String, NativeValue> values) {
-        for (InputSpec spec : inputs) {
+    /** Binds each model input to a value over the batch, staged where the graphs run. */
+    private void bindBatch(NativeIoBinding binding, Batch batch, Map<String, NativeValue> values) {
+        for (InputSpec spec : plan.inputs()) {
             HostTensor t = batch.input(spec.name());
-            MemorySegment data = placed ? placement.stage(spec.name(), t) : MemorySegment.ofBuffer(t.data());
-            NativeValue value = NativeValue.tensorOver(memory, data, t.shape(), Tensors.onnxType(t.type()));
+            MemorySegment data = placement.stage("input " + spec.name(), MemorySegment.ofBuffer(t.data()));
+            NativeValue value = NativeValue.tensorOver(ort.memoryInfo(), data, t.shape(), Tensors.onnxType(t.type()));
             values.put(spec.name(), value);
             binding.input(spec.name(), value);
         }
@@ -239,24 +174,25 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
     /** The model output into our pinned buffer when its shape is known, else allocated by ORT; the stash by ORT. */
     private void bindStepOutputs(OutputPair pinnedPair) {
         for (String name : stepOutputs) {
-            if (name.equals(output) && pinnedPair != null) {
+            if (name.equals(plan.output()) && pinnedPair != null) {
                 forwardBinding.output(name, pinnedPair.output());
             } else {
-                forwardBinding.outputOn(name, placement.memoryInfo());
+                forwardBinding.outputOn(name, ort.memoryInfo());
             }
         }
     }
 
     /** Feeds the backward graph this step's stash, the output's gradient and the parameters; drops them after. */
     private void runBackward(Map<String, NativeValue> batchValues, OutputPair pair, List<NativeValue> produced) {
+        TrainingGraphs graphs = plan.graphs();
         backwardBinding.clearInputs();
         for (String p : parametersInBackward) {
-            backwardBinding.input(p, flat.value(p));
+            backwardBinding.input(p, values.value(p));
         }
-        backwardBinding.input(graphs.outputGradientInputs().get(output), pair.gradient());
+        backwardBinding.input(graphs.outputGradientInputs().get(plan.output()), pair.gradient());
         for (String s : graphs.stash()) {
             NativeValue value = batchValues.containsKey(s) ? batchValues.get(s)
-                    : s.equals(output) ? pair.output() : produced.get(stepOutputs.indexOf(s));
+                    : s.equals(plan.output()) ? pair.output() : produced.get(stepOutputs.indexOf(s));
             backwardBinding.input(s, value);
         }
         backwardBinding.run();
@@ -265,7 +201,7 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
 
     /**
      * The model output and its gradient as values over buffers the loss kernel reads and writes
-     * directly; {@code memory} is null when the output buffer belongs to ORT.
+     * directly; {@code outputMemory} is null when the output buffer belongs to ORT.
      */
     private record OutputPair(NativeValue output, NativeValue gradient, MemorySegment values, MemorySegment gradients,
                               long[] shape, PlacedMemory outputMemory, PlacedMemory gradientMemory)
@@ -283,17 +219,17 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
 
     /** Where the output's per-sample shape is static, a pinned pair per batch size; otherwise null. */
     private OutputPair pinnedOutputs(int batchSize) {
-        if (!outputType.isStaticPerSample()) {
+        if (!plan.outputType().isStaticPerSample()) {
             return null;
         }
         return pinned.computeIfAbsent(batchSize, n -> {
-            long[] shape = outputType.dims().clone();
+            long[] shape = plan.outputType().dims().clone();
             shape[0] = n;
             long bytes = TensorTypes.elementCount(shape) * Float.BYTES;
-            PlacedMemory values = placement.allocate(bytes);
+            PlacedMemory outputs = placement.allocate(bytes);
             PlacedMemory gradients = placement.allocate(bytes);
-            return new OutputPair(floats(values.segment(), shape), floats(gradients.segment(), shape),
-                    values.segment(), gradients.segment(), shape, values, gradients);
+            return new OutputPair(floats(outputs.segment(), shape), floats(gradients.segment(), shape),
+                    outputs.segment(), gradients.segment(), shape, outputs, gradients);
         });
     }
 
@@ -307,28 +243,31 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
     }
 
     private NativeValue floats(MemorySegment memory, long[] shape) {
-        return NativeValue.tensorOver(placement.memoryInfo(), memory, shape, TensorProto.DataType.FLOAT_VALUE);
+        return NativeValue.tensorOver(ort.memoryInfo(), memory, shape, TensorProto.DataType.FLOAT_VALUE);
     }
 
-    /** Runs the model on a batch with the current parameters, Dropout off; outputs come back to the host. */
+    /**
+     * Runs the model on a batch with the current parameters, Dropout off, where the graphs run;
+     * the outputs come back to the host.
+     */
     @Override
     public Map<String, float[]> predict(Batch batch, List<String> outputs) {
         Map<String, NativeValue> batchValues = new HashMap<>();
         List<NativeValue> results = List.of();
         try (NativeIoBinding binding = new NativeIoBinding(forward.session())) {
-            graphs.trainable().forEach(name -> binding.input(name, flat.value(name)));
+            plan.graphs().trainable().forEach(name -> binding.input(name, values.value(name)));
             if (trainingFlags != null) {
                 binding.input(DropoutActivation.TRAINING_FLAG, trainingFlags[0]);
             }
-            bindBatch(binding, batch, hostMemory, false, batchValues);
-            outputs.forEach(name -> binding.outputOn(name, hostMemory));
+            bindBatch(binding, batch, batchValues);
+            outputs.forEach(name -> binding.outputOn(name, ort.hostMemoryInfo()));
             binding.run();
             results = binding.outputs();
-            Map<String, float[]> values = new LinkedHashMap<>();
+            Map<String, float[]> floats = new LinkedHashMap<>();
             for (int i = 0; i < outputs.size(); i++) {
-                values.put(outputs.get(i), hostFloats(outputs.get(i), results.get(i)));
+                floats.put(outputs.get(i), hostFloats(outputs.get(i), results.get(i)));
             }
-            return values;
+            return floats;
         } catch (OrtStatusException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the model: "
                     + ModelSession.firstLine(e.getMessage()), e);
@@ -340,19 +279,19 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
 
     private static float[] hostFloats(String name, NativeValue value) {
         if (value.elementType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new ModelException("output " + name + " is "
-                    + TensorTypes.name(value.elementType()) + ", not float32");
+            throw new ModelException("output " + name + " is " + TensorTypes.name(value.elementType()) + ", not float32");
         }
         long count = TensorTypes.elementCount(value.shape());
         return value.data(count * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
+    /** The training-mode flags live on the host: ORT's Dropout reads its mode there on every provider. */
     private NativeValue[] flags() {
         NativeValue[] flags = new NativeValue[2];
         for (int on = 0; on < 2; on++) {
             MemorySegment flag = flagMemory.allocate(1);
             flag.set(ValueLayout.JAVA_BOOLEAN, 0, on == 1);
-            flags[on] = NativeValue.tensorOver(hostMemory, flag, new long[0], TensorProto.DataType.BOOL_VALUE);
+            flags[on] = NativeValue.tensorOver(ort.hostMemoryInfo(), flag, new long[0], TensorProto.DataType.BOOL_VALUE);
         }
         return flags;
     }
@@ -364,8 +303,7 @@ public final class CapiTrainingSession implements Predictor, AutoCloseable {
             trainingFlags[0].close();
             trainingFlags[1].close();
         }
-        TrainingSession.closeAll(forwardBinding, backwardBinding, flat, backward, forward, parameters, placement);
+        Closer.closeAll(forwardBinding, backwardBinding, values, backward, forward, placed, parameters, ort);
         flagMemory.close();
-        hostMemory.close();
     }
 }

@@ -1,56 +1,76 @@
 package dev.trainer.runtime;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
 import dev.trainer.cuda.CudaPrerequisites;
 import dev.trainer.cuda.CudaRuntime;
 import dev.trainer.cuda.CudaStream;
+import dev.trainer.cuda.CudaUnavailableException;
 import dev.trainer.cuda.DeviceBuffer;
-import dev.trainer.data.HostTensor;
-import dev.trainer.ort.CudaProviderOptions;
-import dev.trainer.ort.NativeMemoryInfo;
-import dev.trainer.ort.NativeSessionOptions;
+import dev.trainer.kernels.CudaKernels;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One GPU and ORT's CUDA execution provider, running on a stream this placement owns and shares
- * with trainer's CUDA kernels ({@link #stream()}): graphs and kernels queue in order without host
- * synchronization. Batches are copied in through that stream, so its counters are every byte the
- * session moves between host and device. Written for the GPU machine and not yet run on a GPU.
+ * One GPU: device memory, and one CUDA stream that ONNX Runtime's CUDA provider runs the graphs on
+ * and trainer's {@link CudaKernels} are queued on, so that a graph and the kernels after it run in
+ * order without host synchronization. Every copy between host and device goes through that
+ * stream, whose counters are then every byte a step moves. Written for the GPU machine; it has
+ * not run on a GPU yet.
  */
 public final class CudaPlacement implements Placement {
 
     private final int device;
+    private final String name;
     private final CudaRuntime cuda;
     private final CudaStream stream;
-    private final NativeMemoryInfo memoryInfo;
-    private final CudaProviderOptions providerOptions;
+    private final CudaKernels kernels;
     private final Map<String, DeviceBuffer> staging = new HashMap<>();
 
-    /**
-     * Claims CUDA device {@code device}.
-     *
-     * @throws dev.trainer.cuda.CudaUnavailableException when the runtime, driver, GPU, cuBLAS or cuDNN is missing
-     */
-    public CudaPlacement(int device) {
-        CudaPrerequisites.require(device);
+    private CudaPlacement(int device, String name) {
         this.device = device;
+        this.name = name;
         this.cuda = CudaRuntime.load();
         this.stream = new CudaStream(cuda);
-        this.memoryInfo = NativeMemoryInfo.cuda(device);
-        this.providerOptions = new CudaProviderOptions().set(Map.of("device_id", Integer.toString(device), "use_tf32", "0"))
-                .computeStream(stream.handle());
+        try {
+            this.kernels = new CudaKernels(cuda, stream);
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Claims CUDA device {@code device} after checking what training there needs: the CUDA
+     * runtime and driver, the GPU, cuBLAS, cuDNN, ONNX Runtime's CUDA provider and trainer's CUDA
+     * kernels.
+     *
+     * @throws CudaUnavailableException naming, in one line, what to install
+     */
+    public static CudaPlacement claim(int device) {
+        String name = CudaPrerequisites.require(device);
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            throw new CudaUnavailableException("this ONNX Runtime has no CUDA provider: use the CUDA 13 build of ONNX"
+                    + " Runtime 1.28 (mvn -Pgpu fetches it; see docs/gpu.md) through -Donnxruntime.native.path");
+        }
+        return new CudaPlacement(device, name);
     }
 
     public int device() {
         return device;
     }
 
+    /** The GPU's name, as the driver reports it. */
+    public String name() {
+        return name;
+    }
+
     public CudaRuntime cuda() {
         return cuda;
     }
 
-    /** The stream the graphs run on: queue trainer's kernels here. */
+    /** The stream the graphs and kernels run on; its counters are the bytes moved so far. */
     public CudaStream stream() {
         return stream;
     }
@@ -61,13 +81,8 @@ public final class CudaPlacement implements Placement {
     }
 
     @Override
-    public NativeMemoryInfo memoryInfo() {
-        return memoryInfo;
-    }
-
-    @Override
-    public void configure(NativeSessionOptions options) {
-        options.cuda(providerOptions);
+    public CudaKernels kernels() {
+        return kernels;
     }
 
     @Override
@@ -100,28 +115,46 @@ public final class CudaPlacement implements Placement {
     }
 
     @Override
-    public MemorySegment stage(String name, HostTensor tensor) {
-        long bytes = tensor.data().remaining();
-        DeviceBuffer buffer = staging.get(name);
+    public void copy(MemorySegment from, MemorySegment to, long bytes) {
+        stream.copyOnDevice(from, to, bytes);
+    }
+
+    @Override
+    public void zero(MemorySegment placed, long bytes) {
+        stream.zero(placed, bytes);
+    }
+
+    /**
+     * Copies through the stream into the key's device buffer. From pageable host memory CUDA
+     * copies the bytes out before the call returns, so the host side may change right after.
+     */
+    @Override
+    public MemorySegment stage(String key, MemorySegment host) {
+        long bytes = host.byteSize();
+        DeviceBuffer buffer = staging.get(key);
         if (buffer == null || buffer.bytes() < bytes) {
             if (buffer != null) {
                 stream.synchronize();
                 buffer.close();
             }
             buffer = new DeviceBuffer(cuda, bytes);
-            staging.put(name, buffer);
+            staging.put(key, buffer);
         }
         MemorySegment placed = buffer.segment().asSlice(0, bytes);
-        stream.copyToDevice(MemorySegment.ofBuffer(tensor.data()), placed, bytes);
+        stream.copyToDevice(host, placed, bytes);
         return placed;
+    }
+
+    /** Waits until everything queued on the stream has run. */
+    public void synchronize() {
+        stream.synchronize();
     }
 
     @Override
     public void close() {
         stream.synchronize();
         staging.values().forEach(DeviceBuffer::close);
-        providerOptions.close();
-        memoryInfo.close();
+        kernels.close();
         stream.close();
     }
 }

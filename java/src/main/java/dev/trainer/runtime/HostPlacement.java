@@ -1,15 +1,17 @@
 package dev.trainer.runtime;
 
-import dev.trainer.data.HostTensor;
-import dev.trainer.ort.NativeMemoryInfo;
-import dev.trainer.ort.NativeSessionOptions;
+import dev.trainer.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** The host and ORT's CPU execution provider: batches and parameters are used where they lie. */
-final class HostPlacement implements Placement {
+/** The host: data is used where it lies, and the given kernels (the native C kernels by default) compute on it. */
+public final class HostPlacement implements Placement {
 
-    private final NativeMemoryInfo memoryInfo = NativeMemoryInfo.cpu();
+    private final Kernels kernels;
+
+    public HostPlacement(Kernels kernels) {
+        this.kernels = kernels;
+    }
 
     @Override
     public boolean isHost() {
@@ -17,13 +19,8 @@ final class HostPlacement implements Placement {
     }
 
     @Override
-    public NativeMemoryInfo memoryInfo() {
-        return memoryInfo;
-    }
-
-    @Override
-    public void configure(NativeSessionOptions options) {
-        // ORT's CPU provider is always there.
+    public Kernels kernels() {
+        return kernels;
     }
 
     @Override
@@ -54,12 +51,22 @@ final class HostPlacement implements Placement {
     }
 
     @Override
-    public MemorySegment stage(String name, HostTensor tensor) {
-        return MemorySegment.ofBuffer(tensor.data());
+    public void copy(MemorySegment from, MemorySegment to, long bytes) {
+        MemorySegment.copy(from, 0, to, 0, bytes);
+    }
+
+    @Override
+    public void zero(MemorySegment placed, long bytes) {
+        placed.asSlice(0, bytes).fill((byte) 0);
+    }
+
+    @Override
+    public MemorySegment stage(String key, MemorySegment host) {
+        return host;
     }
 
     @Override
     public void close() {
-        memoryInfo.close();
+        // Nothing is held: every allocation is closed by its owner.
     }
 }

@@ -1,40 +1,50 @@
 package dev.trainer.runtime;
 
-import dev.trainer.data.HostTensor;
-import dev.trainer.ort.NativeMemoryInfo;
-import dev.trainer.ort.NativeSessionOptions;
+import dev.trainer.kernels.Kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Where a {@link CapiTrainingSession} keeps its parameters, gradients, model outputs and stash,
- * and which execution provider runs its graphs: the host and ORT's CPU provider
- * ({@link HostPlacement}), or a GPU and ORT's CUDA provider ({@link CudaPlacement}).
+ * Where a training step keeps its numbers and computes on them: the flat parameter and gradient
+ * buffers, the model output and its gradient, the optimizer's moments, the statistics snapshot
+ * and the labels, with the {@link Kernels} that work on that memory. The host
+ * ({@link HostPlacement}) or a GPU ({@link CudaPlacement}); the step's code is the same for both,
+ * and only this interface moves bytes between the host and the placement.
+ *
+ * <p>A runtime owns its placement, and every session it opens uses it: close it after them.
  */
-interface Placement extends AutoCloseable {
-
-    /** Whether this is host memory: then the session works on the {@link ParameterBuffer} itself. */
-    boolean isHost();
-
-    /** Describes this placement's memory to ORT, for tensors over it and outputs allocated in it. */
-    NativeMemoryInfo memoryInfo();
-
-    /** Adds this placement's execution provider to session options. */
-    void configure(NativeSessionOptions options);
-
-    /** A zeroed buffer of {@code bytes} in this placement's memory, 64-byte aligned at least. */
-    PlacedMemory allocate(long bytes);
-
-    /** Copies host bytes into this placement's memory. */
-    void upload(MemorySegment host, MemorySegment placed, long bytes);
-
-    /** Copies this placement's bytes to the host, and waits for them. */
-    void download(MemorySegment placed, MemorySegment host, long bytes);
+public interface Placement extends AutoCloseable {
 
     /**
-     * One batch input where the graphs read it: the batch's own memory on the host, a copy on a
-     * device (valid until the next call for the same input name).
+     * Whether this is host memory that a {@link ParameterBuffer} can share: then the graphs read
+     * the buffer itself. A placement on a device (or standing in for one) answers false, and the
+     * buffer becomes a host copy brought up to date when read.
      */
-    MemorySegment stage(String name, HostTensor tensor);
+    boolean isHost();
+
+    /** The kernels for this memory: every segment they are given must be placed here. */
+    Kernels kernels();
+
+    /** A zeroed buffer of {@code bytes} here, 64-byte aligned at least. */
+    PlacedMemory allocate(long bytes);
+
+    /** Copies host bytes here. The host side may be reused once this returns. */
+    void upload(MemorySegment host, MemorySegment placed, long bytes);
+
+    /** Copies bytes from here to the host, and waits for them. */
+    void download(MemorySegment placed, MemorySegment host, long bytes);
+
+    /** Copies bytes within this placement's memory. */
+    void copy(MemorySegment from, MemorySegment to, long bytes);
+
+    /** Sets bytes here to zero. */
+    void zero(MemorySegment placed, long bytes);
+
+    /**
+     * Host data (a batch input, the labels) where the kernels and graphs read it: the host memory
+     * itself on the host, a copy on a device, kept in a buffer per {@code key} that the next call
+     * with the same key reuses.
+     */
+    MemorySegment stage(String key, MemorySegment host);
 
     @Override
     void close();

@@ -9,12 +9,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
+import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,21 +38,20 @@ public final class ShapeInference {
     }
 
     public static Map<String, ValueType> infer(OnnxModel model) {
-        GraphProto graph = model.proto().getGraph();
+        ModelGraph graph = model.graph();
         Map<String, ValueType> types = new HashMap<>();
-        for (ValueInfoProto input : graph.getInputList()) {
+        for (ValueInfoProto input : graph.inputs()) {
             ValueType t = ValueType.of(input);
             if (t != null) {
                 types.put(input.getName(), t);
             }
         }
-        for (TensorProto t : graph.getInitializerList()) {
+        for (TensorProto t : graph.initializers()) {
             types.put(t.getName(), new ValueType(t.getDataType(), TensorTypes.dims(t)));
         }
-        GraphProto.Builder probe = graph.toBuilder();
-        Set<String> declared = new HashSet<>();
-        graph.getOutputList().forEach(o -> declared.add(o.getName()));
-        for (NodeProto node : graph.getNodeList()) {
+        GraphProto.Builder probe = model.proto().getGraph().toBuilder();
+        Set<String> declared = new HashSet<>(graph.outputNames());
+        for (NodeProto node : graph.nodes()) {
             for (String out : node.getOutputList()) {
                 if (!out.isEmpty() && declared.add(out)) {
                     probe.addOutput(ValueInfoProto.newBuilder().setName(out));
@@ -105,16 +107,11 @@ public final class ShapeInference {
      * The shape of every value in one run on dummy inputs (zeros; ones for masks), each symbolic
      * input dimension set to {@code size}; {@code null} when the model cannot run on such inputs.
      */
-    private static Map<String, long[]> probe(ModelSession session, Map<String, ValueType> types, GraphProto graph, long size) {
-        Set<String> initializers = new HashSet<>();
-        graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
-        java.util.List<OnnxTensor> feeds = new java.util.ArrayList<>();
+    private static Map<String, long[]> probe(ModelSession session, Map<String, ValueType> types, ModelGraph graph, long size) {
+        List<OnnxTensor> feeds = new ArrayList<>();
         try {
             Map<String, OnnxTensor> inputs = new HashMap<>();
-            for (ValueInfoProto input : graph.getInputList()) {
-                if (initializers.contains(input.getName())) {
-                    continue;
-                }
+            for (ValueInfoProto input : graph.inputs()) {
                 ValueType t = types.get(input.getName());
                 if (t == null) {
                     return null;

@@ -7,7 +7,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.onnx.Attributes;
-import dev.trainer.onnx.ModelException;
+import dev.trainer.ModelException;
 import org.junit.jupiter.api.Test;
 
 /** One finite-difference check per gradient rule, with the op's attributes exercised. */

@@ -43,8 +43,7 @@ class TextBatchAssemblerTest {
     }
 
     private static TextDataset read(List<InputSpec> inputs) {
-        return (TextDataset) Datasets.read(write(dir, "data.jsonl", JSONL), inputs, Task.CLASSIFICATION, "label",
-                true, Datasets.TextOptions.training(tokenizer));
+        return (TextDataset) Datasets.read(write(dir, "data.jsonl", JSONL), inputs, new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.training(tokenizer));
     }
 
     private static TextDataset bert(ElementType type, long sequence) {
@@ -134,8 +133,7 @@ class TextBatchAssemblerTest {
                 """);
         try (TextTokenizer words = TextTokenizer.load(wordLevel, 8); Arena arena = Arena.ofConfined()) {
             TextDataset data = (TextDataset) Datasets.read(write(dir, "ab.jsonl", "{\"text\": \"a b a\"}\n{\"text\": \"b\"}\n"),
-                    List.of(input("attention_mask", ElementType.INT64, -1, -1), input("input_ids", ElementType.INT64, -1, -1)),
-                    Task.CLASSIFICATION, "label", false, Datasets.TextOptions.training(words));
+                    List.of(input("attention_mask", ElementType.INT64, -1, -1), input("input_ids", ElementType.INT64, -1, -1)), new Labelling(Task.CLASSIFICATION, "label", null, false), Datasets.TextOptions.training(words));
 
             Batch batch = data.batches(2, arena).assemble(new int[] {0, 1});
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.DataException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +41,7 @@ class TextReaderTest {
     }
 
     private TextDataset read(String name, String jsonl, Task task, List<String> knownClasses, boolean labelsRequired) {
-        return (TextDataset) Datasets.read(write(dir, name, jsonl), BERT, task, "label", labelsRequired,
+        return (TextDataset) Datasets.read(write(dir, name, jsonl), BERT, new Labelling(task, "label", null, labelsRequired),
                 new Datasets.TextOptions(tokenizer, knownClasses));
     }
 
@@ -159,13 +160,12 @@ class TextReaderTest {
         Datasets.TextOptions options = Datasets.TextOptions.training(tokenizer);
 
         String image = assertThrows(DataException.class, () -> Datasets.read(file,
-                List.of(input("input_ids", ElementType.INT64, -1, -1), input("pixel_values", ElementType.FLOAT, -1, 3)),
-                Task.CLASSIFICATION, "label", true, options)).getMessage();
+                List.of(input("input_ids", ElementType.INT64, -1, -1), input("pixel_values", ElementType.FLOAT, -1, 3)), new Labelling(Task.CLASSIFICATION, "label", null, true), options)).getMessage();
         String floats = assertThrows(DataException.class, () -> Datasets.read(file,
-                List.of(input("input_ids", ElementType.FLOAT, -1, -1)), Task.CLASSIFICATION, "label", true, options))
+                List.of(input("input_ids", ElementType.FLOAT, -1, -1)), new Labelling(Task.CLASSIFICATION, "label", null, true), options))
                 .getMessage();
         String shortFixed = assertThrows(DataException.class, () -> Datasets.read(file,
-                List.of(input("input_ids", ElementType.INT64, -1, 16)), Task.CLASSIFICATION, "label", true, options))
+                List.of(input("input_ids", ElementType.INT64, -1, 16)), new Labelling(Task.CLASSIFICATION, "label", null, true), options))
                 .getMessage();
         String noTokenizer = assertThrows(DataException.class,
                 () -> Datasets.read(file, BERT, Task.CLASSIFICATION, "label")).getMessage();
@@ -179,11 +179,10 @@ class TextReaderTest {
 
     @Test
     void theShippedDataSetReadsWithFiveBalancedClasses() {
-        Samples train = Datasets.read(SHIPPED.resolve("train.jsonl"), BERT, Task.CLASSIFICATION, "label", true,
+        Samples train = Datasets.read(SHIPPED.resolve("train.jsonl"), BERT, new Labelling(Task.CLASSIFICATION, "label", null, true),
                 Datasets.TextOptions.training(tokenizer));
         TextDataset training = (TextDataset) train;
-        TextDataset validation = (TextDataset) Datasets.read(SHIPPED.resolve("val.jsonl"), BERT, Task.CLASSIFICATION,
-                "label", true, Datasets.TextOptions.following(tokenizer, training));
+        TextDataset validation = (TextDataset) Datasets.read(SHIPPED.resolve("val.jsonl"), BERT, new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.following(tokenizer, training));
 
         assertEquals(List.of("computing", "cooking", "finance", "sports", "weather"), training.classNames());
         assertEquals(265, training.size());

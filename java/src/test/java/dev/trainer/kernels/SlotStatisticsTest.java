@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.trainer.cuda.CudaRuntime;
 import dev.trainer.cuda.CudaStream;
 import dev.trainer.cuda.DeviceBuffer;
+import dev.trainer.events.LayersEvent;
 import dev.trainer.monitor.LayerStatistics;
 import dev.trainer.runtime.ParameterBuffer;
 import java.lang.foreign.Arena;
@@ -14,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class SlotStatisticsTest {
             List<ParameterBuffer.Slot> slots = buffer.slots();
             double[] sums = new HostMathKernels().slotStatistics(buffer.values(), buffer.gradients(), before,
                     longs(arena, slots, true), longs(arena, slots, false), slots.size());
-            compare(LayerStatistics.compute(buffer, before), slots, sums, 0);
+            compare(LayerStatistics.compute(buffer, before, Set.of(), 1), slots, sums, 0);
         }
     }
 
@@ -65,7 +67,7 @@ class SlotStatisticsTest {
                  DeviceBuffer counts = upload(cuda, stream, longs(arena, slots, false), slots.size() * 8L)) {
                 double[] sums = kernels.slotStatistics(values.segment(), gradients.segment(), snapshot.segment(),
                         offsets.segment(), counts.segment(), slots.size(), buffer.length());
-                compare(LayerStatistics.compute(buffer, before), slots, sums, 1e-12);
+                compare(LayerStatistics.compute(buffer, before, Set.of(), 1), slots, sums, 1e-12);
             }
         }
     }
@@ -95,10 +97,10 @@ class SlotStatisticsTest {
         return device;
     }
 
-    private static void compare(LayerStatistics expected, List<ParameterBuffer.Slot> slots, double[] sums,
+    private static void compare(LayersEvent expected, List<ParameterBuffer.Slot> slots, double[] sums,
                                 double tolerance) {
         for (int k = 0; k < slots.size(); k++) {
-            LayerStatistics.Layer layer = expected.layer(LayerStatistics.group(slots.get(k).name()));
+            LayersEvent.Layer layer = expected.layer(LayerStatistics.group(slots.get(k).name()));
             int at = k * CudaKernels.SLOT_STATISTICS;
             long count = slots.get(k).count();
             String name = layer.name();

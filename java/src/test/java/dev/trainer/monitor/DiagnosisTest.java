@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trainer.monitor.Finding.Kind;
-import dev.trainer.monitor.Finding.Severity;
+import dev.trainer.events.DiagnosisEvent;
+import dev.trainer.events.Finding;
+import dev.trainer.events.Finding.Kind;
+import dev.trainer.events.Finding.Severity;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -16,11 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class DiagnosisTest {
 
-    private static List<Kind> kinds(Diagnosis d) {
+    private static List<Kind> kinds(DiagnosisEvent d) {
         return d.findings().stream().map(Finding::kind).toList();
     }
 
-    private static Finding only(Diagnosis d, Kind kind) {
+    private static Finding only(DiagnosisEvent d, Kind kind) {
         assertEquals(List.of(kind), kinds(d), d.render());
         return d.findings().getFirst();
     }
@@ -44,7 +46,7 @@ class DiagnosisTest {
 
         @Test
         void aHealthyTraceGetsACleanBill() {
-            Diagnosis d = healthy().diagnosis();
+            DiagnosisEvent d = healthy().diagnosis();
 
             assertTrue(d.healthy(), d.render());
             assertEquals("no problems found: validation loss fell from 1.15 to 0.53 over 6 epochs; train/val gap 0.11; "
@@ -53,7 +55,7 @@ class DiagnosisTest {
 
         @Test
         void aRealDigitsRunIsHealthy() {
-            Diagnosis d = Diagnosis.of(RunHistory.read(Traces.resource("digits-healthy.jsonl")));
+            DiagnosisEvent d = Diagnosis.of(RunHistory.read(Traces.resource("digits-healthy.jsonl")));
 
             assertTrue(d.healthy(), d.render());
             assertTrue(d.render().startsWith("no problems found: validation loss fell from 0.695 to 0.1267 over 8 epochs"),
@@ -62,7 +64,7 @@ class DiagnosisTest {
 
         @Test
         void withoutValidationTheOverviewSaysOverfittingCannotBeJudged() {
-            Diagnosis d = trace().epochs(d(1.0, 0.6, 0.4), null, null).diagnosis();
+            DiagnosisEvent d = trace().epochs(d(1.0, 0.6, 0.4), null, null).diagnosis();
 
             assertTrue(d.healthy(), d.render());
             assertTrue(d.overview().contains("without validation data overfitting cannot be judged"), d.overview());
@@ -70,7 +72,7 @@ class DiagnosisTest {
 
         @Test
         void anEmptyHistoryHasNothingToFind() {
-            Diagnosis d = trace().diagnosis();
+            DiagnosisEvent d = trace().diagnosis();
 
             assertTrue(d.healthy());
             assertEquals("no steps recorded", d.overview());
@@ -108,7 +110,7 @@ class DiagnosisTest {
 
         @Test
         void bestEpochWellBeforeTheEndWithoutTwoRisesInARow() {
-            Diagnosis d = trace().epochs(d(1.0, 0.7, 0.55, 0.45, 0.38, 0.32, 0.27, 0.23, 0.2),
+            DiagnosisEvent d = trace().epochs(d(1.0, 0.7, 0.55, 0.45, 0.38, 0.32, 0.27, 0.23, 0.2),
                     d(1.0, 0.7, 0.55, 0.6, 0.58, 0.62, 0.6, 0.63, 0.61), null).diagnosis();
 
             only(d, Kind.OVERFITTING);
@@ -134,7 +136,7 @@ class DiagnosisTest {
 
         @Test
         void validationRisingWhileTrainingIsFlatIsNotOverfitting() {
-            Diagnosis d = trace().epochs(d(1.0, 0.6, 0.5, 0.5, 0.5, 0.5),
+            DiagnosisEvent d = trace().epochs(d(1.0, 0.6, 0.5, 0.5, 0.5, 0.5),
                     d(1.0, 0.6, 0.5, 0.52, 0.55, 0.58), null).diagnosis();
 
             assertFalse(kinds(d).contains(Kind.OVERFITTING), d.render());
@@ -182,7 +184,7 @@ class DiagnosisTest {
 
         @Test
         void aNonFiniteLossIsCriticalAndListedFirst() {
-            Diagnosis d = trace().epochs(d(1.0, 0.7, 0.5, 0.4, 0.32), d(1.0, 0.8, 0.62, 0.64, 0.66), null)
+            DiagnosisEvent d = trace().epochs(d(1.0, 0.7, 0.5, 0.4, 0.32), d(1.0, 0.8, 0.62, 0.64, 0.66), null)
                     .steps(6, 0.05, 0.3, 0.5, 2.0, Double.NaN).diagnosis();
 
             Finding f = d.findings().getFirst();
@@ -261,7 +263,7 @@ class DiagnosisTest {
 
         @Test
         void aRealRunWithTooHighALearningRate() {
-            Diagnosis d = Diagnosis.of(RunHistory.read(Traces.resource("digits-lr-too-high.jsonl")));
+            DiagnosisEvent d = Diagnosis.of(RunHistory.read(Traces.resource("digits-lr-too-high.jsonl")));
 
             Finding f = only(d, Kind.LOSS_SPIKES);
             assertTrue(f.evidence().contains("step 2: 191.9 against 1.706"), f.evidence());
@@ -322,7 +324,7 @@ class DiagnosisTest {
 
         @Test
         void aLayerWithoutGradientInTheLastTwoEvents() {
-            Diagnosis d = healthy()
+            DiagnosisEvent d = healthy()
                     .layers(280, layer("fc1", 4096, 0.3, 0.1), layer("fc2", 1024, 0, 1.0), layer("head", 330, 0.5, 0))
                     .layers(320, layer("fc1", 4096, 0.3, 0.1), layer("fc2", 1024, 1e-9, 0.97), layer("head", 330, 0.5, 0))
                     .diagnosis();
@@ -425,7 +427,7 @@ class DiagnosisTest {
 
         @Test
         void namesTheProblemTheEvidenceAndTheFlagsWithinTheWidth() {
-            Diagnosis d = trace().epochs(d(1.0, 0.7, 0.5, 0.4, 0.32, 0.26, 0.21),
+            DiagnosisEvent d = trace().epochs(d(1.0, 0.7, 0.5, 0.4, 0.32, 0.26, 0.21),
                     d(1.05, 0.8, 0.62, 0.56, 0.58, 0.61, 0.66), null).diagnosis();
 
             String text = d.render(80);
@@ -440,7 +442,7 @@ class DiagnosisTest {
 
         @Test
         void mostSevereFirst() {
-            Diagnosis d = trace().epochs(d(1.0, 0.7, 0.5, 0.4, 0.32, 0.26, 0.21),
+            DiagnosisEvent d = trace().epochs(d(1.0, 0.7, 0.5, 0.4, 0.32, 0.26, 0.21),
                     d(1.05, 0.8, 0.62, 0.56, 0.58, 0.61, 0.66), null).steps(8, 0.1, 0.2, Double.NaN).diagnosis();
 
             assertEquals(List.of(Kind.DIVERGENCE, Kind.OVERFITTING), kinds(d));

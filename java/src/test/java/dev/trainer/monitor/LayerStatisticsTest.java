@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trainer.monitor.LayerStatistics.Layer;
+import dev.trainer.events.LayersEvent;
+import dev.trainer.events.LayersEvent.Layer;
 import dev.trainer.runtime.ParameterBuffer;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LayerStatisticsTest {
@@ -98,7 +100,7 @@ class LayerStatisticsTest {
             snapshot.capture();
             step(params, f);
 
-            LayerStatistics stats = LayerStatistics.compute(params, snapshot.values());
+            LayersEvent stats = LayerStatistics.compute(params, snapshot.values(), Set.of(), 50);
 
             assertEquals(List.of("fc1", "encoder.layer.3.attention.self.query", "onnx::MatMul_52"),
                     stats.layers().stream().map(Layer::name).toList());
@@ -135,7 +137,7 @@ class LayerStatisticsTest {
         try (ParameterBuffer params = new ParameterBuffer(SHAPES)) {
             fill(params, 1);
 
-            Layer fc1 = LayerStatistics.compute(params, null).layer("fc1");
+            Layer fc1 = LayerStatistics.compute(params, null, Set.of(), 1).layer("fc1");
 
             assertTrue(Double.isNaN(fc1.updateNorm()) && Double.isNaN(fc1.updateRatio()));
             assertTrue(fc1.gradNorm() > 0);
@@ -148,7 +150,7 @@ class LayerStatisticsTest {
             fill(params, 2);
             params.gradients("fc1.bias").setAtIndex(JAVA_FLOAT, 1, Float.NaN);
 
-            Layer fc1 = LayerStatistics.compute(params, null).layer("fc1");
+            Layer fc1 = LayerStatistics.compute(params, null, Set.of(), 1).layer("fc1");
 
             assertTrue(Double.isNaN(fc1.gradNorm()) && Double.isNaN(fc1.maxAbsGrad()));
         }
@@ -158,7 +160,7 @@ class LayerStatisticsTest {
     void aSnapshotOfAnotherLayoutIsRefused() {
         try (ParameterBuffer params = new ParameterBuffer(SHAPES); Arena arena = Arena.ofConfined()) {
             var small = arena.allocate(JAVA_FLOAT, 3);
-            assertThrows(IllegalArgumentException.class, () -> LayerStatistics.compute(params, small));
+            assertThrows(IllegalArgumentException.class, () -> LayerStatistics.compute(params, small, Set.of(), 1));
         }
     }
 
@@ -168,22 +170,22 @@ class LayerStatisticsTest {
             Filled f = fill(params, 3);
             snapshot.capture();
             step(params, f);
-            LayerStatistics stats = LayerStatistics.compute(params, snapshot.values());
+            LayersEvent stats = LayerStatistics.compute(params, snapshot.values(), Set.of(), 50);
 
-            String line = new ObjectMapper().writeValueAsString(stats.toEvent(50));
-            RunHistory history = RunHistory.of(List.of(new ObjectMapper().readTree(line)));
+            String line = new ObjectMapper().writeValueAsString(MetricsFile.toJson(stats));
+            RunHistory history = RunHistory.of(MetricsFile.parse(List.of(new ObjectMapper().readTree(line))));
 
             assertTrue(line.startsWith("{\"event\":\"layers\",\"step\":50,\"layers\":{\"fc1\":{\"parameters\":18,"
                     + "\"grad_norm\":"), line);
             assertEquals(50, history.layers().getFirst().step());
-            assertEquals(stats, history.layers().getFirst().statistics());
+            assertEquals(stats, history.layers().getFirst());
         }
     }
 
     @Test
     void unknownNumbersAreWrittenAsNull() {
         try (ParameterBuffer params = new ParameterBuffer(SHAPES)) {
-            var event = LayerStatistics.compute(params, null).toEvent(1);
+            var event = MetricsFile.toJson(LayerStatistics.compute(params, null, Set.of(), 1));
 
             assertTrue(event.get("layers").get("fc1").get("update_norm").isNull());
             assertEquals(1.0, event.get("layers").get("fc1").get("zero_grad_fraction").asDouble()); // all gradients 0

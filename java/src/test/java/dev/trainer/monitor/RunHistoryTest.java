@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.events.EpochEvent;
+import dev.trainer.events.LayersEvent;
+import dev.trainer.events.Scores;
+import dev.trainer.events.StepEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,14 +45,13 @@ class RunHistoryTest {
                 {"event":"layers","step":2,"layers":{"fc1":{"parameters":10,"grad_norm":0.5,"zero_grad_fraction":0.1}}}
                 """));
 
-        assertEquals(List.of(new RunHistory.StepEvent(1, 1, 2.5, 0.01, 3.5), new RunHistory.StepEvent(1, 2, Double.NaN,
-                0.01, 1.0)), h.steps());
-        assertEquals(new RunHistory.EpochEvent(1, 2.0, 2.2, 0.5, Double.NaN, List.of(0.9, Double.NaN), List.of(0.8, 0.2)),
-                h.epochs().getFirst());
-        assertEquals(new RunHistory.EpochEvent(2, 1.5, Double.NaN, Double.NaN, Double.NaN, List.of(), List.of()),
-                h.epochs().get(1));
-        LayerStatistics.Layer fc1 = h.layers().getFirst().statistics().layer("fc1");
-        assertEquals(new LayerStatistics.Layer("fc1", 10, 0.5, Double.NaN, Double.NaN, Double.NaN, 0.1, Double.NaN, false), fc1);
+        assertEquals(List.of(new StepEvent(1, 1, 2.5, 0.01, Double.NaN, 3.5, 0), new StepEvent(1, 2, Double.NaN,
+                0.01, Double.NaN, 1.0, 0)), h.steps());
+        assertEquals(new EpochEvent(1, 0, 2.0, Double.NaN, new Scores(2.2, 0.5, Double.NaN, Double.NaN, Double.NaN,
+                List.of(0.9, Double.NaN), List.of(0.8, 0.2), 0)), h.epochs().getFirst());
+        assertEquals(new EpochEvent(2, 0, 1.5, Double.NaN, null), h.epochs().get(1));
+        LayersEvent.Layer fc1 = h.layers().getFirst().layer("fc1");
+        assertEquals(new LayersEvent.Layer("fc1", 10, 0.5, Double.NaN, Double.NaN, Double.NaN, 0.1, Double.NaN, false), fc1);
         assertTrue(h.hasValidation());
     }
 

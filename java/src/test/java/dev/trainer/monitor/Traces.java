@@ -3,6 +3,7 @@ package dev.trainer.monitor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.events.DiagnosisEvent;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Random;
 
 /**
  * Synthetic metric traces, written as the events {@code metrics.jsonl} holds and read back
- * through {@link RunHistory#of}, so every detector test also exercises the parser.
+ * through {@link MetricsFile#parse}, so every detector test also exercises the parser.
  */
 final class Traces {
 
@@ -115,10 +116,10 @@ final class Traces {
     }
 
     RunHistory history() {
-        return RunHistory.of(events);
+        return RunHistory.of(MetricsFile.parse(events));
     }
 
-    Diagnosis diagnosis() {
+    DiagnosisEvent diagnosis() {
         return Diagnosis.of(history());
     }
 

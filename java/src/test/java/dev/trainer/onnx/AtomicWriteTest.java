@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trainer.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * itself, the reloaded model must map it, and ONNX Runtime must run it with the weights passed by
  * reference. Three 736 MB float tensors, zero except a few marked elements that the graph gathers.
  */
+@Tag("slow")
 class LargeModelTest {
 
     private static final int TENSORS = 3;

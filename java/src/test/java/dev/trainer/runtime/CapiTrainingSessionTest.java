@@ -16,9 +16,8 @@ import dev.trainer.data.Labels;
 import dev.trainer.data.Task;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.train.LossKind;
-import dev.trainer.train.Losses;
-import dev.trainer.train.TrainableParameters;
+import dev.trainer.config.LossKind;
+import dev.trainer.train.step.Losses;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -53,10 +52,12 @@ class CapiTrainingSessionTest {
         LossKind kind = meta.get("loss").asText().equals("mse") ? LossKind.MSE : LossKind.CROSS_ENTROPY;
         OnnxModel model = OnnxModel.load(folder.resolve("model.onnx"));
         String output = model.proto().getGraph().getOutput(0).getName();
-        SessionOptions options = new SessionOptions(meta.path("dropout_nodes").asInt() > 0, 7, 1);
-        List<String> trainable = TrainableParameters.of(model);
-        try (TrainingSession java = TrainingSession.open(model, trainable, output, options, SessionRuntime.JAVA_API);
-             TrainingSession capi = TrainingSession.open(model, trainable, output, options, SessionRuntime.C_API);
+        TrainingPlan plan = TrainingPlan.of(model, model.graph().trainableCandidates(), output,
+                meta.path("dropout_nodes").asInt() > 0, 7);
+        try (TrainingRuntime javaRuntime = new OrtRuntime(new HostPlacement(Kernels.defaultKernels()));
+             TrainingRuntime capiRuntime = new CapiRuntime(new HostPlacement(Kernels.defaultKernels()));
+             TrainingSession java = javaRuntime.open(plan, 1);
+             TrainingSession capi = capiRuntime.open(plan, 1);
              Arena arena = Arena.ofConfined()) {
             assertEquals(java.dropoutActive(), capi.dropoutActive());
             Task task = kind == LossKind.MSE ? Task.REGRESSION : Task.CLASSIFICATION;
@@ -88,10 +89,11 @@ class CapiTrainingSessionTest {
         Dataset data = new Dataset("inline", Map.of("x", Feature.ofFloats(ElementType.FLOAT, new long[] {3},
                 new float[] {1, 2, 3, -1, 0.5f, 4})), Labels.ofTargets(new long[] {3}, new float[] {1, 1, 1, 0, 0, 0}));
         OnnxModel model = TrainingSessionTest.scaleModel(0.5f);
-        try (TrainingSession java = TrainingSession.open(model, List.of("w"), "y", SessionOptions.DEFAULT,
-                SessionRuntime.JAVA_API);
-             TrainingSession capi = TrainingSession.open(model, List.of("w"), "y", SessionOptions.DEFAULT,
-                     SessionRuntime.C_API);
+        TrainingPlan plan = TrainingPlan.of(model, List.of("w"), "y", false, 0);
+        try (TrainingRuntime javaRuntime = new OrtRuntime(new HostPlacement(Kernels.defaultKernels()));
+             TrainingRuntime capiRuntime = new CapiRuntime(new HostPlacement(Kernels.defaultKernels()));
+             TrainingSession java = javaRuntime.open(plan, 0);
+             TrainingSession capi = capiRuntime.open(plan, 0);
              Arena arena = Arena.ofConfined()) {
             Batch batch = new BatchAssembler(data, 2, arena).assemble(new int[] {0, 1});
             var loss = Losses.of(LossKind.MSE, Kernels.defaultKernels());
@@ -99,26 +101,6 @@ class CapiTrainingSessionTest {
             float gradient = capi.parameters().gradients("w").get(ValueLayout.JAVA_FLOAT, 0);
             assertTrue(gradient != 0);
             assertEquals(java.parameters().gradients("w").get(ValueLayout.JAVA_FLOAT, 0), gradient);
-        }
-    }
-
-    @Test
-    void runtimeIsChosenByTheSystemProperty() {
-        String before = System.getProperty(SessionRuntime.PROPERTY);
-        try {
-            System.setProperty(SessionRuntime.PROPERTY, "capi");
-            assertEquals(SessionRuntime.C_API, SessionRuntime.selected());
-            System.setProperty(SessionRuntime.PROPERTY, "java");
-            assertEquals(SessionRuntime.JAVA_API, SessionRuntime.selected());
-            System.setProperty(SessionRuntime.PROPERTY, "gpu");
-            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, SessionRuntime::selected);
-            assertEquals("-Dtrainer.runtime must be java or capi, got gpu", e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(SessionRuntime.PROPERTY);
-            } else {
-                System.setProperty(SessionRuntime.PROPERTY, before);
-            }
         }
     }
 

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.Datasets;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.ElementType;
 import dev.trainer.data.InputSpec;
 import dev.trainer.data.Task;
@@ -57,17 +58,16 @@ class TextBatchInferenceTest {
              OrtSession session = OrtEnvironment.getEnvironment().createSession(
                      resource("all-minilm-l6-v2.onnx").toString(), new OrtSession.SessionOptions());
              Arena arena = Arena.ofConfined()) {
-            TextDataset data = (TextDataset) Datasets.read(jsonl, inputs, Task.CLASSIFICATION, "label",
-                    false, Datasets.TextOptions.training(tokenizer));
+            TextDataset data = (TextDataset) Datasets.read(jsonl, inputs, new Labelling(Task.CLASSIFICATION, "label", null, false), Datasets.TextOptions.training(tokenizer));
             String output = session.getOutputNames().iterator().next();
             BatchSource batches = data.batches(2, arena);
             int shortLength = data.ids(0).length;
             int longLength = data.ids(1).length;
 
-            float[] alone = InferenceSession.run(session, batches.assemble(new int[] {0}), inputs, Map.of(),
+            float[] alone = OrtFeeds.run(session, batches.assemble(new int[] {0}), inputs, Map.of(),
                     List.of(output)).get(output);
             Batch both = batches.assemble(new int[] {0, 1});
-            float[] padded = InferenceSession.run(session, both, inputs, Map.of(), List.of(output)).get(output);
+            float[] padded = OrtFeeds.run(session, both, inputs, Map.of(), List.of(output)).get(output);
 
             int hidden = alone.length / shortLength;
             assertEquals(Set.of("input_ids", "attention_mask", "token_type_ids"), session.getInputNames());

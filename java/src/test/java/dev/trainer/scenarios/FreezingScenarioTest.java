@@ -102,7 +102,7 @@ class FreezingScenarioTest {
             assertTrue(fc2 > 0.5 * base2, dir + ": fc2 trains at the full rate: " + fc2 + " vs " + base2);
         }
         assertTrue(moved(group, "fc1.weight") < moved(decay, "fc1.weight"), "x0.01 holds fc1 back more than x0.1");
-        assertEquals(List.of("fc1.*=x0.01"), Scenario.names(Scenario.runJson(group).path("settings").path("lr_groups")));
+        assertEquals(List.of("fc1.*=x0.01"), Scenario.names(Scenario.runJson(group).path("config").path("optimizer").path("lr_groups")));
     }
 
     private static int indexOfPrefix(List<String> lines, String prefix) {

@@ -70,7 +70,7 @@ class ImbalanceScenarioTest {
             assertTrue(accuracy > plainAccuracy, name + ": accuracy " + plainAccuracy + " -> " + accuracy);
             assertFalse(findings(fixed.diagnosis()).contains("class collapse"), name + ":\n" + fixed.diagnosis());
             assertEquals(name.replace("--", "").split(" ")[1],
-                    Scenario.runJson(dir).path("settings").path(remedy[0].substring(2).replace('-', '_')).asText());
+                    Scenario.runJson(dir).path("config").path("balance").path(remedy[0].substring(2).replace('-', '_')).asText());
             if (remedy[0].equals("--augment")) {
                 int added = (int) Scenario.number(fixed.out(), "SMOTE added (\\d+) synthetic samples");
                 assertTrue(added >= 5 * (max - RARE) / 2, "SMOTE brings the rare classes towards the common: " + added);

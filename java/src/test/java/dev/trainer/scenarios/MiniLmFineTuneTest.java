@@ -9,12 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer.cli.TrainerCommand;
 import dev.trainer.data.Batch;
 import dev.trainer.data.Datasets;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
+import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
-import dev.trainer.train.RunRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * predictions score what the fine-tune reported; its metadata carries the class names.
  * {@code trainer evaluate}, finding the tokenizer the run copied beside the model, agrees.
  */
+@Tag("slow")
 class MiniLmFineTuneTest {
 
     static final Path DATA = Path.of("../models/text-negation");
@@ -121,16 +124,14 @@ class MiniLmFineTuneTest {
     private static void checkExport(Path run, double reportedAccuracy) throws IOException {
         OnnxModel exported = OnnxModel.load(run.resolve("model.onnx"));
         String classNames = exported.proto().getMetadataPropsList().stream()
-                .filter(p -> p.getKey().equals(RunRecord.CLASS_NAMES_KEY)).findFirst().orElseThrow().getValue();
+                .filter(p -> p.getKey().equals(ModelMetadata.CLASS_NAMES)).findFirst().orElseThrow().getValue();
         assertEquals(List.of("negative", "positive"), List.of(JSON.readValue(classNames, String[].class)));
 
         try (InferenceSession session = new InferenceSession(exported);
              TextTokenizer tokenizer = TextTokenizer.load(model.resolveSibling("tokenizer.json"), 48);
              Arena arena = Arena.ofConfined()) {
-            TextDataset train = (TextDataset) Datasets.read(DATA.resolve("train.jsonl"), session.inputs(),
-                    Task.CLASSIFICATION, "label", true, Datasets.TextOptions.training(tokenizer));
-            TextDataset val = (TextDataset) Datasets.read(DATA.resolve("val.jsonl"), session.inputs(),
-                    Task.CLASSIFICATION, "label", true, Datasets.TextOptions.following(tokenizer, train));
+            TextDataset train = (TextDataset) Datasets.read(DATA.resolve("train.jsonl"), session.inputs(), new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.training(tokenizer));
+            TextDataset val = (TextDataset) Datasets.read(DATA.resolve("val.jsonl"), session.inputs(), new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.following(tokenizer, train));
             assertEquals(List.of("negative", "positive"), val.classNames());
             Batch batch = val.batches(val.size(), arena).assemble(IntStream.range(0, val.size()).toArray());
             float[] logits = session.predict(batch, List.of("logits")).get("logits");

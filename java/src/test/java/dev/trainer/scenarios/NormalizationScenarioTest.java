@@ -145,7 +145,7 @@ class NormalizationScenarioTest {
         // the statistics come from the training split, not from all the data
         var fitted = runJson(standard).path("data").path("normalization").get(0);
         assertEquals("features", fitted.path("input").asText());
-        assertEquals("standard", runJson(standard).path("settings").path("normalize").asText());
+        assertEquals("standard", runJson(standard).path("config").path("data").path("normalize").asText());
         double[][] trainStats = meanAndStd(train);
         double[][] allStats = meanAndStd(DATA);
         double[] offset = Scenario.doubles(fitted.path("offset"));

@@ -73,7 +73,7 @@ class RegularizationScenarioTest {
         Path mixed = run("mixup", "--mixup", "0.4");
         double[] accuracy = Scenario.perEpoch(mixed, "val_accuracy");
         assertTrue(accuracy[2] > shipped + 0.05, "mixup 0.4 learns: " + shipped + " -> " + accuracy[2]);
-        assertEquals(0.4, Scenario.runJson(mixed).path("settings").path("mixup").asDouble());
+        assertEquals(0.4, Scenario.runJson(mixed).path("config").path("balance").path("mixup").asDouble());
         double[] trainLoss = Scenario.perEpoch(mixed, "train_loss");
         double[] valLoss = Scenario.perEpoch(mixed, "val_loss");
         assertTrue(trainLoss[2] > valLoss[2], "mixed training batches are harder than the real validation data: "

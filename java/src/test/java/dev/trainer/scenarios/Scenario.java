@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trainer.data.Datasets;
-import dev.trainer.data.Task;
-import dev.trainer.kernels.NativeKernels;
+import dev.trainer.Data;
+import dev.trainer.Evaluation;
+import dev.trainer.events.Scores;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.InferenceSession;
-import dev.trainer.train.Evaluation;
-import dev.trainer.train.LossKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
@@ -154,13 +151,9 @@ final class Scenario {
         return events(run, "epoch").stream().mapToDouble(e -> e.path(field).asDouble(Double.NaN)).toArray();
     }
 
-    /** The exported (or any) model evaluated on a CSV file, in plain ONNX Runtime, as {@code trainer evaluate} does. */
-    static Evaluation evaluate(Path model, Path data) {
-        try (InferenceSession session = new InferenceSession(OnnxModel.load(model))) {
-            var dataset = Datasets.read(data, session.inputs(), Task.CLASSIFICATION, "label");
-            String output = OnnxModel.load(model).proto().getGraph().getOutput(0).getName();
-            return Evaluation.of(session, output, dataset, 64, LossKind.CROSS_ENTROPY, NativeKernels.instance());
-        }
+    /** The exported (or any) model evaluated on a CSV file through the Java API, as {@code trainer evaluate} does. */
+    static Scores evaluate(Path model, Path data) {
+        return Evaluation.of(model).data(Data.file(data)).batchSize(64).run().scores();
     }
 
     /** An initializer of a model file as floats. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer.data.Datasets;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.ElementType;
 import dev.trainer.data.InputSpec;
 import dev.trainer.data.Split;
@@ -71,7 +72,7 @@ class TextSplitScenarioTest {
         List<InputSpec> inputs = List.of(new InputSpec("input_ids", ElementType.INT64, new long[] {-1, -1}),
                 new InputSpec("attention_mask", ElementType.INT64, new long[] {-1, -1}));
         try (TextTokenizer tokenizer = TextTokenizer.load(dir.resolve("tokenizer.json"), 16)) {
-            TextDataset all = (TextDataset) Datasets.read(texts, inputs, Task.CLASSIFICATION, "label", true,
+            TextDataset all = (TextDataset) Datasets.read(texts, inputs, new Labelling(Task.CLASSIFICATION, "label", null, true),
                     Datasets.TextOptions.training(tokenizer));
             Split split = Split.holdout(all, 0.25, 3);
             TextDataset validation = split.validationSet(all);

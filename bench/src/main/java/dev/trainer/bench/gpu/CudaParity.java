@@ -8,11 +8,9 @@ import dev.trainer.kernels.Kernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.LossFunction;
 import dev.trainer.runtime.ParameterBuffer;
-import dev.trainer.runtime.SessionOptions;
-import dev.trainer.runtime.SessionRuntime;
 import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.LossKind;
-import dev.trainer.train.Losses;
+import dev.trainer.config.LossKind;
+import dev.trainer.train.step.Losses;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,14 +37,13 @@ final class CudaParity {
     /** Runs {@code steps} SGD steps on both sides; the JSON report has "passed". */
     static ObjectNode run(OnnxModel model, List<String> trainable, String output, Batch batch, LossKind kind, float lr,
                           int steps) {
-        SessionOptions options = new SessionOptions(false, 42, 0);
         ObjectNode report = JsonNodeFactory.instance.objectNode().put("steps", steps).put("lr", lr)
                 .put("batch", batch.size()).put("loss_tolerance", LOSS_TOLERANCE)
                 .put("gradient_tolerance", GRADIENT_TOLERANCE).put("parameter_tolerance", PARAMETER_TOLERANCE);
         ArrayNode perStep = report.putArray("per_step");
         boolean passed = true;
-        try (TrainingSession cpu = TrainingSession.open(model, trainable, output, options, SessionRuntime.JAVA_API);
-             CudaTraining gpu = new CudaTraining(model, trainable, output, options, kind);
+        try (TrainingSession cpu = TrainingSession.open(model, trainable, output);
+             CudaTraining gpu = new CudaTraining(model, trainable, output, kind);
              Arena arena = Arena.ofConfined()) {
             ParameterBuffer host = cpu.parameters();
             report.put("parameters", host.parameterCount());
@@ -56,7 +53,7 @@ final class CudaParity {
             for (int step = 0; step < steps; step++) {
                 double cpuLoss = cpu.step(batch, hostLoss);
                 double gpuLoss = gpu.session.step(batch, gpu.loss);
-                gpu.placement.download(gpu.session.parameterGradients(), gradients, host.length() * Float.BYTES);
+                gpu.placement.download(gpu.session.placed().gradients(), gradients, host.length() * Float.BYTES);
                 double lossError = Math.abs(gpuLoss - cpuLoss) / Math.abs(cpuLoss);
                 double gradientError = relativeL2(host.gradients().toArray(ValueLayout.JAVA_FLOAT),
                         gradients.toArray(ValueLayout.JAVA_FLOAT));
@@ -65,10 +62,10 @@ final class CudaParity {
                         .put("gradient_error", gradientError);
                 Kernels.defaultKernels().sgd(host.values(), host.gradients(), MemorySegment.NULL, host.length(), lr, 0,
                         false, 0);
-                gpu.kernels.sgd(gpu.session.parameterValues(), gpu.session.parameterGradients(), MemorySegment.NULL,
+                gpu.kernels.sgd(gpu.session.placed().values(), gpu.session.placed().gradients(), MemorySegment.NULL,
                         gpu.length(), lr, 0, false, 0);
+                gpu.session.placed().changed();
             }
-            gpu.session.copyParametersToHost();
             passed &= compareParameters(report, start, host.values().toArray(ValueLayout.JAVA_FLOAT),
                     gpu.session.parameters().values().toArray(ValueLayout.JAVA_FLOAT));
         }

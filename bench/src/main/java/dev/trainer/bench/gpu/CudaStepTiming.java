@@ -10,8 +10,7 @@ import dev.trainer.cuda.DeviceBuffer;
 import dev.trainer.data.Batch;
 import dev.trainer.data.HostTensor;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.SessionOptions;
-import dev.trainer.train.LossKind;
+import dev.trainer.config.LossKind;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,8 +38,7 @@ final class CudaStepTiming {
         ObjectNode report = JsonNodeFactory.instance.objectNode().put("batch", batch.size())
                 .put("sequence", batch.input(batch.inputNames().getFirst()).shape()[1]);
         long[] memoryBefore = CudaRuntime.load().memoryInfo();
-        try (CudaTraining gpu = new CudaTraining(model, trainable, output, new SessionOptions(false, 42, 0),
-                LossKind.CROSS_ENTROPY);
+        try (CudaTraining gpu = new CudaTraining(model, trainable, output, LossKind.CROSS_ENTROPY);
              DeviceBuffer m = new DeviceBuffer(gpu.placement.cuda(), gpu.length() * Float.BYTES);
              DeviceBuffer v = new DeviceBuffer(gpu.placement.cuda(), gpu.length() * Float.BYTES);
              CudaEvent beforeUpdate = new CudaEvent(gpu.placement.cuda());
@@ -62,7 +60,7 @@ final class CudaStepTiming {
                 long start = System.nanoTime();
                 lastLoss = gpu.session.step(batch, gpu.loss);
                 beforeUpdate.record(stream);
-                gpu.kernels.adam(gpu.session.parameterValues(), gpu.session.parameterGradients(), m.segment(),
+                gpu.kernels.adam(gpu.session.placed().values(), gpu.session.placed().gradients(), m.segment(),
                         v.segment(), gpu.length(), LEARNING_RATE, 0.9f, 0.999f, 1e-8f, WEIGHT_DECAY, true, step);
                 afterUpdate.record(stream);
                 stream.synchronize();

@@ -1,12 +1,13 @@
 package dev.trainer.bench.gpu;
 
+import dev.trainer.config.LossKind;
 import dev.trainer.kernels.CudaKernels;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.CapiTrainingSession;
+import dev.trainer.runtime.CapiRuntime;
 import dev.trainer.runtime.CudaPlacement;
-import dev.trainer.runtime.SessionOptions;
-import dev.trainer.train.DeviceLoss;
-import dev.trainer.train.LossKind;
+import dev.trainer.runtime.TrainingPlan;
+import dev.trainer.runtime.TrainingSession;
+import dev.trainer.train.step.DeviceLoss;
 import java.util.List;
 
 /**
@@ -16,26 +17,27 @@ import java.util.List;
 final class CudaTraining implements AutoCloseable {
 
     final CudaPlacement placement;
-    final CapiTrainingSession session;
+    final CapiRuntime runtime;
+    final TrainingSession session;
     final CudaKernels kernels;
     final DeviceLoss loss;
 
-    CudaTraining(OnnxModel model, List<String> trainable, String output, SessionOptions options, LossKind kind) {
-        placement = new CudaPlacement(0);
-        session = CapiTrainingSession.open(model, trainable, output, options, placement);
-        kernels = new CudaKernels(placement.cuda(), placement.stream());
-        loss = new DeviceLoss(kind, placement.cuda(), placement.stream(), kernels);
+    CudaTraining(OnnxModel model, List<String> trainable, String output, LossKind kind) {
+        placement = CudaPlacement.claim(0);
+        runtime = new CapiRuntime(placement);
+        session = runtime.open(TrainingPlan.of(model, trainable, output, false, 42), 0);
+        kernels = placement.kernels();
+        loss = new DeviceLoss(kind, placement);
     }
 
     /** Floats in the flat buffers, gaps included: what the optimizer kernels run over. */
     long length() {
-        return session.parameters().length();
+        return session.placed().length();
     }
 
     @Override
     public void close() {
-        loss.close();
-        kernels.close();
         session.close();
+        runtime.close();
     }
 }

@@ -15,15 +15,15 @@ import dev.trainer.data.InputSpec;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
-import dev.trainer.heads.ClassificationHead;
-import dev.trainer.heads.HeadEdit;
-import dev.trainer.heads.HeadSpec;
+import dev.trainer.config.HeadSpec;
+import dev.trainer.config.LossKind;
+import dev.trainer.data.Labelling;
+import dev.trainer.edit.ClassificationHead;
+import dev.trainer.edit.HeadEdit;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.Device;
+import dev.trainer.runtime.CudaPlacement;
+import dev.trainer.runtime.ModelInputs;
 import dev.trainer.runtime.ShapeInference;
-import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.LossKind;
-import dev.trainer.train.TrainableParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -99,7 +99,9 @@ public final class GpuCheck {
     /** Whether CUDA training can run here: the device's name and 0, or the one-line reason and 2. */
     private static int probe() {
         try {
-            System.out.println(Device.parse("cuda").requireAvailable());
+            try (CudaPlacement gpu = CudaPlacement.claim(0)) {
+                System.out.println(gpu.name());
+            }
             return 0;
         } catch (CudaUnavailableException e) {
             System.out.println("no GPU: " + e.getMessage());
@@ -136,13 +138,13 @@ public final class GpuCheck {
         try (Arena arena = Arena.ofConfined()) {
             Dataset train = Datasets.read(models.resolve("digits/train.csv"), inputs(model), Task.CLASSIFICATION, "label");
             Batch batch = new BatchAssembler(train, 32, arena).assemble(IntStream.range(0, 32).toArray());
-            return CudaParity.run(model, TrainableParameters.of(model), output, batch, LossKind.CROSS_ENTROPY, 0.1f, 3);
+            return CudaParity.run(model, model.graph().trainableCandidates(), output, batch, LossKind.CROSS_ENTROPY, 0.1f, 3);
         }
     }
 
     private static ObjectNode minilmParity(HeadEdit head, Path tokenizer, Path texts) {
         return withTextBatch(head, tokenizer, texts, 16, 64, batch -> CudaParity.run(head.model(),
-                TrainableParameters.of(head.model()), head.output(), batch, LossKind.CROSS_ENTROPY, 1e-2f, 3));
+                head.model().graph().trainableCandidates(), head.output(), batch, LossKind.CROSS_ENTROPY, 1e-2f, 3));
     }
 
     private static ObjectNode timing(HeadEdit head, Path tokenizer, int batchSize, double pytorchMs) {
@@ -150,7 +152,7 @@ public final class GpuCheck {
             Path texts = Files.createTempFile("minilm-random", ".jsonl");
             MiniLmStepBenchmark.writeRandomText(texts, tokenizer, batchSize, SEED);
             ObjectNode report = withTextBatch(head, tokenizer, texts, batchSize, 128, batch -> CudaStepTiming.run(
-                    head.model(), TrainableParameters.of(head.model()), head.output(), batch));
+                    head.model(), head.model().graph().trainableCandidates(), head.output(), batch));
             Files.delete(texts);
             return report.put("pytorch_ms", pytorchMs).put("ratio_to_pytorch", report.get("median_ms").asDouble() / pytorchMs);
         } catch (IOException e) {
@@ -162,13 +164,13 @@ public final class GpuCheck {
     private static ObjectNode withTextBatch(HeadEdit head, Path tokenizerJson, Path texts, int size, int maxLength,
                                             Function<Batch, ObjectNode> use) {
         try (TextTokenizer tokenizer = TextTokenizer.load(tokenizerJson, maxLength); Arena arena = Arena.ofConfined()) {
-            TextDataset data = (TextDataset) Datasets.read(texts, inputs(head.model()), Task.CLASSIFICATION, "label", true,
-                    Datasets.TextOptions.training(tokenizer));
+            TextDataset data = (TextDataset) Datasets.read(texts, inputs(head.model()),
+                    new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.training(tokenizer));
             return use.apply(data.batches(size, arena).assemble(IntStream.range(0, size).toArray()));
         }
     }
 
     private static List<InputSpec> inputs(OnnxModel model) {
-        return TrainingSession.modelInputs(model, ShapeInference.infer(model));
+        return ModelInputs.of(model, ShapeInference.infer(model));
     }
 }

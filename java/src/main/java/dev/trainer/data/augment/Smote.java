@@ -6,7 +6,6 @@ import dev.trainer.data.Feature;
 import dev.trainer.data.Labels;
 import dev.trainer.data.Task;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -25,9 +24,6 @@ import java.util.SplittableRandom;
  */
 public final class Smote {
 
-    /** Neighbours per sample when the spec gives none, as in the paper and imbalanced-learn. */
-    public static final int DEFAULT_K = 5;
-
     private final int k;
     private final long seed;
 
@@ -38,26 +34,6 @@ public final class Smote {
         }
         this.k = k;
         this.seed = seed;
-    }
-
-    /**
-     * Parses {@code smote} or {@code smote:K} (the {@code --augment} value).
-     *
-     * @throws IllegalArgumentException for another spec, or a K that is not a positive integer
-     */
-    public static Smote parse(String spec, long seed) {
-        String s = spec.strip().toLowerCase(Locale.ROOT);
-        if (s.equals("smote")) {
-            return new Smote(DEFAULT_K, seed);
-        }
-        if (!s.startsWith("smote:")) {
-            throw new IllegalArgumentException("unknown augmentation '" + spec + "'; use smote or smote:K");
-        }
-        try {
-            return new Smote(Integer.parseInt(s.substring("smote:".length()).strip()), seed);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("augmentation '" + spec + "': K must be a positive integer");
-        }
     }
 
     /** Neighbours per sample. */

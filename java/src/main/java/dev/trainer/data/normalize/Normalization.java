@@ -1,12 +1,12 @@
 package dev.trainer.data.normalize;
 
+import dev.trainer.config.NormalizeMethod;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Feature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,7 +14,7 @@ import java.util.Map;
  * one scale per element of the input's sample shape (per pixel of an image, per column of a
  * table). Fitted on the training split only, so that nothing of the validation data leaks into
  * training; the same statistics then go into run.json (this record's plain fields) and in front
- * of the exported model (see {@code dev.trainer.onnx.InputNormalization}), so the model takes raw
+ * of the exported model (see {@code dev.trainer.edit.InputNormalization}), so the model takes raw
  * inputs as before.
  *
  * @param input       the model input it applies to
@@ -23,34 +23,13 @@ import java.util.Map;
  * @param offset      subtracted first, one per sample element; copied in and out
  * @param scale       divided by next, one per sample element, always positive; copied in and out
  */
-public record Normalization(String input, Method method, long[] sampleShape, float[] offset, float[] scale) {
+public record Normalization(String input, NormalizeMethod method, long[] sampleShape, float[] offset, float[] scale) {
 
     /**
      * A scale below this counts as zero, i.e. a constant feature, and becomes 1: such a feature
      * then maps to 0 instead of to 0/0 or to noise blown up by a billion.
      */
     public static final double SCALE_FLOOR = 1e-12;
-
-    /** How the statistics are computed. */
-    public enum Method {
-        /** offset = mean, scale = population standard deviation: zero mean, unit variance. */
-        STANDARD,
-        /** offset = minimum, scale = maximum − minimum: values in [0, 1]. */
-        MINMAX;
-
-        /**
-         * {@code standard} or {@code minmax}, the {@code --normalize} values.
-         *
-         * @throws IllegalArgumentException for another spec
-         */
-        public static Method parse(String spec) {
-            return switch (spec.strip().toLowerCase(Locale.ROOT)) {
-                case "standard" -> STANDARD;
-                case "minmax" -> MINMAX;
-                default -> throw new IllegalArgumentException("unknown normalization '" + spec + "'; use standard or minmax");
-            };
-        }
-    }
 
     public Normalization {
         sampleShape = sampleShape.clone();
@@ -87,7 +66,7 @@ public record Normalization(String input, Method method, long[] sampleShape, flo
      *
      * @throws IllegalArgumentException when the input is not FLOAT or DOUBLE, or there are no samples
      */
-    public static Normalization fit(Dataset train, String input, Method method) {
+    public static Normalization fit(Dataset train, String input, NormalizeMethod method) {
         Feature feature = train.feature(input);
         if (!feature.type().isFloating()) {
             throw new IllegalArgumentException("cannot normalize input '" + input + "' of " + feature.type()
@@ -104,7 +83,7 @@ public record Normalization(String input, Method method, long[] sampleShape, flo
         for (int j = 0; j < d; j++) {
             double shift;
             double spread;
-            if (method == Method.STANDARD) {
+            if (method == NormalizeMethod.STANDARD) {
                 double sum = 0;
                 for (int i = 0; i < n; i++) {
                     sum += x[i * d + j];
@@ -134,7 +113,7 @@ public record Normalization(String input, Method method, long[] sampleShape, flo
     }
 
     /** {@link #fit} for every FLOAT or DOUBLE input of {@code train}, in input order; integer inputs are skipped. */
-    public static List<Normalization> fitFloatInputs(Dataset train, Method method) {
+    public static List<Normalization> fitFloatInputs(Dataset train, NormalizeMethod method) {
         List<Normalization> fitted = new ArrayList<>();
         for (String name : train.inputNames()) {
             if (train.feature(name).type().isFloating()) {

@@ -1,7 +1,7 @@
 package dev.trainer.data.sampling;
 
+import dev.trainer.config.SamplerKind;
 import dev.trainer.data.Labels;
-import java.util.Locale;
 
 /**
  * Which samples an epoch visits, and in which batches, when the classes should weigh equally
@@ -23,22 +23,20 @@ public interface Sampler {
     int epochSize();
 
     /**
-     * The sampler a spec names, over classification labels:
+     * The sampler of that kind over classification labels:
      * <ul>
      *   <li>{@code balanced}: {@link BalancedSampler}, draws with replacement, each class equally likely;</li>
-     *   <li>{@code oversample}: {@link OversampleSampler}, every class brought up to the largest;</li>
-     *   <li>{@code undersample}: {@link UndersampleSampler}, every class cut down to the smallest.</li>
+     *   <li>{@code oversample}: {@link EqualCountSampler#oversample}, every class brought up to the largest;</li>
+     *   <li>{@code undersample}: {@link EqualCountSampler#undersample}, every class cut down to the smallest.</li>
      * </ul>
      *
-     * @throws IllegalArgumentException for another name, or labels that are not class ids
+     * @throws IllegalArgumentException for labels that are not class ids
      */
-    static Sampler of(String spec, Labels labels) {
-        return switch (spec.strip().toLowerCase(Locale.ROOT)) {
-            case "balanced" -> new BalancedSampler(labels);
-            case "oversample" -> new OversampleSampler(labels);
-            case "undersample" -> new UndersampleSampler(labels);
-            default -> throw new IllegalArgumentException("unknown sampler '" + spec
-                    + "'; use balanced, oversample or undersample");
+    static Sampler of(SamplerKind kind, Labels labels) {
+        return switch (kind) {
+            case BALANCED -> new BalancedSampler(labels);
+            case OVERSAMPLE -> EqualCountSampler.oversample(labels);
+            case UNDERSAMPLE -> EqualCountSampler.undersample(labels);
         };
     }
 }

@@ -179,30 +179,11 @@ public final class LearningRateFinder {
                     points.isEmpty() ? Double.NaN : points.getFirst().lr(),
                     points.isEmpty() ? Double.NaN : points.getFirst().smoothedLoss(), why.toString());
         }
-        int minIndex = from;
-        for (int i = from; i < to; i++) {
-            if (points.get(i).smoothedLoss() < points.get(minIndex).smoothedLoss()) {
-                minIndex = i;
-            }
-        }
+        int minIndex = lowest(points, from, to);
         // The steepest fall on the way down to the minimum: past it the loss has blown up, and a
         // fall there is a recovery from the blow-up, not a rate that trains.
-        int steepIndex = -1;
-        double steepest = 0;
-        for (int i = from; i <= minIndex; i++) {
-            // Central differences (one-sided at the ends) in loss per decade of rate.
-            int a = Math.max(i - 1, from);
-            int b = Math.min(i + 1, minIndex);
-            if (a == b) {
-                continue;
-            }
-            double slope = (points.get(b).smoothedLoss() - points.get(a).smoothedLoss())
-                    / Math.log10(points.get(b).lr() / points.get(a).lr());
-            if (slope < steepest) {
-                steepest = slope;
-                steepIndex = i;
-            }
-        }
+        int steepIndex = steepestFall(points, from, minIndex);
+        double steepest = steepIndex < 0 ? 0 : slope(points, steepIndex, from, minIndex);
         Point min = points.get(minIndex);
         double tenthOfMin = min.lr() / 10;
         double steepLr = steepIndex < 0 ? Double.NaN : points.get(steepIndex).lr();
@@ -228,6 +209,45 @@ public final class LearningRateFinder {
         }
         return new Result(points, steps, stopReason, suggestion, steepLr, steepIndex < 0 ? Double.NaN : steepest,
                 min.lr(), min.smoothedLoss(), why.toString());
+    }
+
+    /** The index of the lowest smoothed loss in {@code points[from, to)}, the first of equals. */
+    private static int lowest(List<Point> points, int from, int to) {
+        int minIndex = from;
+        for (int i = from; i < to; i++) {
+            if (points.get(i).smoothedLoss() < points.get(minIndex).smoothedLoss()) {
+                minIndex = i;
+            }
+        }
+        return minIndex;
+    }
+
+    /** The index in {@code [from, to]} where the smoothed loss falls fastest, or -1 where it never falls. */
+    private static int steepestFall(List<Point> points, int from, int to) {
+        int steepIndex = -1;
+        double steepest = 0;
+        for (int i = from; i <= to; i++) {
+            double slope = slope(points, i, from, to);
+            if (slope < steepest) {
+                steepest = slope;
+                steepIndex = i;
+            }
+        }
+        return steepIndex;
+    }
+
+    /**
+     * The smoothed loss's slope at point {@code i} in loss per decade of rate: central differences,
+     * one-sided at the ends of {@code [from, to]}; NaN when the range is a single point.
+     */
+    private static double slope(List<Point> points, int i, int from, int to) {
+        int a = Math.max(i - 1, from);
+        int b = Math.min(i + 1, to);
+        if (a == b) {
+            return Double.NaN;
+        }
+        return (points.get(b).smoothedLoss() - points.get(a).smoothedLoss())
+                / Math.log10(points.get(b).lr() / points.get(a).lr());
     }
 
     /** A rate as people write them: two significant digits, scientific, e.g. {@code 3.2e-3}. */

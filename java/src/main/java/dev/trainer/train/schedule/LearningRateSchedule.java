@@ -32,4 +32,13 @@ public interface LearningRateSchedule {
      */
     default void observe(double validationMetric) {
     }
+
+    /** What the schedule learnt from {@link #observe}, or {@code null} when it keeps no state. */
+    default ScheduleState state() {
+        return null;
+    }
+
+    /** Puts back a {@link #state()}; a stateless schedule ignores it. */
+    default void restore(ScheduleState state) {
+    }
 }

@@ -81,6 +81,18 @@ public final class ReduceOnPlateauSchedule implements LearningRateSchedule {
     }
 
     @Override
+    public ScheduleState state() {
+        return new ScheduleState(learningRate, best, badResults);
+    }
+
+    @Override
+    public void restore(ScheduleState state) {
+        learningRate = state.learningRate();
+        best = state.best();
+        badResults = state.badResults();
+    }
+
+    @Override
     public String toString() {
         return "ReduceOnPlateauSchedule[lr=" + learningRate + ", factor=" + factor + ", patience=" + patience
                 + ", minLr=" + minLr + ", threshold=" + threshold + ", lowerIsBetter=" + lowerIsBetter + "]";

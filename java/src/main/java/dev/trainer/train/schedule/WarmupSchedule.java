@@ -39,4 +39,14 @@ public record WarmupSchedule(LearningRateSchedule after, long warmupSteps) imple
     public void observe(double validationMetric) {
         after.observe(validationMetric);
     }
+
+    @Override
+    public ScheduleState state() {
+        return after.state();
+    }
+
+    @Override
+    public void restore(ScheduleState state) {
+        after.restore(state);
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.Augmentation;
 import dev.trainer.data.ClassDistribution;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.ElementType;
@@ -101,7 +102,7 @@ class SmoteTest {
 
     @Test
     void aKLargerThanTheClassUsesWhatThereIsAndASingletonIsCopied() {
-        Dataset augmented = Smote.parse("smote", 1).apply(plane());
+        Dataset augmented = new Smote(Augmentation.DEFAULT_NEIGHBOURS, 1).apply(plane());
         float[] x = augmented.feature("x").floats();
 
         assertArrayEquals(new int[] {6, 6, 6}, ClassDistribution.of(augmented.labels()).counts());
@@ -130,15 +131,7 @@ class SmoteTest {
     }
 
     @Test
-    void specsAndInputsAreChecked() {
-        assertEquals(5, Smote.parse("SMOTE", 0).k());
-        assertEquals(3, Smote.parse("smote:3", 0).k());
-        assertEquals("augmentation 'smote:x': K must be a positive integer",
-                assertThrows(IllegalArgumentException.class, () -> Smote.parse("smote:x", 0)).getMessage());
-        assertEquals("SMOTE needs at least 1 neighbour, got 0",
-                assertThrows(IllegalArgumentException.class, () -> Smote.parse("smote:0", 0)).getMessage());
-        assertEquals("unknown augmentation 'mixup'; use smote or smote:K",
-                assertThrows(IllegalArgumentException.class, () -> Smote.parse("mixup", 0)).getMessage());
+    void inputsAreChecked() {
         Dataset ints = new Dataset("ints", Map.of("x", Feature.ofLongs(ElementType.INT64, new long[] {1}, new long[2])),
                 Labels.ofClasses(new int[] {0, 1}));
         assertEquals("SMOTE needs float features, but input 'x' is INT64",

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainer.config.NormalizeMethod;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.ElementType;
 import dev.trainer.data.Feature;
@@ -40,7 +41,7 @@ class NormalizationTest {
     @Test
     void standardGivesZeroMeanUnitVarianceOnTheFittedData() {
         Dataset wine = RealData.wine();
-        Normalization n = Normalization.fit(wine, "x", Normalization.Method.STANDARD);
+        Normalization n = Normalization.fit(wine, "x", NormalizeMethod.STANDARD);
         Feature normalized = n.apply(wine).feature("x");
 
         assertArrayEquals(new long[] {13}, n.sampleShape());
@@ -55,7 +56,7 @@ class NormalizationTest {
     @Test
     void minmaxMapsTheFittedDataOntoZeroToOne() {
         Dataset cancer = RealData.breastCancer();
-        Feature normalized = Normalization.fit(cancer, "x", Normalization.Method.MINMAX).apply(cancer).feature("x");
+        Feature normalized = Normalization.fit(cancer, "x", NormalizeMethod.MINMAX).apply(cancer).feature("x");
 
         for (int j = 0; j < 30; j++) {
             float min = Float.MAX_VALUE;
@@ -73,7 +74,7 @@ class NormalizationTest {
     void statisticsComeFromTheTrainingSplitOnly() {
         Dataset wine = RealData.wine();
         Split split = Split.holdout(wine, 0.3, 1);
-        Normalization fromTrain = Normalization.fit(split.trainSet(wine), "x", Normalization.Method.STANDARD);
+        Normalization fromTrain = Normalization.fit(split.trainSet(wine), "x", NormalizeMethod.STANDARD);
         double[] trainStats = column(split.trainSet(wine).feature("x"), 4);
 
         assertEquals(trainStats[0], fromTrain.offset()[4], 1e-4);
@@ -86,7 +87,7 @@ class NormalizationTest {
         // feature 0 is constant, feature 1 is not; a shape of [2] per sample
         Dataset data = new Dataset("c", Map.of("x", Feature.ofFloats(ElementType.FLOAT, new long[] {2},
                 new float[] {3.5f, 1, 3.5f, 2, 3.5f, 6})), Labels.ofClasses(new int[] {0, 1, 0}));
-        for (Normalization.Method method : Normalization.Method.values()) {
+        for (NormalizeMethod method : NormalizeMethod.values()) {
             Normalization n = Normalization.fit(data, "x", method);
             float[] out = n.apply(data).feature("x").floats();
 
@@ -102,7 +103,7 @@ class NormalizationTest {
         features.put("ids", Feature.ofLongs(ElementType.INT64, new long[] {1}, new long[] {1, 2}));
         features.put("image", Feature.ofFloats(ElementType.FLOAT, new long[] {1, 2, 2}, new float[] {0, 1, 2, 3, 4, 5, 6, 7}));
         Dataset data = new Dataset("two inputs", features, null);
-        List<Normalization> fitted = Normalization.fitFloatInputs(data, Normalization.Method.MINMAX);
+        List<Normalization> fitted = Normalization.fitFloatInputs(data, NormalizeMethod.MINMAX);
 
         assertEquals(1, fitted.size());
         assertEquals("image", fitted.getFirst().input());
@@ -110,15 +111,15 @@ class NormalizationTest {
         assertArrayEquals(new float[] {4, 4, 4, 4}, fitted.getFirst().scale());
         assertEquals("cannot normalize input 'ids' of INT64: only float inputs",
                 assertThrows(IllegalArgumentException.class,
-                        () -> Normalization.fit(data, "ids", Normalization.Method.STANDARD)).getMessage());
+                        () -> Normalization.fit(data, "ids", NormalizeMethod.STANDARD)).getMessage());
     }
 
     @Test
     void specsParseAndTheRecordIsPlainJson() throws Exception {
-        assertEquals(Normalization.Method.MINMAX, Normalization.Method.parse(" MinMax "));
-        assertEquals("unknown normalization 'zscore'; use standard or minmax",
-                assertThrows(IllegalArgumentException.class, () -> Normalization.Method.parse("zscore")).getMessage());
-        Normalization n = new Normalization("x", Normalization.Method.STANDARD, new long[] {2}, new float[] {1, 2},
+        assertEquals(NormalizeMethod.MINMAX, NormalizeMethod.parse(" MinMax "));
+        assertEquals("--normalize 'zscore': unknown value; use standard or minmax",
+                assertThrows(IllegalArgumentException.class, () -> NormalizeMethod.parse("zscore")).getMessage());
+        Normalization n = new Normalization("x", NormalizeMethod.STANDARD, new long[] {2}, new float[] {1, 2},
                 new float[] {0.5f, 4});
         JsonNode json = new ObjectMapper().valueToTree(n);
 
@@ -127,7 +128,7 @@ class NormalizationTest {
         assertEquals(2, json.get("sampleShape").get(0).asLong());
         assertEquals(2.0, json.get("offset").get(1).asDouble());
         assertEquals(0.5, json.get("scale").get(0).asDouble());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Normalization("x", Normalization.Method.STANDARD,
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Normalization("x", NormalizeMethod.STANDARD,
                 new long[] {2}, new float[] {1, 2}, new float[] {0, 1})).getMessage().contains("scale 0.0"));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.config.SamplerKind;
 import dev.trainer.data.Labels;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class SamplerTest {
 
     @Test
     void balancedDrawsEachClassAboutEquallyOften() {
-        Sampler sampler = Sampler.of("balanced", SKEWED);
+        Sampler sampler = Sampler.of(SamplerKind.parse("balanced"), SKEWED);
         for (int epoch = 0; epoch < 3; epoch++) {
             int[][] batches = sampler.epochBatches(64, 42, epoch);
             int[] counts = classCounts(flatten(batches));
@@ -60,7 +61,7 @@ class SamplerTest {
 
     @Test
     void oversampleBringsEveryClassToTheMajorityAndKeepsEveryOriginal() {
-        Sampler sampler = Sampler.of("oversample", SKEWED);
+        Sampler sampler = Sampler.of(SamplerKind.parse("oversample"), SKEWED);
         int[] epoch = flatten(sampler.epochBatches(100, 7, 1));
         int[] timesSeen = new int[1000];
         Arrays.stream(epoch).forEach(i -> timesSeen[i]++);
@@ -82,7 +83,7 @@ class SamplerTest {
     void oversampleDrawsTheRemainderWithoutReplacement() {
         // classes of 5 and 2: class 1 gets its 2 samples twice plus 1 of them once more
         Labels labels = Labels.ofClasses(new int[] {0, 0, 1, 0, 0, 1, 0});
-        int[] epoch = flatten(new OversampleSampler(labels).epochBatches(4, 3, 0));
+        int[] epoch = flatten(EqualCountSampler.oversample(labels).epochBatches(4, 3, 0));
         int[] timesSeen = new int[7];
         Arrays.stream(epoch).forEach(i -> timesSeen[i]++);
 
@@ -93,7 +94,7 @@ class SamplerTest {
 
     @Test
     void undersampleCutsEveryClassToTheMinorityAndDrawsAfreshEachEpoch() {
-        Sampler sampler = Sampler.of("undersample", SKEWED);
+        Sampler sampler = Sampler.of(SamplerKind.parse("undersample"), SKEWED);
         int[] epoch0 = flatten(sampler.epochBatches(8, 7, 0));
         int[] epoch1 = flatten(sampler.epochBatches(8, 7, 1));
 
@@ -106,8 +107,8 @@ class SamplerTest {
     @Test
     void everySamplerIsAFunctionOfSeedAndEpoch() {
         for (String name : new String[] {"balanced", "oversample", "undersample"}) {
-            Sampler sampler = Sampler.of(name, SKEWED);
-            Sampler again = Sampler.of(name, SKEWED);
+            Sampler sampler = Sampler.of(SamplerKind.parse(name), SKEWED);
+            Sampler again = Sampler.of(SamplerKind.parse(name), SKEWED);
 
             assertArrayEquals(sampler.epochBatches(32, 5, 2), again.epochBatches(32, 5, 2), name);
             assertFalse(Arrays.equals(flatten(sampler.epochBatches(32, 5, 2)), flatten(sampler.epochBatches(32, 5, 3))), name);
@@ -117,12 +118,12 @@ class SamplerTest {
 
     @Test
     void specsAndLabelsAreChecked() {
-        assertInstanceOf(BalancedSampler.class, Sampler.of(" Balanced ", SKEWED));
-        assertEquals("unknown sampler 'smote'; use balanced, oversample or undersample",
-                assertThrows(IllegalArgumentException.class, () -> Sampler.of("smote", SKEWED)).getMessage());
+        assertInstanceOf(BalancedSampler.class, Sampler.of(SamplerKind.parse(" Balanced "), SKEWED));
+        assertEquals("--sampler 'smote': unknown value; use balanced, oversample or undersample",
+                assertThrows(IllegalArgumentException.class, () -> SamplerKind.parse("smote")).getMessage());
         assertEquals("the oversample sampler needs class labels, not regression targets",
                 assertThrows(IllegalArgumentException.class,
-                        () -> Sampler.of("oversample", Labels.ofTargets(new long[] {1}, new float[3]))).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Sampler.of("balanced", SKEWED).epochBatches(0, 1, 1));
+                        () -> Sampler.of(SamplerKind.parse("oversample"), Labels.ofTargets(new long[] {1}, new float[3]))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(SamplerKind.parse("balanced"), SKEWED).epochBatches(0, 1, 1));
     }
 }

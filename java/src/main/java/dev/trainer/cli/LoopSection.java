@@ -1,0 +1,57 @@
+package dev.trainer.cli;
+
+import dev.trainer.config.Device;
+import dev.trainer.config.LoopConfig;
+import dev.trainer.config.RuntimeConfig;
+import picocli.CommandLine.Option;
+
+/** The loop: epochs, batches, order, validation and statistics cadence, threads. */
+final class LoopSection implements OptionSection {
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    int epochs = LoopConfig.DEFAULT.epochs();
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Samples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize = LoopConfig.DEFAULT.batchSize();
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Stop after this many steps (0: no limit).")
+    long maxSteps;
+
+    @Option(names = "--no-shuffle", description = "Keep the data's order in every epoch.")
+    boolean noShuffle;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for shuffling, sampling, dropout and augmentation (default: ${DEFAULT-VALUE}).")
+    long seed = LoopConfig.DEFAULT.seed();
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "Also validate every N steps (0: each epoch).")
+    long evalEvery;
+
+    @Option(names = "--stats-every", paramLabel = "N",
+            description = "Record per-layer gradient and update statistics every N steps (0: each epoch's end).")
+    long statsEvery;
+
+    @Option(names = "--no-dropout", description = "Keep the model's Dropout nodes inactive in training.")
+    boolean noDropout;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "ONNX Runtime threads per op (0: one per core). Small models often step faster on 1.")
+    int threads;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", converter = Converters.Devices.class,
+            description = "Where to train (default: cpu); cuda needs an NVIDIA GPU with CUDA 13, cuDNN 9 and the GPU"
+                    + " build of ONNX Runtime (docs/gpu.md).")
+    Device device = RuntimeConfig.DEFAULT.device();
+
+    @Override
+    public String heading() {
+        return "Training loop";
+    }
+
+    LoopConfig toConfig() {
+        return new LoopConfig(epochs, batchSize, maxSteps, !noShuffle, seed, evalEvery, statsEvery);
+    }
+
+    RuntimeConfig runtime() {
+        return new RuntimeConfig(device, threads);
+    }
+}

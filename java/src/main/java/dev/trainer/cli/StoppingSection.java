@@ -1,0 +1,33 @@
+package dev.trainer.cli;
+
+import dev.trainer.config.StoppingConfig;
+import dev.trainer.config.StoppingMetric;
+import picocli.CommandLine.Option;
+
+/** Remedies for over- and underfitting that the loop applies: early stopping and label smoothing. */
+final class StoppingSection implements OptionSection {
+
+    @Option(names = "--early-stopping-patience", paramLabel = "N",
+            description = "Stop after N validations without improvement and export the best checkpoint (0: off).")
+    int patience;
+
+    @Option(names = "--early-stopping-metric", defaultValue = "val_loss", paramLabel = "val_loss|val_accuracy",
+            converter = Converters.Metric.class, description = "What early stopping watches (default: ${DEFAULT-VALUE}).")
+    StoppingMetric metric;
+
+    @Option(names = "--min-delta", paramLabel = "D", description = "Smallest change that counts as an improvement.")
+    double minDelta;
+
+    @Option(names = "--label-smoothing", paramLabel = "S",
+            description = "Cross-entropy against (1 - S) one-hot + S / classes, in [0, 1) (0: off).")
+    double labelSmoothing;
+
+    @Override
+    public String heading() {
+        return "Over- and underfitting";
+    }
+
+    StoppingConfig toConfig() {
+        return new StoppingConfig(patience, metric, minDelta);
+    }
+}

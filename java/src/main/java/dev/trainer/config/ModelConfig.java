@@ -1,0 +1,34 @@
+package dev.trainer.config;
+
+import java.nio.file.Path;
+
+/**
+ * The model to train and how: the file, the output the loss reads, a head to give it, and
+ * whether its Dropout nodes are active in training steps.
+ *
+ * @param file        the ONNX model ({@code --model})
+ * @param output      the output the loss reads ({@code --output}), or {@code null} for the first
+ * @param head        a new pooled classification head on a backbone's hidden states ({@code --head}), or {@code null}
+ * @param replaceHead class count of the model's last classifier re-initialised ({@code --replace-head}), or 0
+ * @param dropout     whether Dropout nodes are active (seeded) in training steps ({@code --no-dropout} turns them off)
+ */
+public record ModelConfig(Path file, String output, HeadSpec head, int replaceHead, boolean dropout) {
+
+    /** @throws IllegalArgumentException for no file, or both kinds of head */
+    public ModelConfig {
+        if (file == null) {
+            throw new IllegalArgumentException("--model is required");
+        }
+        if (head != null && replaceHead > 0) {
+            throw new IllegalArgumentException("give either --head or --replace-head, not both");
+        }
+        if (replaceHead < 0) {
+            throw new IllegalArgumentException("--replace-head needs a positive class count, got " + replaceHead);
+        }
+    }
+
+    /** The model as it is: its first output, no head edit, Dropout active. */
+    public static ModelConfig of(Path file) {
+        return new ModelConfig(file, null, null, 0, true);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.trainer.config;
+
+import java.nio.file.Path;
+
+/**
+ * Everything a training run needs, as the user gave it: immutable, checked completely when built
+ * (each section checks its own values, this record the combinations), so that a bad value fails
+ * before any model is read. The command line builds one from its options; the Java API's
+ * builders from their calls; {@code run.json} stores it as JSON (its {@code config} object) and
+ * reads it back equal.
+ *
+ * @param runtime where the graphs run; the device defaults to the CPU
+ */
+public record RunConfig(ModelConfig model, DataConfig data, TextConfig text, LossConfig loss, LoopConfig loop,
+                        OptimizerConfig optimizer, ScheduleConfig schedule, RegularizationConfig regularization,
+                        BalanceConfig balance, StoppingConfig stopping, FreezingConfig freezing,
+                        RuntimeConfig runtime) {
+
+    /**
+     * @throws IllegalArgumentException for a missing section, or options that do not go together
+     *         (one line naming them)
+     */
+    public RunConfig {
+        if (model == null || data == null || text == null || loss == null || loop == null || optimizer == null
+                || schedule == null || regularization == null || balance == null || stopping == null
+                || freezing == null || runtime == null) {
+            throw new IllegalArgumentException("every section of a run's configuration is required");
+        }
+        if (!loss.kind().classification()
+                && (balance.classWeights() != null || balance.sampler() != null || balance.augment() != null)) {
+            throw new IllegalArgumentException("--class-weights, --sampler and --augment need a classification loss");
+        }
+        if (!loss.kind().classification() && data.sampleWeights() != null) {
+            throw new IllegalArgumentException("--sample-weights needs --loss cross-entropy");
+        }
+        if (data.text() && data.sampleWeights() != null) {
+            throw new IllegalArgumentException("--sample-weights works on CSV and NPZ data, not on text");
+        }
+        if (data.text() && (data.normalize() != null || balance.augment() != null || balance.mixup() > 0)) {
+            throw new IllegalArgumentException("--normalize, --augment and --mixup work on tabular data (CSV or NPZ"
+                    + " features), not on text");
+        }
+    }
+
+    /** The defaults for every section, training {@code model}. */
+    public static RunConfig defaults(Path model) {
+        return new RunConfig(ModelConfig.of(model), DataConfig.DEFAULT, TextConfig.DEFAULT, LossConfig.DEFAULT,
+                LoopConfig.DEFAULT, OptimizerConfig.DEFAULT, ScheduleConfig.DEFAULT, RegularizationConfig.DEFAULT,
+                BalanceConfig.DEFAULT, StoppingConfig.DEFAULT, FreezingConfig.DEFAULT, RuntimeConfig.DEFAULT);
+    }
+
+    /** This configuration with another {@code model} section, checked as a whole again. */
+    public RunConfig with(ModelConfig section) {
+        return new RunConfig(section, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code data} section, checked as a whole again. */
+    public RunConfig with(DataConfig section) {
+        return new RunConfig(model, section, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code text} section, checked as a whole again. */
+    public RunConfig with(TextConfig section) {
+        return new RunConfig(model, data, section, loss, loop, optimizer, schedule, regularization, balance, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code loss} section, checked as a whole again. */
+    public RunConfig with(LossConfig section) {
+        return new RunConfig(model, data, text, section, loop, optimizer, schedule, regularization, balance, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code loop} section, checked as a whole again. */
+    public RunConfig with(LoopConfig section) {
+        return new RunConfig(model, data, text, loss, section, optimizer, schedule, regularization, balance, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code optimizer} section, checked as a whole again. */
+    public RunConfig with(OptimizerConfig section) {
+        return new RunConfig(model, data, text, loss, loop, section, schedule, regularization, balance, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code schedule} section, checked as a whole again. */
+    public RunConfig with(ScheduleConfig section) {
+        return new RunConfig(model, data, text, loss, loop, optimizer, section, regularization, balance, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code regularization} section, checked as a whole again. */
+    public RunConfig with(RegularizationConfig section) {
+        return new RunConfig(model, data, text, loss, loop, optimizer, schedule, section, balance, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code balance} section, checked as a whole again. */
+    public RunConfig with(BalanceConfig section) {
+        return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, section, stopping,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code stopping} section, checked as a whole again. */
+    public RunConfig with(StoppingConfig section) {
+        return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, section,
+                freezing, runtime);
+    }
+
+    /** This configuration with another {@code freezing} section, checked as a whole again. */
+    public RunConfig with(FreezingConfig section) {
+        return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
+                section, runtime);
+    }
+
+    /** This configuration with another {@code runtime} section, checked as a whole again. */
+    public RunConfig with(RuntimeConfig section) {
+        return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
+                freezing, section);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.trainer.config;
+
+/**
+ * Early stopping on a validation metric; the best checkpoint is restored and exported.
+ *
+ * @param patience evaluations without improvement before stopping ({@code --early-stopping-patience}); 0 is off
+ * @param metric   what counts as better ({@code --early-stopping-metric})
+ * @param minDelta how much better counts as an improvement ({@code --min-delta})
+ */
+public record StoppingConfig(int patience, StoppingMetric metric, double minDelta) {
+
+    /** Off. */
+    public static final StoppingConfig DEFAULT = new StoppingConfig(0, StoppingMetric.VAL_LOSS, 0);
+
+    /** @throws IllegalArgumentException for a negative patience or delta */
+    public StoppingConfig {
+        if (patience < 0 || !(minDelta >= 0)) {
+            throw new IllegalArgumentException("--early-stopping-patience and --min-delta must be >= 0");
+        }
+        if (metric == null) {
+            throw new IllegalArgumentException("--early-stopping-metric must be val_loss or val_accuracy");
+        }
+    }
+
+    /** Whether early stopping is on. */
+    public boolean enabled() {
+        return patience > 0;
+    }
+}

@@ -1,8 +1,0 @@
-/**
- * Model surgery for classification: {@link dev.trainer.heads.ClassificationHead} puts pooling and
- * a new linear layer on a backbone's {@code [batch, seq, hidden]} output, and
- * {@link dev.trainer.heads.HeadReplacement} re-initialises a classifier's last linear layer for
- * another number of classes. Both return a {@link dev.trainer.heads.HeadEdit}: a plain ONNX model
- * with the same inputs, which trains and exports like any other.
- */
-package dev.trainer.heads;

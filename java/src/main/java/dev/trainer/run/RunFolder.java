@@ -1,0 +1,67 @@
+package dev.trainer.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * A run's folder: it must not exist or be empty before the run, and is created only once every
+ * input has been read and checked, so that bad input leaves nothing behind.
+ */
+public record RunFolder(Path dir) {
+
+    /** The fine-tuned model. */
+    public Path model() {
+        return dir.resolve("model.onnx");
+    }
+
+    /** Settings, provenance and result. */
+    public Path record() {
+        return dir.resolve("run.json");
+    }
+
+    /** Every event of the run, one JSON object a line. */
+    public Path metrics() {
+        return dir.resolve("metrics.jsonl");
+    }
+
+    /** The run's curves. */
+    public Path plot() {
+        return dir.resolve("training.png");
+    }
+
+    /** The text model's tokenizer, beside the model. */
+    public Path tokenizer() {
+        return dir.resolve("tokenizer.json");
+    }
+
+    /**
+     * @throws IllegalArgumentException when the folder is a file or holds anything
+     */
+    public static RunFolder requireEmpty(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            throw new IllegalArgumentException("--out " + dir + " is a file, not a folder");
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("--out " + dir + " exists and is not empty; choose a new folder");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + dir, e);
+            }
+        }
+        return new RunFolder(dir);
+    }
+
+    /** Creates the folder (and its parents). */
+    public void create() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot create --out " + dir + ": " + e.getMessage());
+        }
+    }
+}

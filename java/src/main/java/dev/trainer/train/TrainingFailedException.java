@@ -1,8 +1,0 @@
-package dev.trainer.train;
-
-/** Training ran but could not produce a usable model (e.g. the loss diverged); exit code 1. */
-public class TrainingFailedException extends RuntimeException {
-    public TrainingFailedException(String message) {
-        super(message);
-    }
-}

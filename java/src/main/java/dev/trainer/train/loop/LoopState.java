@@ -1,0 +1,109 @@
+package dev.trainer.train.loop;
+
+import dev.trainer.events.Scores;
+import dev.trainer.train.schedule.LearningRateSchedule;
+import dev.trainer.train.schedule.ScheduleState;
+
+/**
+ * Everything that changes as the loop runs, in one place: where it is (epoch, step, batch of the
+ * epoch), the epoch's running sums, the schedule's and early stopping's memory, and how far the
+ * random streams the loop owns have gone. The rest follows from these and the configuration:
+ * batch orders and samplers are functions of (seed, epoch), the trainable set of gradual unfreezing
+ * a function of the epoch. {@link #snapshot()} copies it out; {@link #restore} puts a copy back,
+ * which is what a checkpoint saves and a resumed run loads. (ONNX Runtime's Dropout draws from a
+ * generator inside its session, seeded when the session opens: not part of this state.)
+ */
+final class LoopState {
+
+    /**
+     * A copy of the loop's state.
+     *
+     * @param epoch          the epoch running (1-based), 0 before the first
+     * @param step           steps taken
+     * @param batchInEpoch   batches of the current epoch taken
+     * @param lossSum        Σ loss × samples over the epoch's batches
+     * @param samples        the epoch's samples so far
+     * @param correct        argmax hits counted over the epoch
+     * @param counted        samples whose hits were counted
+     * @param mixedBatches   batches mixup has drawn for: its random stream's position
+     * @param lastTrainLoss  the last finished epoch's training loss
+     * @param lastValidation the last epoch-end validation, or {@code null}
+     * @param schedule       the schedule's memory, or {@code null} for a stateless schedule
+     * @param stopping       early stopping's memory
+     */
+    record Snapshot(int epoch, long step, int batchInEpoch, double lossSum, long samples, long correct, long counted,
+                    long mixedBatches, double lastTrainLoss, Scores lastValidation, ScheduleState schedule,
+                    EarlyStopping.State stopping) {
+    }
+
+    final LearningRateSchedule schedule;
+    final EarlyStopping stopping;
+    int epoch;
+    long step;
+    int batchInEpoch;
+    double lossSum;
+    long samples;
+    long correct;
+    long counted;
+    long mixedBatches;
+    double lastTrainLoss = Double.NaN;
+    Scores lastValidation;
+    int epochsRun;
+    String stopReason;
+
+    LoopState(LearningRateSchedule schedule, EarlyStopping stopping) {
+        this.schedule = schedule;
+        this.stopping = stopping;
+    }
+
+    void startEpoch(int number) {
+        epoch = number;
+        batchInEpoch = 0;
+        lossSum = 0;
+        samples = 0;
+        correct = 0;
+        counted = 0;
+    }
+
+    /** Counts a trained batch into the epoch's sums. */
+    void record(double loss, int batchSamples, int hits) {
+        batchInEpoch++;
+        lossSum += loss * batchSamples;
+        samples += batchSamples;
+        if (hits >= 0) {
+            correct += hits;
+            counted += batchSamples;
+        }
+    }
+
+    double epochLoss() {
+        return lossSum / Math.max(1, samples);
+    }
+
+    /** The training accuracy of the epoch's counted batches, or NaN when none were counted. */
+    double epochAccuracy() {
+        return counted == 0 ? Double.NaN : (double) correct / counted;
+    }
+
+    Snapshot snapshot() {
+        return new Snapshot(epoch, step, batchInEpoch, lossSum, samples, correct, counted, mixedBatches, lastTrainLoss,
+                lastValidation, schedule.state(), stopping.state());
+    }
+
+    void restore(Snapshot s) {
+        epoch = s.epoch();
+        step = s.step();
+        batchInEpoch = s.batchInEpoch();
+        lossSum = s.lossSum();
+        samples = s.samples();
+        correct = s.correct();
+        counted = s.counted();
+        mixedBatches = s.mixedBatches();
+        lastTrainLoss = s.lastTrainLoss();
+        lastValidation = s.lastValidation();
+        if (s.schedule() != null) {
+            schedule.restore(s.schedule());
+        }
+        stopping.restore(s.stopping());
+    }
+}

@@ -1,0 +1,163 @@
+package dev.trainer.train.loop;
+
+import dev.trainer.DataException;
+import dev.trainer.config.BalanceConfig;
+import dev.trainer.config.DataConfig;
+import dev.trainer.config.LoopConfig;
+import dev.trainer.config.RunConfig;
+import dev.trainer.data.BatchOrder;
+import dev.trainer.data.ClassDistribution;
+import dev.trainer.data.Dataset;
+import dev.trainer.data.Datasets;
+import dev.trainer.data.InputSpec;
+import dev.trainer.data.Labelling;
+import dev.trainer.data.Samples;
+import dev.trainer.data.Split;
+import dev.trainer.data.Task;
+import dev.trainer.data.TextDataset;
+import dev.trainer.data.TextTokenizer;
+import dev.trainer.data.augment.Smote;
+import dev.trainer.data.normalize.Normalization;
+import dev.trainer.data.sampling.Sampler;
+import dev.trainer.evaluate.OutputLabels;
+import dev.trainer.onnx.ValueType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The examples of a run, ready for the loop: read and checked against the model, split,
+ * normalized with training statistics, augmented, and with the class weights and sampler the
+ * user asked for.
+ *
+ * @param validation     {@code null} without validation data
+ * @param normalizations per-input scaling to bake into the exported model; empty for none
+ * @param distribution   the training split's classes; {@code null} for regression
+ * @param classWeights   one loss weight per class, or {@code null} for none
+ * @param sampler        how each epoch draws its batches; {@code null} for plain (shuffled) order
+ * @param classNames     class names by id when the labels were names (text data); empty otherwise
+ */
+public record PreparedData(Samples train, Samples validation, List<Normalization> normalizations,
+                           ClassDistribution distribution, double[] classWeights, Sampler sampler, List<String> classNames) {
+
+    /**
+     * Reads the configured files, or takes samples from elsewhere (cross-validation folds, data
+     * given in memory), and prepares them, telling {@code notes} what it did.
+     *
+     * @param inputs     the model's inputs, which the data must fill
+     * @param outputType the output the loss reads, which the labels must fit
+     * @param train      the training samples, or {@code null} for the configured file
+     * @param validation the validation samples, or {@code null} for the configured file (if any)
+     */
+    public static PreparedData prepare(RunConfig config, List<InputSpec> inputs, ValueType outputType, SampleSource train,
+                                       SampleSource validation, Consumer<String> notes) {
+        Samples[] sets = sets(config, inputs, outputType, train, validation);
+        return prepare(config, outputType, sets[0], sets[1], notes);
+    }
+
+    /** The training and validation samples: given ones where given, else the configured files'. */
+    private static Samples[] sets(RunConfig config, List<InputSpec> inputs, ValueType outputType, SampleSource train,
+                                  SampleSource validation) {
+        Samples[] sets = train == null ? readFiles(config, inputs, outputType)
+                : new Samples[] {train.samples(inputs, outputType), null};
+        if (validation != null) {
+            sets[1] = validation.samples(inputs, outputType);
+        } else if (train != null && config.data().validation() != null) {
+            sets[1] = read(config.data().validation(), inputs, config, outputType, null);
+        }
+        return sets;
+    }
+
+    private static PreparedData prepare(RunConfig config, ValueType outputType, Samples train, Samples validation,
+                                        Consumer<String> notes) {
+        DataConfig settings = config.data();
+        if (settings.sampleWeights() != null && !train.labels().weighted()) {
+            throw new DataException(train.source() + " has no sample weights '" + settings.sampleWeights()
+                    + "' (a CSV column or NPZ array of that name)");
+        }
+        if (validation == null && settings.valSplit() > 0) {
+            Split split = Split.holdout(train, settings.valSplit(), config.loop().seed());
+            validation = split.validationSet(train);
+            train = split.trainSet(train);
+            notes.accept(String.format("held out %d of %d training samples for validation (stratified, --val-split %s)",
+                    validation.size(), validation.size() + train.size(), settings.valSplit()));
+        }
+        List<Normalization> normalizations = List.of();
+        if (settings.normalize() != null) {
+            normalizations = Normalization.fitFloatInputs((Dataset) train, settings.normalize());
+            for (Normalization n : normalizations) {
+                train = n.apply((Dataset) train);
+                validation = validation == null ? null : n.apply((Dataset) validation);
+            }
+        }
+        List<String> classNames = train instanceof TextDataset text ? text.classNames() : List.of();
+        if (!config.loss().kind().classification()) {
+            return new PreparedData(train, validation, normalizations, null, null, null, classNames);
+        }
+        return balanced(config.balance(), config.loop().seed(), train, validation, normalizations, outputType, classNames,
+                notes);
+    }
+
+    /** The class distribution, and the remedies for imbalance the configuration asks for. */
+    private static PreparedData balanced(BalanceConfig balance, long seed, Samples train, Samples validation,
+                                         List<Normalization> normalizations, ValueType outputType,
+                                         List<String> classNames, Consumer<String> notes) {
+        ClassDistribution distribution = ClassDistribution.of(train.labels(), OutputLabels.classCount(outputType));
+        notes.accept("training classes:\n" + distribution.report().stripTrailing());
+        if (balance.augment() != null) {
+            int before = train.size();
+            train = new Smote(balance.augment().neighbours(), seed).apply((Dataset) train);
+            notes.accept(String.format("SMOTE added %d synthetic samples", train.size() - before));
+        }
+        double[] weights = balance.classWeights() == null ? null : balance.classWeights().weights(distribution.counts());
+        Sampler sampler = balance.sampler() == null ? null : Sampler.of(balance.sampler(), train.labels());
+        return new PreparedData(train, validation, normalizations, distribution, weights, sampler, classNames);
+    }
+
+    /** The training and validation files, read as the model takes them (text through its tokenizer). */
+    private static Samples[] readFiles(RunConfig config, List<InputSpec> inputs, ValueType outputType) {
+        DataConfig settings = config.data();
+        if (!settings.text()) {
+            return new Samples[] {read(settings.train(), inputs, config, outputType, null),
+                    settings.validation() == null ? null : read(settings.validation(), inputs, config, outputType, null)};
+        }
+        try (TextTokenizer tokenizer = TextTokenizer.forModel(config.text(), config.model().file())) {
+            TextDataset text = (TextDataset) read(settings.train(), inputs, config, outputType,
+                    Datasets.TextOptions.training(tokenizer));
+            return new Samples[] {text, settings.validation() == null ? null : read(settings.validation(), inputs, config,
+                    outputType, Datasets.TextOptions.following(tokenizer, text))};
+        }
+    }
+
+    /** The training file alone, read as the model takes it (text through its tokenizer), checked against its output. */
+    public static Samples readTrain(RunConfig config, List<InputSpec> inputs, ValueType outputType) {
+        DataConfig settings = config.data();
+        if (!settings.text()) {
+            return read(settings.train(), inputs, config, outputType, null);
+        }
+        try (TextTokenizer tokenizer = TextTokenizer.forModel(config.text(), config.model().file())) {
+            return read(settings.train(), inputs, config, outputType, Datasets.TextOptions.training(tokenizer));
+        }
+    }
+
+    /** The batches of one epoch, as index lists into {@link #train}. */
+    public int[][] epochBatches(LoopConfig loop, int epoch) {
+        return sampler != null
+                ? sampler.epochBatches(loop.batchSize(), loop.seed(), epoch)
+                : BatchOrder.epochBatches(train.size(), loop.batchSize(), loop.shuffle(), loop.seed(), epoch);
+    }
+
+    /** Batches in every epoch. */
+    public int batchesPerEpoch(LoopConfig loop) {
+        int samples = sampler != null ? sampler.epochSize() : train.size();
+        return (samples + loop.batchSize() - 1) / loop.batchSize();
+    }
+
+    private static Samples read(Path file, List<InputSpec> inputs, RunConfig config, ValueType outputType,
+                                Datasets.TextOptions text) {
+        Samples data = Datasets.read(file, inputs, new Labelling(Task.of(config.loss().kind()),
+                config.data().labelColumn(), config.data().sampleWeights(), true), text);
+        OutputLabels.requireFit(data, outputType, file);
+        return data;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.trainer.train.optim;
+
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.kernels.Kernels;
+import dev.trainer.runtime.ParameterBuffer;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An optimizer with per-parameter settings ({@link ParameterSetting}): learning-rate scale, weight
+ * decay, L1 and L2. Updates the flat parameter buffer in place through the kernels, one call per
+ * run of adjacent slots that share their settings and Adam step count, each run spanning the
+ * zero gaps after its slots; so with one setting for all it makes the same single call over the
+ * whole buffer as {@code dev.trainer.train.Optimizer}, with bit-identical results.
+ *
+ * <p>Owns its state (SGD's velocity, Adam's moments, each parameter's step count), laid out like
+ * the buffer in memory of its own arena: close it when done. For gradual unfreezing, carry the
+ * state into the optimizer of a new layout with {@link #exportState()} and
+ * {@link #importState(Map)}.
+ */
+public final class GroupedOptimizer implements AutoCloseable {
+
+    /** PyTorch's Adam defaults, as {@code dev.trainer.train.Optimizer} uses them. */
+    private static final float ADAM_BETA1 = 0.9f;
+    private static final float ADAM_BETA2 = 0.999f;
+    private static final float ADAM_EPSILON = 1e-8f;
+
+    /**
+     * One parameter's optimizer state, detached from any buffer.
+     *
+     * @param first  SGD's velocity or Adam's first moment; empty when the optimizer keeps none
+     * @param second Adam's second moment; empty otherwise
+     * @param steps  the updates this parameter has had (Adam's bias correction counts them)
+     */
+    public record ParameterState(float[] first, float[] second, long steps) {
+    }
+
+    /** Kernel calls cover [offset, offset + count) floats of the buffers, gaps included. */
+    private record Run(long offset, long count, double lrScale, float weightDecay, float l1, float l2, long stepBase) {
+
+        boolean sameSettings(Run other) {
+            return Double.compare(lrScale, other.lrScale) == 0 && Float.compare(weightDecay, other.weightDecay) == 0
+                    && Float.compare(l1, other.l1) == 0 && Float.compare(l2, other.l2) == 0 && stepBase == other.stepBase;
+        }
+    }
+
+    private final OptimizerKind kind;
+    private final Kernels kernels;
+    private final ParameterBuffer parameters;
+    private final Map<String, ParameterSetting> settings;
+    private final float momentum;
+    private final boolean nesterov;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment first;
+    private final MemorySegment second;
+    /** Per slot, in layout order: its step count is {@code steps - stepBase[i]}. */
+    private final long[] stepBase;
+    private List<Run> runs;
+    private long steps;
+
+    /**
+     * An optimizer for the buffer's layout, with zero state.
+     *
+     * @param parameters the buffer it updates; it must outlive this optimizer
+     * @param settings   a setting for every slot of the buffer (more are ignored)
+     * @param momentum   SGD's momentum, used for {@link OptimizerKind#MOMENTUM} only
+     * @throws IllegalArgumentException when a slot has no setting
+     */
+    public GroupedOptimizer(OptimizerKind kind, Kernels kernels, ParameterBuffer parameters,
+                            Map<String, ParameterSetting> settings, double momentum) {
+        this(kind, kernels, parameters, settings, momentum, false);
+    }
+
+    /**
+     * As {@link #GroupedOptimizer(OptimizerKind, Kernels, ParameterBuffer, Map, double)}, with
+     * Nesterov's momentum when {@code nesterov} (for {@link OptimizerKind#MOMENTUM} only).
+     */
+    public GroupedOptimizer(OptimizerKind kind, Kernels kernels, ParameterBuffer parameters,
+                            Map<String, ParameterSetting> settings, double momentum, boolean nesterov) {
+        this.kind = Objects.requireNonNull(kind);
+        this.nesterov = kind == OptimizerKind.MOMENTUM && nesterov;
+        this.kernels = Objects.requireNonNull(kernels);
+        this.parameters = parameters;
+        this.momentum = kind == OptimizerKind.MOMENTUM ? (float) momentum : 0f;
+        this.settings = new LinkedHashMap<>();
+        for (ParameterBuffer.Slot slot : parameters.slots()) {
+            ParameterSetting s = settings.get(slot.name());
+            if (s == null) {
+                throw new IllegalArgumentException("no optimizer setting for parameter " + slot.name());
+            }
+            this.settings.put(slot.name(), s);
+        }
+        long length = Math.max(1, parameters.length());
+        first = kind == OptimizerKind.SGD ? MemorySegment.NULL : arena.allocate(ValueLayout.JAVA_FLOAT, length);
+        second = kind == OptimizerKind.ADAM || kind == OptimizerKind.ADAMW
+                ? arena.allocate(ValueLayout.JAVA_FLOAT, length) : MemorySegment.NULL;
+        stepBase = new long[parameters.slots().size()];
+        runs = runs();
+    }
+
+    /**
+     * Adds each parameter's L1 and L2 penalty gradients to its gradient, then updates it with
+     * the base learning rate times its scale. Clip the gradients before: the penalties are not
+     * clipped, as PyTorch's weight decay is not.
+     *
+     * @return the penalty term the gradients now include, {@code sum l1 |p| + l2 / 2 p^2} over
+     *         the parameters before the update
+     */
+    public double step(double learningRate) {
+        return step(learningRate, Double.NaN);
+    }
+
+    /**
+     * As {@link #step(double)}, with this step's momentum from a schedule that cycles it: the
+     * momentum of {@link OptimizerKind#MOMENTUM}, or β1 of Adam and AdamW; {@code NaN} keeps the
+     * configured one. Plain SGD has no momentum to cycle.
+     */
+    public double step(double learningRate, double scheduledMomentum) {
+        boolean scheduled = !Double.isNaN(scheduledMomentum);
+        float sgdMomentum = kind == OptimizerKind.MOMENTUM && scheduled ? (float) scheduledMomentum : momentum;
+        float beta1 = scheduled ? (float) scheduledMomentum : ADAM_BETA1;
+        steps++;
+        double penalty = 0;
+        for (Run r : runs) {
+            MemorySegment p = slice(parameters.values(), r);
+            MemorySegment g = slice(parameters.gradients(), r);
+            if (r.l1() > 0) {
+                penalty += kernels.l1Penalty(p, g, r.count(), r.l1());
+            }
+            if (r.l2() > 0) {
+                penalty += kernels.l2Penalty(p, g, r.count(), r.l2());
+            }
+            float lr = (float) (learningRate * r.lrScale());
+            switch (kind) {
+                case SGD, MOMENTUM -> kernels.sgd(p, g, slice(first, r), r.count(), lr, sgdMomentum, nesterov, r.weightDecay());
+                case ADAM, ADAMW -> kernels.adam(p, g, slice(first, r), slice(second, r), r.count(), lr,
+                        beta1, ADAM_BETA2, ADAM_EPSILON, r.weightDecay(), kind == OptimizerKind.ADAMW,
+                        steps - r.stepBase());
+            }
+        }
+        return penalty;
+    }
+
+    private static MemorySegment slice(MemorySegment buffer, Run r) {
+        return buffer.equals(MemorySegment.NULL) ? buffer
+                : buffer.asSlice(r.offset() * Float.BYTES, r.count() * Float.BYTES);
+    }
+
+    /** Splits the layout where the settings (or, for Adam, the step counts) change. */
+    private List<Run> runs() {
+        List<ParameterBuffer.Slot> slots = parameters.slots();
+        boolean adam = kind == OptimizerKind.ADAM || kind == OptimizerKind.ADAMW;
+        List<Run> out = new ArrayList<>();
+        Run open = null;
+        for (int i = 0; i < slots.size(); i++) {
+            ParameterSetting s = settings.get(slots.get(i).name());
+            long end = i + 1 < slots.size() ? slots.get(i + 1).offset() : parameters.length();
+            Run next = new Run(slots.get(i).offset(), end - slots.get(i).offset(), s.lrScale(),
+                    (float) s.weightDecay(), (float) s.l1(), (float) s.l2(), adam ? stepBase[i] : 0);
+            if (open != null && open.sameSettings(next)) {
+                open = new Run(open.offset(), open.count() + next.count(), open.lrScale(), open.weightDecay(),
+                        open.l1(), open.l2(), open.stepBase());
+            } else {
+                if (open != null) {
+                    out.add(open);
+                }
+                open = next;
+            }
+        }
+        if (open != null) {
+            out.add(open);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every slot's state, by parameter name, copied out. */
+    public Map<String, ParameterState> exportState() {
+        Map<String, ParameterState> out = new LinkedHashMap<>();
+        List<ParameterBuffer.Slot> slots = parameters.slots();
+        for (int i = 0; i < slots.size(); i++) {
+            ParameterBuffer.Slot slot = slots.get(i);
+            out.put(slot.name(), new ParameterState(read(first, slot), read(second, slot), steps - stepBase[i]));
+        }
+        return out;
+    }
+
+    private static float[] read(MemorySegment buffer, ParameterBuffer.Slot slot) {
+        return buffer.equals(MemorySegment.NULL) ? new float[0]
+                : buffer.asSlice(slot.offset() * Float.BYTES, slot.count() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    /**
+     * Replaces the state: the parameters named in {@code state} take theirs (step count
+     * included), every other one starts from zero, its first update being Adam's step 1.
+     * Names not in this layout are ignored, so a whole exported map can be passed.
+     *
+     * @throws IllegalArgumentException when a state's arrays do not fit its slot or this kind
+     *         (SGD keeps none, momentum a velocity, Adam both moments)
+     */
+    public void importState(Map<String, ParameterState> state) {
+        List<ParameterBuffer.Slot> slots = parameters.slots();
+        for (ParameterBuffer.Slot slot : slots) {
+            ParameterState s = state.get(slot.name());
+            if (s != null) {
+                requireFits(slot, "first", s.first(), first);
+                requireFits(slot, "second", s.second(), second);
+            }
+        }
+        for (MemorySegment buffer : List.of(first, second)) {
+            if (!buffer.equals(MemorySegment.NULL)) {
+                buffer.fill((byte) 0);
+            }
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            ParameterBuffer.Slot slot = slots.get(i);
+            ParameterState s = state.get(slot.name());
+            write(first, slot, s == null ? null : s.first());
+            write(second, slot, s == null ? null : s.second());
+            stepBase[i] = steps - (s == null ? 0 : s.steps());
+        }
+        runs = runs();
+    }
+
+    private static void requireFits(ParameterBuffer.Slot slot, String which, float[] values, MemorySegment buffer) {
+        long expected = buffer.equals(MemorySegment.NULL) ? 0 : slot.count();
+        if (values.length != expected) {
+            throw new IllegalArgumentException("optimizer state of " + slot.name() + " has " + values.length + " "
+                    + which + " values, expected " + expected + " (another optimizer kind or shape?)");
+        }
+    }
+
+    private static void write(MemorySegment buffer, ParameterBuffer.Slot slot, float[] values) {
+        if (values != null && values.length > 0) {
+            MemorySegment.copy(values, 0, buffer, ValueLayout.JAVA_FLOAT, slot.offset() * Float.BYTES, values.length);
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.trainer.train.step;
+
+import dev.trainer.config.LossKind;
+import dev.trainer.config.ModelConfig;
+import dev.trainer.config.RunConfig;
+import dev.trainer.edit.ClassificationHead;
+import dev.trainer.edit.FinalSoftmax;
+import dev.trainer.edit.HeadEdit;
+import dev.trainer.edit.HeadReplacement;
+import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.TensorTypes;
+import dev.trainer.train.optim.ParameterGroups;
+import dev.trainer.train.optim.TrainableSelection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The model a run trains, as its configuration makes it: the file with any head edit (what gets
+ * exported), the graph the step runs (the logits made an output when the model ends in a
+ * softmax), the output the loss reads, which parameters train when, and their optimizer settings.
+ *
+ * @param exported     the model to export with the trained values: the file with its head edit
+ * @param trained      the model the step runs: {@code exported}, its logits an output under a final softmax
+ * @param output       the output the loss reads
+ * @param note         what to tell the user about a final softmax, or {@code null}
+ * @param selection    the trainable parameters and the gradual-unfreezing schedule
+ * @param groups       every trainable parameter's learning-rate scale, decay and penalties
+ * @param lookupTables parameters Gather reads as its data (embeddings), whose gradients are sparse
+ */
+public record TrainingModel(OnnxModel exported, OnnxModel trained, String output, String note,
+                            TrainableSelection selection, ParameterGroups groups, Set<String> lookupTables) {
+
+    /**
+     * Loads and edits the configured model.
+     *
+     * @throws dev.trainer.ModelException for a model that cannot be read or edited as asked
+     * @throws IllegalArgumentException for freezing or group patterns that match no parameter
+     */
+    public static TrainingModel of(RunConfig config) {
+        HeadEdit edit = headEdit(OnnxModel.load(config.model().file()), config.model(), config.loop().seed());
+        OnnxModel exported = edit.model();
+        TrainableSelection selection = TrainableSelection.of(exported, config.freezing());
+        String output = edit.output();
+        OnnxModel trained = exported;
+        String note = null;
+        FinalSoftmax softmax = config.loss().kind() == LossKind.CROSS_ENTROPY && config.model().output() == null
+                ? FinalSoftmax.of(exported, output) : null;
+        if (softmax != null) {
+            note = softmax.note(output);
+            output = softmax.logits();
+            trained = softmax.model();
+        }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        selection.candidates().forEach(p -> shapes.put(p, TensorTypes.dims(exported.graph().initializer(p))));
+        ParameterGroups groups = ParameterGroups.of(config.optimizer(), config.regularization(), selection.layerGroups(),
+                shapes, exported.graph().normalizationParameters());
+        return new TrainingModel(exported, trained, output, note, selection, groups, exported.graph().lookupTables());
+    }
+
+    /** The model to train, and the output the loss reads unless the user named one. */
+    private static HeadEdit headEdit(OnnxModel model, ModelConfig config, long seed) {
+        String output = config.output();
+        if (config.head() != null) {
+            return ClassificationHead.attach(model, config.head(), output, seed);
+        }
+        if (config.replaceHead() > 0) {
+            return HeadReplacement.replace(model, config.replaceHead(), output, seed);
+        }
+        return new HeadEdit(model, output != null ? output : model.graph().outputNames().getFirst(), List.of());
+    }
+}
