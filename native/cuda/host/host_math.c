@@ -48,6 +48,24 @@ double trainer_cuda_host_mean_squared_error(const float *predictions, const floa
     return count == 0 ? 0.0 : sum / (double)count;
 }
 
+/* The hits of trainer_cuda_count_correct, each row's candidates combined one column after another. */
+double trainer_cuda_host_count_correct(const float *logits, const int32_t *labels, int64_t n, int64_t c) {
+    double hits = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        const float *z = logits + i * c;
+        trainer_argmax best = {0.0f, -1};
+        for (int64_t k = 0; k < c; k++) {
+            if (z[k] == z[k]) best = trainer_argmax_pick(best, (trainer_argmax){z[k], k});
+        }
+        hits += c > 0 && trainer_predicted_class(best, z[0]) == labels[i] ? 1.0 : 0.0;
+    }
+    return hits;
+}
+
+void trainer_cuda_host_blend(float *into, const float *other, int64_t count, double weight) {
+    for (int64_t i = 0; i < count; i++) into[i] = trainer_blend_at(into[i], other[i], weight);
+}
+
 double trainer_cuda_host_l1_penalty(const float *params, float *grads, int64_t count, float lambda) {
     double sum = 0.0;
     for (int64_t i = 0; i < count; i++) sum += trainer_l1_at(params[i], grads + i, lambda);

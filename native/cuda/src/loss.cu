@@ -6,7 +6,8 @@
 
 /*
  * Cross-entropy in three passes: one block sums the row weights and checks every label; one block
- * per row computes its loss and gradient; one block adds the row losses in row-tree order.
+ * per row computes its loss and gradient; one block adds the row losses in row-tree order. The
+ * accuracy's hits in two, as the row losses; mixup's blend element-wise.
  */
 
 namespace {
@@ -87,6 +88,41 @@ __global__ void mean_loss(int64_t n, double *scratch) {
     }
 }
 
+struct ArgmaxPick {
+    __device__ trainer_argmax operator()(trainer_argmax a, trainer_argmax b) const { return trainer_argmax_pick(a, b); }
+};
+
+/* One block per row: 1 in the row's partial when its predicted class is its label. */
+__global__ void row_hits(const float *logits, const int32_t *labels, int64_t c, double *scratch) {
+    const int64_t row = blockIdx.x;
+    const float *z = logits + row * c;
+    trainer_argmax best = {0.0f, -1};
+    for (int64_t k = threadIdx.x; k < c; k += TRAINER_BLOCK) {
+        if (z[k] == z[k]) best = trainer_argmax_pick(best, trainer_argmax{z[k], k});
+    }
+    best = trainer_block_reduce(best, ArgmaxPick());
+    if (threadIdx.x == 0) {
+        const bool hit = c > 0 && trainer_predicted_class(best, z[0]) == labels[row];
+        scratch[TRAINER_PARTIALS_AT + row] = hit ? 1.0 : 0.0;
+    }
+}
+
+__global__ void sum_hits(int64_t n, double *scratch) {
+    double sum = 0.0;
+    for (int64_t i = threadIdx.x; i < n; i += TRAINER_BLOCK) sum += scratch[TRAINER_PARTIALS_AT + i];
+    sum = trainer_block_reduce(sum, TrainerSum());
+    if (threadIdx.x == 0) scratch[TRAINER_CUDA_RESULT_VALUE] = sum;
+}
+
+__global__ void blend(float *into, const float *other, int64_t count, double weight) {
+    const int64_t stride = (int64_t)gridDim.x * TRAINER_BLOCK;
+    for (int64_t i = (int64_t)blockIdx.x * TRAINER_BLOCK + threadIdx.x; i < count; i += stride) {
+        into[i] = trainer_blend_at(into[i], other[i], weight);
+    }
+}
+
+constexpr int64_t ELEMENTWISE_BLOCKS = 8192;
+
 /* Adds diff^2 and writes the gradient of element i. */
 struct SquaredError {
     const float *predictions, *targets;
@@ -110,6 +146,20 @@ TRAINER_CUDA_API int trainer_cuda_softmax_cross_entropy(const float *logits, con
                                                               label_smoothing, ignore_index, d_logits, scratch);
     }
     mean_loss<<<1, TRAINER_BLOCK, 0, stream>>>(n, scratch);
+    return trainer_launch_status();
+}
+
+TRAINER_CUDA_API int trainer_cuda_count_correct(const float *logits, const int32_t *labels, int64_t n, int64_t c,
+                                                double *scratch, cudaStream_t stream) {
+    if (n > 0) row_hits<<<(unsigned)n, TRAINER_BLOCK, 0, stream>>>(logits, labels, c, scratch);
+    sum_hits<<<1, TRAINER_BLOCK, 0, stream>>>(n, scratch);
+    return trainer_launch_status();
+}
+
+TRAINER_CUDA_API int trainer_cuda_blend(float *into, const float *other, int64_t count, double weight,
+                                        cudaStream_t stream) {
+    const unsigned blocks = trainer_blocks(count, ELEMENTWISE_BLOCKS);
+    if (blocks > 0) blend<<<blocks, TRAINER_BLOCK, 0, stream>>>(into, other, count, weight);
     return trainer_launch_status();
 }
 

@@ -4,7 +4,7 @@
 #include "trainer_cuda.h"
 #include "trainer_cuda_math.h"
 
-/* Penalties, the gradient norm and clipping: element-wise passes with grid-wide double sums. */
+/* Penalties, the gradient norm and scaling: element-wise passes with grid-wide double sums. */
 
 namespace {
 
@@ -32,14 +32,6 @@ __global__ void scale_by(float *values, int64_t count, float factor) {
     for (int64_t i = (int64_t)blockIdx.x * TRAINER_BLOCK + threadIdx.x; i < count; i += stride) values[i] *= factor;
 }
 
-__global__ void clip_by(float *values, int64_t count, double max_norm, const double *scratch) {
-    const double norm = sqrt(scratch[TRAINER_CUDA_RESULT_VALUE]);
-    if (!(norm > max_norm)) return;
-    const float factor = (float)(max_norm / norm);
-    const int64_t stride = (int64_t)gridDim.x * TRAINER_BLOCK;
-    for (int64_t i = (int64_t)blockIdx.x * TRAINER_BLOCK + threadIdx.x; i < count; i += stride) values[i] *= factor;
-}
-
 /* Enough blocks to fill an H200 several times over; each thread strides over the rest. */
 constexpr int64_t ELEMENTWISE_BLOCKS = 8192;
 
@@ -63,12 +55,5 @@ TRAINER_CUDA_API int trainer_cuda_sum_of_squares(const float *values, int64_t co
 TRAINER_CUDA_API int trainer_cuda_scale(float *values, int64_t count, float factor, cudaStream_t stream) {
     const unsigned blocks = trainer_blocks(count, ELEMENTWISE_BLOCKS);
     if (blocks > 0) scale_by<<<blocks, TRAINER_BLOCK, 0, stream>>>(values, count, factor);
-    return trainer_launch_status();
-}
-
-TRAINER_CUDA_API int trainer_cuda_clip_to_norm(float *values, int64_t count, double max_norm, const double *scratch,
-                                               cudaStream_t stream) {
-    const unsigned blocks = trainer_blocks(count, ELEMENTWISE_BLOCKS);
-    if (blocks > 0) clip_by<<<blocks, TRAINER_BLOCK, 0, stream>>>(values, count, max_norm, scratch);
     return trainer_launch_status();
 }

@@ -24,7 +24,7 @@
 #endif
 
 /* Bumped whenever a signature below changes, so a stale library is refused at load time. */
-#define TRAINER_CUDA_ABI_VERSION 1
+#define TRAINER_CUDA_ABI_VERSION 2
 
 /* Where each reduction leaves its result in the scratch buffer (in doubles). */
 #define TRAINER_CUDA_RESULT_VALUE 0       /* loss, penalty or sum of squares */
@@ -49,6 +49,17 @@ TRAINER_CUDA_API int trainer_cuda_softmax_cross_entropy(const float *logits, con
                                                         int32_t ignore_index, float *d_logits, double *scratch,
                                                         cudaStream_t stream);
 
+/*
+ * The training accuracy's hits: rows of n x c logits whose predicted class (trainer_predicted_class)
+ * is their label, left in scratch[TRAINER_CUDA_RESULT_VALUE] as a double.
+ */
+TRAINER_CUDA_API int trainer_cuda_count_correct(const float *logits, const int32_t *labels, int64_t n, int64_t c,
+                                                double *scratch, cudaStream_t stream);
+
+/* Mixup's blend of two output gradients: into = weight * into + (1 - weight) * other (trainer_blend_at). */
+TRAINER_CUDA_API int trainer_cuda_blend(float *into, const float *other, int64_t count, double weight,
+                                        cudaStream_t stream);
+
 TRAINER_CUDA_API int trainer_cuda_mean_squared_error(const float *predictions, const float *targets, int64_t count,
                                                      float *d_predictions, double *scratch, cudaStream_t stream);
 
@@ -62,14 +73,6 @@ TRAINER_CUDA_API int trainer_cuda_sum_of_squares(const float *values, int64_t co
                                                  cudaStream_t stream);
 
 TRAINER_CUDA_API int trainer_cuda_scale(float *values, int64_t count, float factor, cudaStream_t stream);
-
-/*
- * Gradient clipping without a readback: after trainer_cuda_sum_of_squares left sum g^2 in the
- * scratch, scales by (float)(max_norm / norm) when norm = sqrt(sum) exceeds max_norm, as the
- * host loop does with the norm it reads back.
- */
-TRAINER_CUDA_API int trainer_cuda_clip_to_norm(float *values, int64_t count, double max_norm, const double *scratch,
-                                               cudaStream_t stream);
 
 TRAINER_CUDA_API int trainer_cuda_sgd(float *params, const float *grads, float *velocity, int64_t count, float lr,
                                       float momentum, bool nesterov, float weight_decay, cudaStream_t stream);

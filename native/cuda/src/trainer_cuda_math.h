@@ -67,6 +67,38 @@ TRAINER_HD float trainer_ce_gradient_at(float e, trainer_ce_gradient g, bool at_
     return d;
 }
 
+/*
+ * A candidate for the class a row predicts: a logit and its column, index -1 for none. NaN logits
+ * never become candidates.
+ */
+typedef struct {
+    float value;
+    int64_t index;
+} trainer_argmax;
+
+/* The better of two candidates: the larger logit, the lower column on ties (so any order of combining agrees). */
+TRAINER_HD trainer_argmax trainer_argmax_pick(trainer_argmax a, trainer_argmax b) {
+    if (b.index < 0) return a;
+    if (a.index < 0) return b;
+    if (b.value > a.value) return b;
+    if (a.value > b.value) return a;
+    return a.index < b.index ? a : b;
+}
+
+/*
+ * The predicted class from the best candidate of a row whose first logit is first: as Java's
+ * argmax, which starts at column 0 and moves on a strictly larger logit, a NaN first logit is
+ * never left and any other NaN never taken.
+ */
+TRAINER_HD int64_t trainer_predicted_class(trainer_argmax best, float first) {
+    return first != first || best.index < 0 ? 0 : best.index;
+}
+
+/* Mixup's blend of two gradient entries, in double and rounded once (as dev.trainer.kernels.Kernels#blend). */
+TRAINER_HD float trainer_blend_at(float into, float other, double weight) {
+    return (float)(weight * (double)into + (1.0 - weight) * (double)other);
+}
+
 /* MSE: writes the gradient diff * (2 / count), returns diff^2 in double. */
 TRAINER_HD double trainer_mse_at(float prediction, float target, float grad_scale, float *d_prediction) {
     const float diff = prediction - target;

@@ -15,6 +15,7 @@ import dev.trainer.ffm.Downcalls;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
 
 /**
  * {@link Kernels} over device memory: the CUDA kernels of {@code native/cuda}, queued on one
@@ -26,8 +27,8 @@ import java.lang.invoke.MethodHandle;
  * hyperparameters run on the host before anything is queued, as for the other implementations;
  * the labels live on the device, so the cross-entropy kernel checks them there and this class
  * throws the same {@link IllegalArgumentException} after the call, with the gradient buffer left
- * unspecified. Methods that return a value (losses, penalties, the sum of squares) wait for the
- * stream and copy back four doubles; the others only queue work. Not thread-safe: one instance
+ * unspecified. Methods that return a value (losses, penalties, the sum of squares, the accuracy's
+ * hits, the statistics) wait for the stream and copy back a few doubles; the others only queue work. Not thread-safe: one instance
  * per stream. Owns its scratch buffers: close it.
  */
 public final class CudaKernels implements Kernels, AutoCloseable {
@@ -37,14 +38,14 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     private static final int RESULT_BAD_ROW = 2;
     private static final int RESULT_BAD_LABEL = 3;
     private static final int RESULTS = 4;
-    /** Doubles per slot of {@link #slotStatistics}: the order of TRAINER_STAT_* in trainer_cuda_math.h. */
-    public static final int SLOT_STATISTICS = 5;
-
     private final CudaRuntime cuda;
     private final CudaStream stream;
     private DeviceBuffer scratch;
     private long scratchDoubles;
     private PinnedBuffer results;
+    /** The slot layout of the last {@link #slotStatistics} call, on the device: offsets then counts. */
+    private DeviceBuffer slotLayout;
+    private long[] slotLayoutOnDevice = new long[0];
 
     /** Kernels queued on {@code stream}; loads the kernel library on first use. */
     public CudaKernels(CudaRuntime cuda, CudaStream stream) {
@@ -68,8 +69,9 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         static final MethodHandle SUM_OF_SQUARES = bind("trainer_cuda_sum_of_squares", ADDRESS, JAVA_LONG, ADDRESS,
                 JAVA_LONG);
         static final MethodHandle SCALE = bind("trainer_cuda_scale", ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_LONG);
-        static final MethodHandle CLIP_TO_NORM = bind("trainer_cuda_clip_to_norm", ADDRESS, JAVA_LONG, JAVA_DOUBLE,
-                ADDRESS, JAVA_LONG);
+        static final MethodHandle COUNT_CORRECT = bind("trainer_cuda_count_correct", ADDRESS, ADDRESS, JAVA_LONG,
+                JAVA_LONG, ADDRESS, JAVA_LONG);
+        static final MethodHandle BLEND = bind("trainer_cuda_blend", ADDRESS, ADDRESS, JAVA_LONG, JAVA_DOUBLE, JAVA_LONG);
         static final MethodHandle SGD = bind("trainer_cuda_sgd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT,
                 JAVA_FLOAT, JAVA_BOOLEAN, JAVA_FLOAT, JAVA_LONG);
         static final MethodHandle ADAM = bind("trainer_cuda_adam", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
@@ -151,11 +153,6 @@ public final class CudaKernels implements Kernels, AutoCloseable {
 
     @Override
     public double sumOfSquares(MemorySegment values, long count) {
-        queueSumOfSquares(values, count);
-        return readResults().getAtIndex(JAVA_DOUBLE, RESULT_VALUE);
-    }
-
-    private void queueSumOfSquares(MemorySegment values, long count) {
         KernelArguments.requireElements("values", values, count);
         requireDevice("values", values, count);
         try {
@@ -164,6 +161,7 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
+        return readResults().getAtIndex(JAVA_DOUBLE, RESULT_VALUE);
     }
 
     @Override
@@ -173,24 +171,6 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         requireDevice("values", values, count);
         try {
             check("trainer_cuda_scale", (int) Downcall.SCALE.invokeExact(values, count, factor, stream.handle()));
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
-    }
-
-    /**
-     * Gradient clipping without a readback: scales the values by {@code maxNorm / norm} when their
-     * L2 norm exceeds {@code maxNorm}, as the training loop does with {@link #sumOfSquares} and
-     * {@link #scale}, but deciding on the device. Only queues work.
-     */
-    public void clipToNorm(MemorySegment values, long count, double maxNorm) {
-        if (!(maxNorm > 0)) {
-            throw new IllegalArgumentException("maxNorm must be positive, got " + maxNorm);
-        }
-        queueSumOfSquares(values, count);
-        try {
-            check("trainer_cuda_clip_to_norm", (int) Downcall.CLIP_TO_NORM.invokeExact(values, count, maxNorm,
-                    scratch.segment(), stream.handle()));
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
@@ -229,32 +209,55 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         }
     }
 
+    @Override
+    public long countCorrect(MemorySegment logits, MemorySegment labels, long n, long c) {
+        KernelArguments.checkCountCorrect(logits, labels, n, c);
+        requireDevice("logits", logits, n * c);
+        requireDevice("labels", labels, n);
+        ensureScratch(n, 0);
+        try {
+            check("trainer_cuda_count_correct", (int) Downcall.COUNT_CORRECT.invokeExact(logits, labels, n, c,
+                    scratch.segment(), stream.handle()));
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+        return (long) readResults().getAtIndex(JAVA_DOUBLE, RESULT_VALUE);
+    }
+
+    /** Only queues work. */
+    @Override
+    public void blend(MemorySegment into, MemorySegment other, long count, double weight) {
+        KernelArguments.checkBlend(into, other, count);
+        requireDevice("into", into, count);
+        requireDevice("other", other, count);
+        try {
+            check("trainer_cuda_blend", (int) Downcall.BLEND.invokeExact(into, other, count, weight, stream.handle()));
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
     /**
-     * The per-layer monitor's sums for each slot of a flat buffer: {@link #SLOT_STATISTICS} doubles
-     * per slot (sum of squared gradients, of squared values, of squared updates, the count of zero
-     * gradients, the largest |gradient|, NaN if any is NaN), read back into a host array.
-     *
-     * @param before  the values before the optimizer step, or NULL (the update sums are then 0)
-     * @param offsets int64 device array: each slot's first element
-     * @param counts  int64 device array: each slot's element count
+     * The sums on the device, read back in one copy; the slot layout is copied to the device only
+     * when it differs from the last call's (once per layout, not per step).
      */
-    public double[] slotStatistics(MemorySegment values, MemorySegment grads, MemorySegment before,
-                                   MemorySegment offsets, MemorySegment counts, long slots, long length) {
-        KernelArguments.requireElements("values", values, length);
-        KernelArguments.requireElements("grads", grads, length);
-        KernelArguments.requireOptionalElements("before", before, length);
+    @Override
+    public double[] slotStatistics(MemorySegment values, MemorySegment grads, MemorySegment before, long[] offsets,
+                                   long[] counts) {
+        KernelArguments.checkSlotStatistics(values, grads, before, offsets, counts);
+        long slots = offsets.length;
+        long length = 0;
+        for (int k = 0; k < slots; k++) {
+            length = Math.max(length, offsets[k] + counts[k]);
+        }
         requireDevice("values", values, length);
         requireDevice("grads", grads, length);
         requireDevice("before", before, length);
-        if (slots < 0 || offsets.byteSize() < slots * Long.BYTES || counts.byteSize() < slots * Long.BYTES) {
-            throw new IllegalArgumentException("offsets and counts must hold " + slots + " int64 values each");
-        }
-        requireDevice("offsets", offsets, slots);
-        requireDevice("counts", counts, slots);
+        MemorySegment layout = deviceLayout(offsets, counts);
         ensureScratch(0, slots);
         try {
             check("trainer_cuda_slot_statistics", (int) Downcall.SLOT_STATISTICS.invokeExact(values, grads, before,
-                    offsets, counts, slots, scratch.segment(), stream.handle()));
+                    layout, layout.asSlice(slots * Long.BYTES), slots, scratch.segment(), stream.handle()));
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
@@ -262,8 +265,29 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         try (PinnedBuffer host = new PinnedBuffer(cuda, bytes)) {
             stream.copyToHost(scratch.segment(), host.segment(), bytes);
             stream.synchronize();
-            return host.segment().toArray(JAVA_DOUBLE);
+            return host.segment().asSlice(0, bytes).toArray(JAVA_DOUBLE);
         }
+    }
+
+    /** The offsets followed by the counts as int64 on the device. */
+    private MemorySegment deviceLayout(long[] offsets, long[] counts) {
+        long[] layout = new long[offsets.length * 2];
+        System.arraycopy(offsets, 0, layout, 0, offsets.length);
+        System.arraycopy(counts, 0, layout, offsets.length, counts.length);
+        if (!Arrays.equals(layout, slotLayoutOnDevice)) {
+            if (slotLayout != null) {
+                stream.synchronize();
+                slotLayout.close();
+            }
+            slotLayout = new DeviceBuffer(cuda, Math.max(1, layout.length) * (long) Long.BYTES);
+            try (PinnedBuffer host = new PinnedBuffer(cuda, Math.max(1, layout.length) * (long) Long.BYTES)) {
+                MemorySegment.copy(layout, 0, host.segment(), JAVA_LONG, 0, layout.length);
+                stream.copyToDevice(host.segment(), slotLayout.segment(), layout.length * (long) Long.BYTES);
+                stream.synchronize();
+            }
+            slotLayoutOnDevice = layout;
+        }
+        return slotLayout.segment();
     }
 
     /** Copies the results back: the one synchronization of a kernel that returns a value. */
@@ -303,5 +327,8 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         stream.synchronize();
         scratch.close();
         results.close();
+        if (slotLayout != null) {
+            slotLayout.close();
+        }
     }
 }

@@ -188,4 +188,41 @@ final class KernelArguments {
             throw new IllegalArgumentException("step is 1-based, got " + step);
         }
     }
+
+    static void checkCountCorrect(MemorySegment logits, MemorySegment labels, long n, long c) {
+        requireCount("n", n);
+        requireCount("c", c);
+        if (c > 0 && n > Long.MAX_VALUE / c) {
+            throw new IllegalArgumentException("n * c overflows: " + n + " * " + c);
+        }
+        requireElements("logits", logits, n * c);
+        requireElements("labels", labels, n);
+    }
+
+    static void checkBlend(MemorySegment into, MemorySegment other, long count) {
+        requireElements("into", into, count);
+        requireElements("other", other, count);
+        requireWritable("into", into);
+        requireDisjoint("into", into, "other", other, count);
+    }
+
+    /** Every slot must lie within {@code values}, {@code grads} and (when present) {@code before}. */
+    static void checkSlotStatistics(MemorySegment values, MemorySegment grads, MemorySegment before, long[] offsets,
+                                    long[] counts) {
+        if (offsets.length != counts.length) {
+            throw new IllegalArgumentException(offsets.length + " slot offsets but " + counts.length + " counts");
+        }
+        long end = 0;
+        for (int k = 0; k < offsets.length; k++) {
+            requireCount("offsets[" + k + "]", offsets[k]);
+            requireCount("counts[" + k + "]", counts[k]);
+            if (offsets[k] > Long.MAX_VALUE - counts[k]) {
+                throw new IllegalArgumentException("slot " + k + " ends beyond any buffer");
+            }
+            end = Math.max(end, offsets[k] + counts[k]);
+        }
+        requireElements("values", values, end);
+        requireElements("grads", grads, end);
+        requireOptionalElements("before", before, end);
+    }
 }

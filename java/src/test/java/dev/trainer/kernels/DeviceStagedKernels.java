@@ -122,6 +122,28 @@ final class DeviceStagedKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public long countCorrect(MemorySegment logits, MemorySegment labels, long n, long c) {
+        try (Staging s = new Staging()) {
+            return kernels.countCorrect(s.in(logits), s.in(labels), n, c);
+        }
+    }
+
+    @Override
+    public void blend(MemorySegment into, MemorySegment other, long count, double weight) {
+        try (Staging s = new Staging()) {
+            kernels.blend(s.inOut(into), s.in(other), count, weight);
+        }
+    }
+
+    @Override
+    public double[] slotStatistics(MemorySegment values, MemorySegment grads, MemorySegment before, long[] offsets,
+                                   long[] counts) {
+        try (Staging s = new Staging()) {
+            return kernels.slotStatistics(s.in(values), s.in(grads), s.in(before), offsets, counts);
+        }
+    }
+
+    @Override
     public void close() {
         kernels.close();
         stream.close();

@@ -37,8 +37,11 @@ final class HostMathKernels implements Kernels {
             JAVA_FLOAT, JAVA_BOOLEAN, JAVA_FLOAT);
     private static final MethodHandle ADAM = bind("adam", null, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
             JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_BOOLEAN, JAVA_LONG);
-    private static final MethodHandle SLOT_STATISTICS = bind("slot_statistics", null, ADDRESS, ADDRESS, ADDRESS,
+    private static final MethodHandle SLOT_SUMS = bind("slot_statistics", null, ADDRESS, ADDRESS, ADDRESS,
             ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+    private static final MethodHandle COUNT_CORRECT = bind("count_correct", JAVA_DOUBLE, ADDRESS, ADDRESS, JAVA_LONG,
+            JAVA_LONG);
+    private static final MethodHandle BLEND = bind("blend", null, ADDRESS, ADDRESS, JAVA_LONG, JAVA_DOUBLE);
 
     private static SymbolLookup load() {
         var url = HostMathKernels.class.getResource("/native/libtrainer_cuda_host_math.so");
@@ -146,13 +149,37 @@ final class HostMathKernels implements Kernels {
         }
     }
 
-    /** As {@link CudaKernels#slotStatistics}, over host arrays (offsets and counts as int64 segments). */
-    double[] slotStatistics(MemorySegment values, MemorySegment grads, MemorySegment before, MemorySegment offsets,
-                            MemorySegment counts, long slots) {
+    @Override
+    public long countCorrect(MemorySegment logits, MemorySegment labels, long n, long c) {
+        KernelArguments.checkCountCorrect(logits, labels, n, c);
+        try {
+            return (long) (double) COUNT_CORRECT.invokeExact(logits, labels, n, c);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    @Override
+    public void blend(MemorySegment into, MemorySegment other, long count, double weight) {
+        KernelArguments.checkBlend(into, other, count);
+        try {
+            BLEND.invokeExact(into, other, count, weight);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** The statistics kernel's per-slot arithmetic, summing each slot in order. */
+    @Override
+    public double[] slotStatistics(MemorySegment values, MemorySegment grads, MemorySegment before, long[] offsets,
+                                   long[] counts) {
+        KernelArguments.checkSlotStatistics(values, grads, before, offsets, counts);
+        long slots = offsets.length;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_DOUBLE, Math.max(1, slots * CudaKernels.SLOT_STATISTICS));
-            SLOT_STATISTICS.invokeExact(values, grads, before, offsets, counts, slots, out);
-            return out.asSlice(0, slots * CudaKernels.SLOT_STATISTICS * Double.BYTES).toArray(JAVA_DOUBLE);
+            MemorySegment out = arena.allocate(JAVA_DOUBLE, Math.max(1, slots * SLOT_STATISTICS));
+            SLOT_SUMS.invokeExact(values, grads, before, arena.allocateFrom(JAVA_LONG, offsets),
+                    arena.allocateFrom(JAVA_LONG, counts), slots, out);
+            return out.asSlice(0, slots * SLOT_STATISTICS * Double.BYTES).toArray(JAVA_DOUBLE);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -217,6 +218,91 @@ abstract class KernelParityTest {
             assertArrayEquals(toFloats(expectedParams), toFloats(actualParams));
             assertArrayEquals(toFloats(expectedM), toFloats(actualM));
             assertArrayEquals(toFloats(expectedV), toFloats(actualV));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 5", "1, 1", "7, 3", "33, 1023", "64, 10"})
+    void countCorrectMatchesReference(int n, int c) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom random = new SplittableRandom(97L * n + c);
+            MemorySegment logits = Segments.gaussian(arena, (long) n * c, random, 3);
+            MemorySegment labels = arena.allocate(JAVA_INT, Math.max(n, 1));
+            for (int i = 0; i < n; i++) {
+                long row = (long) i * c;
+                if (i % 3 == 1 && c > 2) {
+                    // a tie for the largest: the first of the two is the prediction
+                    logits.setAtIndex(JAVA_FLOAT, row + 2, logits.getAtIndex(JAVA_FLOAT, row + 1) + 100f);
+                    logits.setAtIndex(JAVA_FLOAT, row + c - 1, logits.getAtIndex(JAVA_FLOAT, row + 2));
+                }
+                if (i % 5 == 2 && c > 1) {
+                    logits.setAtIndex(JAVA_FLOAT, row + (i % 10 == 2 ? 0 : c - 1), Float.NaN);
+                }
+                int label = i % 4 == 3 ? IGNORE : random.nextInt(Math.max(c, 1));
+                labels.setAtIndex(JAVA_INT, i, i % 2 == 0 ? firstLargest(logits, row, c) : label);
+            }
+            long expected = javaKernels.countCorrect(logits, labels, n, c);
+            assertEquals(expected, kernels().countCorrect(logits, labels, n, c));
+            if (n > 1 && c > 1) {
+                assertTrue(expected >= n / 2, "rows labelled with their argmax must hit");
+            }
+        }
+    }
+
+    /** The column Java's argmax picks: the first strictly larger logit moves it, starting at column 0. */
+    private static int firstLargest(MemorySegment logits, long row, int c) {
+        int best = 0;
+        for (int k = 1; k < c; k++) {
+            if (logits.getAtIndex(JAVA_FLOAT, row + k) > logits.getAtIndex(JAVA_FLOAT, row + best)) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 7, 1023, 4097})
+    void blendMatchesReference(long count) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom random = new SplittableRandom(count + 5);
+            MemorySegment expected = Segments.gaussian(arena, count, random, 1);
+            MemorySegment actual = copy(arena, expected);
+            MemorySegment other = Segments.gaussian(arena, count, random, 1);
+            javaKernels.blend(expected, other, count, 0.3141);
+            kernels().blend(actual, other, count, 0.3141);
+            assertArrayEquals(toFloats(expected), toFloats(actual));
+        }
+    }
+
+    /** Slots of 1, 7, 1023, 0, 4097 and 16 floats with gaps between, zero gradients and one NaN. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void slotStatisticsMatchReference(boolean withBefore) {
+        long[] counts = {1, 7, 1023, 0, 4097, 16};
+        long[] offsets = new long[counts.length];
+        long length = 0;
+        for (int k = 0; k < counts.length; k++) {
+            offsets[k] = length;
+            length += counts[k] + 9;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom random = new SplittableRandom(11);
+            MemorySegment values = Segments.gaussian(arena, length, random, 1);
+            MemorySegment grads = Segments.gaussian(arena, length, random, 1);
+            MemorySegment before = withBefore ? Segments.gaussian(arena, length, random, 1) : MemorySegment.NULL;
+            for (long i = 0; i < length; i += 5) {
+                grads.setAtIndex(JAVA_FLOAT, i, 0f);
+            }
+            grads.setAtIndex(JAVA_FLOAT, offsets[4] + 17, Float.NaN);
+            double[] expected = javaKernels.slotStatistics(values, grads, before, offsets, counts);
+            double[] actual = kernels().slotStatistics(values, grads, before, offsets, counts);
+            assertEquals(expected.length, actual.length);
+            for (int i = 0; i < expected.length; i++) {
+                boolean sum = i % Kernels.SLOT_STATISTICS < 3 && Double.isFinite(expected[i]);
+                assertEquals(expected[i], actual[i], sum ? SUM_TOLERANCE * Math.abs(expected[i]) : 0,
+                        "slot " + i / Kernels.SLOT_STATISTICS + " statistic " + i % Kernels.SLOT_STATISTICS);
+            }
+            assertEquals(Double.NaN, actual[4 * Kernels.SLOT_STATISTICS + 4], "a NaN gradient is the largest");
         }
     }
 }
