@@ -8,6 +8,7 @@ import dev.trainer.config.ModelConfig;
 import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.Datasets;
@@ -90,6 +91,10 @@ public class MiniLmStepBenchmark {
         @Param({"0"})
         public int threads;
 
+        /** ONNX Runtime's API ({@code --runtime}): {@code capi} or {@code java}. */
+        @Param({"capi"})
+        public String runtime;
+
         Path work;
         Arena arena;
         TextTokenizer tokenizer;
@@ -108,7 +113,7 @@ public class MiniLmStepBenchmark {
             RunConfig config = RunConfig.defaults(model)
                     .with(new ModelConfig(model, null, HeadSpec.parse("classify:" + CLASSES), 0, false))
                     .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, LEARNING_RATE).withWeightDecay(WEIGHT_DECAY))
-                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads));
+                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), threads));
             step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
             tokenizer = TextTokenizer.load(tokenizerBeside(model), SEQUENCE);
             Path jsonl = writeRandomText(work.resolve("random.jsonl"), tokenizerBeside(model), BATCH, SEED);

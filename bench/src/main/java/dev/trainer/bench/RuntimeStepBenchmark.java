@@ -1,27 +1,24 @@
 package dev.trainer.bench;
 
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeApi;
+import dev.trainer.config.RuntimeConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.Task;
-import dev.trainer.config.LossKind;
 import dev.trainer.kernels.NativeKernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.CapiRuntime;
-import dev.trainer.runtime.HostPlacement;
-import dev.trainer.runtime.LossFunction;
-import dev.trainer.runtime.OrtRuntime;
-import dev.trainer.runtime.ParameterBuffer;
-import dev.trainer.runtime.TrainingPlan;
-import dev.trainer.runtime.TrainingRuntime;
-import dev.trainer.runtime.TrainingSession;
-import dev.trainer.train.step.Losses;
+import dev.trainer.train.step.TrainingModel;
+import dev.trainer.train.step.TrainingStep;
+import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,18 +35,19 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Does driving ONNX Runtime through its C API with I/O binding cost or save time per training
- * step, against its Java API, on the CPU? Milliseconds per step for each {@code runtime} on the
- * same {@code model}: {@code digits} (the demo MLP, 9.6 k parameters, a batch of 32 rows of
- * {@code models/digits/train.csv}) and {@code bert_tiny} (the 2-layer BERT fixture, 21 k
- * parameters, its 32 training sequences of 16 tokens). A step is forward, native cross-entropy,
- * backward and plain SGD over the flat buffer, on one fixed batch; ORT runs on one thread, so
- * the difference is the runtimes' per-run overhead, not thread scheduling.
+ * Does driving ONNX Runtime through its C API with I/O binding ({@code --runtime capi}) cost or
+ * save time per training step, against its Java API ({@code --runtime java}), on the CPU?
+ * Milliseconds per whole {@link TrainingStep} (forward, native cross-entropy, backward, Adam at
+ * fine-tune's defaults) for each {@code runtime} on the same {@code model}: {@code digits} (the
+ * demo MLP, 9.6 k parameters) and {@code cnn} (the conv fixture), 32 rows of
+ * {@code models/digits/train.csv}; {@code bert_tiny} (the 2-layer BERT fixture, its 32 training
+ * sequences of 16 tokens). ORT runs on one thread, so the difference is the runtimes' per-run
+ * overhead, not thread scheduling.
  *
  * <p>What would make it wrong: the load of a shared machine drifting between the two runtimes'
  * trials (compare the runtimes of one JMH run only, or better, use {@link #main}, which steps the
- * two sessions alternately in one process and compares medians), or parameters drifting to
- * non-finite values (checked).
+ * two alternately in one process and compares medians), or parameters drifting to non-finite
+ * values (checked).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -58,35 +56,38 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class RuntimeStepBenchmark {
 
-    static final float LEARNING_RATE = 0.01f;
+    static final double LEARNING_RATE = 0.003;
 
     @State(Scope.Thread)
     public static class Training {
-        @Param({"digits", "bert_tiny"})
+        @Param({"digits", "cnn", "bert_tiny"})
         public String model;
 
         @Param({"java", "capi"})
         public String runtime;
 
         Arena arena;
-        TrainingRuntime ort;
-        TrainingSession session;
-        LossFunction loss;
+        TrainingStep step;
         Batch batch;
+        long steps;
         double lastLoss;
 
         @Setup(Level.Trial)
         public void open() {
             Path models = TrainingStepBenchmark.ModelFiles.modelsFolder();
-            boolean digits = model.equals("digits");
-            Path folder = digits ? models.resolve("digits")
-                    : models.resolveSibling("java/src/test/resources/fixtures/bert_tiny_torchscript");
-            OnnxModel onnx = OnnxModel.load(TrainingStepBenchmark.ModelFiles.require(folder.resolve("model.onnx")));
-            HostPlacement host = new HostPlacement(NativeKernels.instance());
-            ort = runtime.equals("java") ? new OrtRuntime(host) : new CapiRuntime(host);
-            session = ort.open(TrainingPlan.of(onnx, onnx.graph().trainableCandidates(), "logits", false, 0), 1);
-            loss = Losses.of(LossKind.CROSS_ENTROPY, NativeKernels.instance());
-            Dataset train = Datasets.read(folder.resolve(digits ? "train.csv" : "train.npz"), session.inputs(),
+            Path fixtures = models.resolveSibling("java/src/test/resources/fixtures");
+            Path modelFile = switch (model) {
+                case "digits" -> models.resolve("digits/model.onnx");
+                case "cnn" -> TrainingStepBenchmark.ModelFiles.cnnFixture(models);
+                default -> fixtures.resolve("bert_tiny_torchscript/model.onnx");
+            };
+            Path trainFile = model.equals("bert_tiny") ? fixtures.resolve("bert_tiny_torchscript/train.npz")
+                    : models.resolve("digits/train.csv");
+            RunConfig config = RunConfig.defaults(TrainingStepBenchmark.ModelFiles.require(modelFile))
+                    .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAM, LEARNING_RATE))
+                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), 1));
+            step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
+            Dataset train = Datasets.read(TrainingStepBenchmark.ModelFiles.require(trainFile), step.session().inputs(),
                     Task.CLASSIFICATION, "label");
             arena = Arena.ofShared();
             batch = new BatchAssembler(train, 32, arena).assemble(IntStream.range(0, 32).toArray());
@@ -101,16 +102,12 @@ public class RuntimeStepBenchmark {
 
         @TearDown(Level.Trial)
         public void close() {
-            session.close();
-            ort.close();
+            step.close();
             arena.close();
         }
 
         double step() {
-            lastLoss = session.step(batch, loss);
-            ParameterBuffer p = session.parameters();
-            NativeKernels.instance().sgd(p.values(), p.gradients(), MemorySegment.NULL, p.length(), LEARNING_RATE, 0,
-                    false, 0);
+            lastLoss = step.run(batch, null, LEARNING_RATE, Double.NaN, false, ++steps).loss().value();
             return lastLoss;
         }
     }
@@ -122,42 +119,62 @@ public class RuntimeStepBenchmark {
 
     /**
      * The two runtimes side by side, immune to load drift: {@code java -cp benchmarks.jar
-     * dev.trainer.bench.RuntimeStepBenchmark MODEL STEPS} opens both sessions and alternates
-     * their steps (after as many warm-up steps), then prints each runtime's median and lower
-     * quartile in milliseconds and the ratio of the medians (C API / Java API).
+     * dev.trainer.bench.RuntimeStepBenchmark MODEL STEPS} opens both and alternates their steps
+     * (after as many warm-up steps), then prints each runtime's median and lower quartile in
+     * milliseconds and the ratio of the medians (C API / Java API). MODEL is digits, cnn, bert_tiny
+     * or minilm ({@link MiniLmStepBenchmark}'s step: 32 × 128 tokens, AdamW, ORT's default threads).
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
+        String model = args[0];
         int steps = Integer.parseInt(args[1]);
-        Training java = new Training();
-        Training c = new Training();
-        java.model = c.model = args[0];
-        java.runtime = "java";
-        c.runtime = "capi";
-        java.open();
-        c.open();
+        AutoCloseable[] opened = new AutoCloseable[2];
+        DoubleSupplier[] step = new DoubleSupplier[2];
+        String[] runtimes = {"java", "capi"};
         try {
-            long[] javaNanos = new long[steps];
-            long[] cNanos = new long[steps];
-            for (int round = 0; round < 2; round++) {
-                for (int i = 0; i < steps; i++) {
-                    long start = System.nanoTime();
-                    java.step();
-                    long middle = System.nanoTime();
-                    c.step();
-                    javaNanos[i] = middle - start;
-                    cNanos[i] = System.nanoTime() - middle;
+            for (int r = 0; r < 2; r++) {
+                if (model.equals("minilm")) {
+                    MiniLmStepBenchmark.Training t = new MiniLmStepBenchmark.Training();
+                    t.runtime = runtimes[r];
+                    t.open();
+                    opened[r] = t::close;
+                    step[r] = t::step;
+                } else {
+                    Training t = new Training();
+                    t.model = model;
+                    t.runtime = runtimes[r];
+                    t.open();
+                    opened[r] = t::close;
+                    step[r] = t::step;
                 }
             }
-            java.requireFiniteLoss();
-            c.requireFiniteLoss();
-            Arrays.sort(javaNanos);
-            Arrays.sort(cNanos);
-            System.out.printf("%s, %d steps each: JAVA_API median %.3f ms (p25 %.3f), C_API median %.3f ms (p25 %.3f),"
-                    + " C_API / JAVA_API %.2f%n", args[0], steps, javaNanos[steps / 2] / 1e6, javaNanos[steps / 4] / 1e6,
-                    cNanos[steps / 2] / 1e6, cNanos[steps / 4] / 1e6, (double) cNanos[steps / 2] / javaNanos[steps / 2]);
+            long[][] nanos = new long[2][steps];
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < steps; i++) {
+                    for (int r = 0; r < 2; r++) {
+                        long start = System.nanoTime();
+                        double loss = step[r].getAsDouble();
+                        nanos[r][i] = System.nanoTime() - start;
+                        if (!Double.isFinite(loss)) {
+                            throw new IllegalStateException(model + " on " + runtimes[r] + ": the loss became " + loss);
+                        }
+                    }
+                }
+            }
+            Arrays.sort(nanos[0]);
+            Arrays.sort(nanos[1]);
+            System.out.printf("%s, %d steps each: java median %.3f ms (p25 %.3f), capi median %.3f ms (p25 %.3f),"
+                    + " capi / java %.3f%n", model, steps, nanos[0][steps / 2] / 1e6, nanos[0][steps / 4] / 1e6,
+                    nanos[1][steps / 2] / 1e6, nanos[1][steps / 4] / 1e6, (double) nanos[1][steps / 2] / nanos[0][steps / 2]);
         } finally {
-            java.close();
-            c.close();
+            for (AutoCloseable c : opened) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        System.err.println("closing: " + e);
+                    }
+                }
+            }
         }
     }
 }

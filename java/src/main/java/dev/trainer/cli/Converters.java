@@ -11,6 +11,7 @@ import dev.trainer.config.NormalizeMethod;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.SamplerKind;
 import dev.trainer.config.StoppingMetric;
 import java.util.function.Function;
@@ -131,6 +132,12 @@ final class Converters {
     static final class Devices extends Parsed<Device> {
         Devices() {
             super(Device::parse);
+        }
+    }
+
+    static final class Api extends Parsed<RuntimeApi> {
+        Api() {
+            super(RuntimeApi::parse);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.trainer.cli;
 
 import dev.trainer.config.Device;
 import dev.trainer.config.LoopConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import picocli.CommandLine.Option;
 
@@ -42,6 +43,11 @@ final class LoopSection implements OptionSection {
                     + " build of ONNX Runtime (docs/gpu.md).")
     Device device = RuntimeConfig.DEFAULT.device();
 
+    @Option(names = "--runtime", paramLabel = "capi|java", converter = Converters.Api.class,
+            description = "ONNX Runtime's API for the graphs (default: capi); java runs the same graphs through ORT's"
+                    + " Java API, on the CPU only.")
+    RuntimeApi api = RuntimeConfig.DEFAULT.api();
+
     @Override
     public String heading() {
         return "Training loop";
@@ -52,6 +58,6 @@ final class LoopSection implements OptionSection {
     }
 
     RuntimeConfig runtime() {
-        return new RuntimeConfig(device, threads);
+        return new RuntimeConfig(device, api, threads);
     }
 }

@@ -25,6 +25,7 @@ import dev.trainer.config.OptionValue;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
 import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.SamplerKind;
 import dev.trainer.config.StoppingMetric;
 import dev.trainer.config.Warmup;
@@ -102,6 +103,7 @@ public final class ConfigJson {
         parsed(module, ParameterPattern.class, ParameterPattern::parse);
         parsed(module, HeadSpec.class, HeadSpec::parse);
         parsed(module, Device.class, Device::parse);
+        parsed(module, RuntimeApi.class, RuntimeApi::parse);
         return module;
     }
 

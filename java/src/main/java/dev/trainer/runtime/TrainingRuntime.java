@@ -1,5 +1,6 @@
 package dev.trainer.runtime;
 
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import dev.trainer.kernels.Kernels;
 
@@ -23,7 +24,8 @@ public interface TrainingRuntime extends AutoCloseable {
      */
     static TrainingRuntime of(RuntimeConfig config, Kernels hostKernels) {
         if (config.device().kind().equals("cpu")) {
-            return new OrtRuntime(new HostPlacement(hostKernels));
+            HostPlacement host = new HostPlacement(hostKernels);
+            return config.api() == RuntimeApi.JAVA ? new OrtRuntime(host) : new CapiRuntime(host);
         }
         try (CudaPlacement gpu = CudaPlacement.claim(config.device().index())) {
             throw new IllegalArgumentException("--device " + config.device().spec() + " (" + gpu.name()
