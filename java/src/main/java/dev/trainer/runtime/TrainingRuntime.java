@@ -27,11 +27,7 @@ public interface TrainingRuntime extends AutoCloseable {
             HostPlacement host = new HostPlacement(hostKernels);
             return config.api() == RuntimeApi.JAVA ? new OrtRuntime(host) : new CapiRuntime(host);
         }
-        try (CudaPlacement gpu = CudaPlacement.claim(config.device().index())) {
-            throw new IllegalArgumentException("--device " + config.device().spec() + " (" + gpu.name()
-                    + "): training on a GPU is not wired into fine-tune yet; scripts/gpu/check runs the CUDA training"
-                    + " session (docs/gpu.md)");
-        }
+        return new CapiRuntime(CudaPlacement.claim(config.device().index()));
     }
 
     /** Where the sessions keep their buffers, and the kernels for that memory. */

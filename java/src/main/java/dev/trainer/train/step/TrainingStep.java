@@ -9,6 +9,7 @@ import dev.trainer.kernels.Kernels;
 import dev.trainer.monitor.LayerStatistics;
 import dev.trainer.monitor.ValueSnapshot;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.PlacedParameters;
 import dev.trainer.runtime.TrainingPlan;
 import dev.trainer.runtime.TrainingRuntime;
 import dev.trainer.runtime.TrainingSession;
@@ -35,7 +36,13 @@ import java.util.Map;
  * {@link #run} does them all. The optimizer's state (moments, step counts) can be read and put back
  * ({@link #optimizerState()}, {@link #restoreOptimizerState}).
  *
- * <p>Owns native memory and sessions: close it when done.
+ * <p>Every phase computes where the runtime keeps the buffers ({@link dev.trainer.runtime.Placement}),
+ * with the kernels for that memory: the same code on the host and on a GPU. On a GPU only the
+ * batch goes in and the loss, the accuracy's hits and the gradient norm (when clipping) come back
+ * per step, plus the penalties with L1/L2 and the statistics when asked for; {@link #parameters()}
+ * is the host copy, brought up to date when read (checkpoints, early stopping's best, export).
+ *
+ * <p>Owns native memory, sessions and the runtime: close it when done.
  */
 public final class TrainingStep implements AutoCloseable {
 
@@ -50,21 +57,30 @@ public final class TrainingStep implements AutoCloseable {
     private ValueSnapshot snapshot;
     private double accumulatedWeight;
 
-    private TrainingStep(TrainingModel model, RunConfig config, Kernels kernels, Loss loss, GradientReducer reducer) {
+    private TrainingStep(TrainingModel model, RunConfig config, TrainingRuntime runtime, GradientReducer reducer) {
         this.model = model;
         this.config = config;
-        this.kernels = kernels;
-        this.runtime = TrainingRuntime.of(config.runtime(), kernels);
-        this.loss = loss;
+        this.runtime = runtime;
+        this.kernels = runtime.placement().kernels();
         this.reducer = reducer;
     }
 
-    /** Opens the step for the parameters trainable in the first epoch, on the configured device. */
-    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels) {
-        Loss loss = new Loss(config.loss(), kernels, null);
-        TrainingStep step = new TrainingStep(model, config, kernels, loss, GradientReducer.LOCAL);
+    /**
+     * Opens the step for the parameters trainable in the first epoch, on the configured device.
+     *
+     * @param hostKernels the kernels on the host; a GPU runs its own
+     * @throws IllegalArgumentException for a device this machine cannot train on, naming what is missing
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels) {
+        return open(model, config, TrainingRuntime.of(config.runtime(), hostKernels));
+    }
+
+    /** As {@link #open(TrainingModel, RunConfig, Kernels)} on a given runtime, which the step then owns. */
+    public static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime) {
+        TrainingStep step = new TrainingStep(model, config, runtime, GradientReducer.LOCAL);
         try {
-            step.session = step.runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
+            step.loss = new Loss(config.loss(), runtime.placement(), null);
+            step.session = runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
             step.optimizer = step.newOptimizer();
             return step;
         } catch (RuntimeException e) {
@@ -79,8 +95,8 @@ public final class TrainingStep implements AutoCloseable {
 
     private GroupedOptimizer newOptimizer() {
         OptimizerConfig o = config.optimizer();
-        return new GroupedOptimizer(o.kind(), kernels, session.parameters(), model.groups().settings(session.graphs()
-                .trainable()), o.momentum(), o.nesterov());
+        return new GroupedOptimizer(o.kind(), session.placed(), model.groups().settings(session.graphs().trainable()),
+                o.momentum(), o.nesterov());
     }
 
     /**
@@ -90,7 +106,7 @@ public final class TrainingStep implements AutoCloseable {
      * @param classWeights one weight per class, or {@code null} for none
      */
     public void weighClasses(double[] classWeights) {
-        Loss weighted = new Loss(config.loss(), kernels, classWeights);
+        Loss weighted = new Loss(config.loss(), runtime.placement(), classWeights);
         loss.close();
         loss = weighted;
     }
@@ -101,7 +117,7 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /**
-     * Forward, loss and backward on one batch; its gradient is then in {@link ParameterBuffer#gradients()}.
+     * Forward, loss and backward on one batch; its gradient is then in {@link PlacedParameters#gradients()}.
      *
      * @param mix how the batch's inputs were mixed (mixup), or {@code null}
      */
@@ -117,7 +133,7 @@ public final class TrainingStep implements AutoCloseable {
 
     /** Combines the gradients of every process; returns the step's total sample weight. */
     public double reduceGradients() {
-        ParameterBuffer p = session.parameters();
+        PlacedParameters p = session.placed();
         return reducer.reduce(p.gradients(), p.length(), accumulatedWeight);
     }
 
@@ -127,10 +143,11 @@ public final class TrainingStep implements AutoCloseable {
         if (maxNorm <= 0) {
             return Double.NaN;
         }
-        ParameterBuffer p = session.parameters();
+        PlacedParameters p = session.placed();
         double norm = Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
         if (norm > maxNorm) {
             kernels.scale(p.gradients(), p.length(), (float) (maxNorm / norm));
+            p.changed();
         }
         return norm;
     }
@@ -164,18 +181,18 @@ public final class TrainingStep implements AutoCloseable {
         }
         double penalty = apply(learningRate, momentum);
         LayersEvent layers = statistics
-                ? LayerStatistics.compute(session.parameters(), snapshot.values(), model.lookupTables(), stepNumber) : null;
+                ? LayerStatistics.compute(session.placed(), snapshot.values(), model.lookupTables(), stepNumber) : null;
         return new StepResult(batchLoss, penalty, norm, layers, true);
     }
 
     /** The snapshot buffer for the current parameters; a new one after unfreezing changed their layout. */
     private ValueSnapshot snapshot() {
-        if (snapshot != null && !snapshot.covers(session.parameters())) {
+        if (snapshot != null && !snapshot.covers(session.placed())) {
             snapshot.close();
             snapshot = null;
         }
         if (snapshot == null) {
-            snapshot = new ValueSnapshot(session.parameters());
+            snapshot = new ValueSnapshot(session.placed());
         }
         return snapshot;
     }
@@ -220,9 +237,17 @@ public final class TrainingStep implements AutoCloseable {
         return session;
     }
 
-    /** The trainable parameters and their gradients. */
+    /**
+     * The trainable parameters and their gradients on the host; on a GPU a copy, brought up to
+     * date when read (a whole copy of both buffers, so not per step).
+     */
     public ParameterBuffer parameters() {
         return session.parameters();
+    }
+
+    /** The runtime the step runs on, and through it the placement of its buffers. */
+    public TrainingRuntime runtime() {
+        return runtime;
     }
 
     @Override
@@ -236,7 +261,9 @@ public final class TrainingStep implements AutoCloseable {
         if (session != null) {
             session.close();
         }
-        loss.close();
+        if (loss != null) {
+            loss.close();
+        }
         runtime.close();
     }
 }
