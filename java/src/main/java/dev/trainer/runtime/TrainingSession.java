@@ -1,6 +1,7 @@
 package dev.trainer.runtime;
 
 import dev.trainer.autodiff.TrainingGraphs;
+import dev.trainer.config.RuntimeConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.InputSpec;
 import dev.trainer.kernels.Kernels;
@@ -18,14 +19,17 @@ import java.util.List;
  */
 public interface TrainingSession extends Predictor, AutoCloseable {
 
-    /** Plans and opens a session on the CPU runtime, Dropout inactive, ONNX Runtime's default threads. */
+    /** Plans and opens a session on the default CPU runtime, Dropout inactive, ONNX Runtime's default threads. */
     static TrainingSession open(OnnxModel model, List<String> trainable, String output) {
         return open(model, trainable, output, SessionOptions.DEFAULT);
     }
 
-    /** Plans and opens a session on the CPU runtime with the given Dropout and thread options. */
+    /**
+     * Plans and opens a session on the default CPU runtime ({@link RuntimeConfig#DEFAULT}'s API) with
+     * the given Dropout and thread options. Its runtime holds nothing to close on the host.
+     */
     static TrainingSession open(OnnxModel model, List<String> trainable, String output, SessionOptions options) {
-        return new OrtRuntime(new HostPlacement(Kernels.defaultKernels())).open(
+        return TrainingRuntime.of(RuntimeConfig.DEFAULT, Kernels.defaultKernels()).open(
                 TrainingPlan.of(model, trainable, output, options.dropout(), options.seed()), options.threads());
     }
 

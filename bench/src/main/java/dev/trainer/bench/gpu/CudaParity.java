@@ -3,27 +3,27 @@ package dev.trainer.bench.gpu;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.config.Device;
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeConfig;
 import dev.trainer.data.Batch;
-import dev.trainer.kernels.Kernels;
-import dev.trainer.onnx.OnnxModel;
-import dev.trainer.runtime.LossFunction;
-import dev.trainer.runtime.ParameterBuffer;
-import dev.trainer.runtime.TrainingSession;
-import dev.trainer.config.LossKind;
-import dev.trainer.train.step.Losses;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import dev.trainer.kernels.NativeKernels;
+import dev.trainer.train.step.TrainingModel;
+import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
- * CPU against CUDA on the same model and batch: plain SGD steps on each side's own buffers (the
- * CPU with ORT's Java runtime and the C kernels, the GPU with the C-API session, CUDA kernels and
- * the loss on the device). Float32 on different hardware sums in different orders, so the claim
- * is agreement within tolerances that a wrong gradient or a stale value could not meet: each
- * step's loss to {@link #LOSS_TOLERANCE} relative, each step's gradient vector to
+ * CPU against CUDA through the same {@link TrainingStep}: plain SGD steps on one batch, the CPU
+ * step on the host, the other on the GPU (C-API session on the CUDA provider, CUDA kernels, the
+ * loss on the device). Float32 on different hardware sums in different orders, so the claim is
+ * agreement within tolerances that a wrong gradient or a stale value could not meet: each step's
+ * loss to {@link #LOSS_TOLERANCE} relative, each step's gradient vector to
  * {@link #GRADIENT_TOLERANCE} relative (L2), and the trained parameters to
- * {@link #PARAMETER_TOLERANCE} of how far the steps moved them.
+ * {@link #PARAMETER_TOLERANCE} of how far the steps moved them. Reading the GPU's gradients copies
+ * its buffers to the host: this checks numbers, {@link CudaStepTiming} counts bytes.
  */
 final class CudaParity {
 
@@ -34,42 +34,43 @@ final class CudaParity {
     private CudaParity() {
     }
 
-    /** Runs {@code steps} SGD steps on both sides; the JSON report has "passed". */
-    static ObjectNode run(OnnxModel model, List<String> trainable, String output, Batch batch, LossKind kind, float lr,
-                          int steps) {
+    /** Runs {@code steps} SGD steps of {@code config}'s model on both devices; the JSON report has "passed". */
+    static ObjectNode run(RunConfig config, Batch batch, double lr, int steps) {
+        RunConfig sgd = config.with(OptimizerConfig.DEFAULT.with(OptimizerKind.SGD, lr));
+        RunConfig onCpu = sgd.with(new RuntimeConfig(Device.CPU, 0));
+        RunConfig onGpu = sgd.with(new RuntimeConfig(Device.parse("cuda"), 0));
         ObjectNode report = JsonNodeFactory.instance.objectNode().put("steps", steps).put("lr", lr)
                 .put("batch", batch.size()).put("loss_tolerance", LOSS_TOLERANCE)
                 .put("gradient_tolerance", GRADIENT_TOLERANCE).put("parameter_tolerance", PARAMETER_TOLERANCE);
         ArrayNode perStep = report.putArray("per_step");
         boolean passed = true;
-        try (TrainingSession cpu = TrainingSession.open(model, trainable, output);
-             CudaTraining gpu = new CudaTraining(model, trainable, output, kind);
-             Arena arena = Arena.ofConfined()) {
-            ParameterBuffer host = cpu.parameters();
-            report.put("parameters", host.parameterCount());
-            float[] start = host.values().toArray(ValueLayout.JAVA_FLOAT);
-            LossFunction hostLoss = Losses.of(kind, Kernels.defaultKernels());
-            MemorySegment gradients = arena.allocate(ValueLayout.JAVA_FLOAT, host.length());
+        TrainingModel model = TrainingModel.of(sgd);
+        try (TrainingStep cpu = TrainingStep.open(model, onCpu, NativeKernels.instance());
+             TrainingStep gpu = TrainingStep.open(model, onGpu, NativeKernels.instance())) {
+            report.put("parameters", cpu.parameters().parameterCount());
+            float[] start = cpu.parameters().values().toArray(ValueLayout.JAVA_FLOAT);
             for (int step = 0; step < steps; step++) {
-                double cpuLoss = cpu.step(batch, hostLoss);
-                double gpuLoss = gpu.session.step(batch, gpu.loss);
-                gpu.placement.download(gpu.session.placed().gradients(), gradients, host.length() * Float.BYTES);
+                double cpuLoss = accumulate(cpu, batch);
+                double gpuLoss = accumulate(gpu, batch);
                 double lossError = Math.abs(gpuLoss - cpuLoss) / Math.abs(cpuLoss);
-                double gradientError = relativeL2(host.gradients().toArray(ValueLayout.JAVA_FLOAT),
-                        gradients.toArray(ValueLayout.JAVA_FLOAT));
+                double gradientError = relativeL2(cpu.parameters().gradients().toArray(ValueLayout.JAVA_FLOAT),
+                        gpu.parameters().gradients().toArray(ValueLayout.JAVA_FLOAT));
                 passed &= lossError <= LOSS_TOLERANCE && gradientError <= GRADIENT_TOLERANCE;
                 perStep.addObject().put("cpu_loss", cpuLoss).put("gpu_loss", gpuLoss).put("loss_error", lossError)
                         .put("gradient_error", gradientError);
-                Kernels.defaultKernels().sgd(host.values(), host.gradients(), MemorySegment.NULL, host.length(), lr, 0,
-                        false, 0);
-                gpu.kernels.sgd(gpu.session.placed().values(), gpu.session.placed().gradients(), MemorySegment.NULL,
-                        gpu.length(), lr, 0, false, 0);
-                gpu.session.placed().changed();
+                for (TrainingStep s : List.of(cpu, gpu)) {
+                    s.apply(lr, Double.NaN);
+                }
             }
-            passed &= compareParameters(report, start, host.values().toArray(ValueLayout.JAVA_FLOAT),
-                    gpu.session.parameters().values().toArray(ValueLayout.JAVA_FLOAT));
+            passed &= compareParameters(report, start, cpu.parameters().values().toArray(ValueLayout.JAVA_FLOAT),
+                    gpu.parameters().values().toArray(ValueLayout.JAVA_FLOAT));
         }
         return report.put("passed", passed);
+    }
+
+    private static double accumulate(TrainingStep step, Batch batch) {
+        step.zeroGradients();
+        return step.accumulate(batch, null).value();
     }
 
     /** Records how far the CPU moved the parameters and how far the GPU's are from the CPU's. */

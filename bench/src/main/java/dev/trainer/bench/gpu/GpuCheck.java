@@ -3,23 +3,24 @@ package dev.trainer.bench.gpu;
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.bench.MiniLmStepBenchmark;
+import dev.trainer.config.HeadSpec;
+import dev.trainer.config.ModelConfig;
+import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RunConfig;
 import dev.trainer.cuda.CudaPrerequisites;
 import dev.trainer.cuda.CudaRuntime;
 import dev.trainer.cuda.CudaUnavailableException;
-import dev.trainer.bench.MiniLmStepBenchmark;
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.InputSpec;
+import dev.trainer.data.Labelling;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
-import dev.trainer.config.HeadSpec;
-import dev.trainer.config.LossKind;
-import dev.trainer.data.Labelling;
-import dev.trainer.edit.ClassificationHead;
-import dev.trainer.edit.HeadEdit;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.CudaPlacement;
 import dev.trainer.runtime.ModelInputs;
@@ -35,13 +36,16 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
- * The GPU machine's one run (scripts/gpu/check runs it after unpacking the staged folder):
+ * The GPU machine's one run (scripts/gpu/check runs it after unpacking the staged folder), all
+ * through the {@link dev.trainer.train.step.TrainingStep} that {@code trainer fine-tune} runs:
  * CPU-against-CUDA parity of 3 SGD steps on the digits demo and on all-MiniLM-L6-v2 with a
- * {@code classify:5} head ({@link CudaParity}), then the MiniLM AdamW step at batch 32 and 128 of
- * 128 tokens ({@link CudaStepTiming}), beside PyTorch's figures on the same H200. Each part that
- * fails records its error and the others still run: the device time is scarce. Writes one JSON
- * object; exits 0 when every parity check passed, 1 otherwise. {@code --probe} only checks that CUDA
- * training can run: it prints the GPU's name, or the one-line reason it cannot and exits 2.
+ * {@code classify:5} head ({@link CudaParity}); {@code trainer fine-tune --device cuda} on the
+ * digits demo end to end beside the same run on the CPU ({@link FineTuneParity}); then the MiniLM
+ * AdamW step at batch 32 and 128 of 128 tokens ({@link CudaStepTiming}), beside PyTorch's figures
+ * on the same H200. Each part that fails records its error and the others still run: the device
+ * time is scarce. Writes one JSON object; exits 0 when every parity check passed, 1 otherwise.
+ * {@code --probe} only checks that CUDA training can run: it prints the GPU's name, or the
+ * one-line reason it cannot and exits 2.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp ... dev.trainer.bench.gpu.GpuCheck OUT.json MODELS_DIR MINILM.onnx</pre>
  * MODELS_DIR is the repository's {@code models/}; the MiniLM tokenizer lies beside the model as
@@ -52,8 +56,10 @@ public final class GpuCheck {
     /** PyTorch 2.11 eager fp32 AdamW, MiniLM-sized BERT classifier, same H200: ms per step. */
     static final double PYTORCH_B32_MS = 13.0;
     static final double PYTORCH_B128_MS = 34.2;
-    static final int MINILM_CLASSES = 5;
-    static final long SEED = 42;
+    static final String MINILM_HEAD = "classify:5";
+    /** fine-tune's AdamW for MiniLM, as MiniLmStepBenchmark: decay on matrices, none on biases and norms. */
+    static final double MINILM_LR = 5e-5;
+    static final double MINILM_WEIGHT_DECAY = 0.01;
 
     private GpuCheck() {
     }
@@ -74,13 +80,13 @@ public final class GpuCheck {
         Runnable save = () -> write(json, summary, out);
         section(summary, save, "machine", GpuCheck::machine);
         section(summary, save, "digits_sgd_parity", () -> digitsParity(models));
-        HeadEdit head = ClassificationHead.attach(OnnxModel.load(minilm), HeadSpec.parse("classify:" + MINILM_CLASSES), SEED);
         Path tokenizer = minilm.resolveSibling("all-minilm-l6-v2-tokenizer.json");
-        section(summary, save, "minilm_sgd_parity", () -> minilmParity(head, tokenizer, models.resolve("text/train.jsonl")));
-        section(summary, save, "minilm_adamw_b32_s128", () -> timing(head, tokenizer, 32, PYTORCH_B32_MS));
-        section(summary, save, "minilm_adamw_b128_s128", () -> timing(head, tokenizer, 128, PYTORCH_B128_MS));
-        boolean passed = summary.path("digits_sgd_parity").path("passed").asBoolean(false)
-                && summary.path("minilm_sgd_parity").path("passed").asBoolean(false);
+        section(summary, save, "minilm_sgd_parity", () -> minilmParity(minilm, tokenizer, models.resolve("text/train.jsonl")));
+        section(summary, save, "digits_fine_tune", () -> FineTuneParity.run(models.resolve("digits")));
+        section(summary, save, "minilm_adamw_b32_s128", () -> timing(minilm, tokenizer, 32, PYTORCH_B32_MS));
+        section(summary, save, "minilm_adamw_b128_s128", () -> timing(minilm, tokenizer, 128, PYTORCH_B128_MS));
+        boolean passed = List.of("digits_sgd_parity", "minilm_sgd_parity", "digits_fine_tune").stream()
+                .allMatch(part -> summary.path(part).path("passed").asBoolean(false));
         summary.put("parity_passed", passed);
         save.run();
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
@@ -98,10 +104,8 @@ public final class GpuCheck {
 
     /** Whether CUDA training can run here: the device's name and 0, or the one-line reason and 2. */
     private static int probe() {
-        try {
-            try (CudaPlacement gpu = CudaPlacement.claim(0)) {
-                System.out.println(gpu.name());
-            }
+        try (CudaPlacement gpu = CudaPlacement.claim(0)) {
+            System.out.println(gpu.name());
             return 0;
         } catch (CudaUnavailableException e) {
             System.out.println("no GPU: " + e.getMessage());
@@ -133,26 +137,27 @@ public final class GpuCheck {
     }
 
     private static ObjectNode digitsParity(Path models) {
-        OnnxModel model = OnnxModel.load(models.resolve("digits/model.onnx"));
-        String output = model.proto().getGraph().getOutput(0).getName();
+        Path model = models.resolve("digits/model.onnx");
         try (Arena arena = Arena.ofConfined()) {
             Dataset train = Datasets.read(models.resolve("digits/train.csv"), inputs(model), Task.CLASSIFICATION, "label");
             Batch batch = new BatchAssembler(train, 32, arena).assemble(IntStream.range(0, 32).toArray());
-            return CudaParity.run(model, model.graph().trainableCandidates(), output, batch, LossKind.CROSS_ENTROPY, 0.1f, 3);
+            return CudaParity.run(RunConfig.defaults(model), batch, 0.1, 3);
         }
     }
 
-    private static ObjectNode minilmParity(HeadEdit head, Path tokenizer, Path texts) {
-        return withTextBatch(head, tokenizer, texts, 16, 64, batch -> CudaParity.run(head.model(),
-                head.model().graph().trainableCandidates(), head.output(), batch, LossKind.CROSS_ENTROPY, 1e-2f, 3));
+    private static ObjectNode minilmParity(Path minilm, Path tokenizer, Path texts) {
+        return withTextBatch(minilm, tokenizer, texts, 16, 64, batch -> CudaParity.run(minilmConfig(minilm), batch,
+                1e-2, 3));
     }
 
-    private static ObjectNode timing(HeadEdit head, Path tokenizer, int batchSize, double pytorchMs) {
+    private static ObjectNode timing(Path minilm, Path tokenizer, int batchSize, double pytorchMs) {
         try {
             Path texts = Files.createTempFile("minilm-random", ".jsonl");
-            MiniLmStepBenchmark.writeRandomText(texts, tokenizer, batchSize, SEED);
-            ObjectNode report = withTextBatch(head, tokenizer, texts, batchSize, 128, batch -> CudaStepTiming.run(
-                    head.model(), head.model().graph().trainableCandidates(), head.output(), batch));
+            MiniLmStepBenchmark.writeRandomText(texts, tokenizer, batchSize, 42);
+            RunConfig adamw = minilmConfig(minilm).with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, MINILM_LR)
+                    .withWeightDecay(MINILM_WEIGHT_DECAY));
+            ObjectNode report = withTextBatch(minilm, tokenizer, texts, batchSize, 128,
+                    batch -> CudaStepTiming.run(adamw, batch));
             Files.delete(texts);
             return report.put("pytorch_ms", pytorchMs).put("ratio_to_pytorch", report.get("median_ms").asDouble() / pytorchMs);
         } catch (IOException e) {
@@ -160,17 +165,23 @@ public final class GpuCheck {
         }
     }
 
+    /** MiniLM with a new classification head, Dropout off (so that both devices compute the same function). */
+    private static RunConfig minilmConfig(Path minilm) {
+        return RunConfig.defaults(minilm).with(new ModelConfig(minilm, null, HeadSpec.parse(MINILM_HEAD), 0, false));
+    }
+
     /** The first {@code size} samples of a JSONL file, tokenized to at most {@code maxLength}, as one batch. */
-    private static ObjectNode withTextBatch(HeadEdit head, Path tokenizerJson, Path texts, int size, int maxLength,
+    private static ObjectNode withTextBatch(Path minilm, Path tokenizerJson, Path texts, int size, int maxLength,
                                             Function<Batch, ObjectNode> use) {
         try (TextTokenizer tokenizer = TextTokenizer.load(tokenizerJson, maxLength); Arena arena = Arena.ofConfined()) {
-            TextDataset data = (TextDataset) Datasets.read(texts, inputs(head.model()),
+            TextDataset data = (TextDataset) Datasets.read(texts, inputs(minilm),
                     new Labelling(Task.CLASSIFICATION, "label", null, true), Datasets.TextOptions.training(tokenizer));
             return use.apply(data.batches(size, arena).assemble(IntStream.range(0, size).toArray()));
         }
     }
 
-    private static List<InputSpec> inputs(OnnxModel model) {
-        return ModelInputs.of(model, ShapeInference.infer(model));
+    private static List<InputSpec> inputs(Path model) {
+        OnnxModel onnx = OnnxModel.load(model);
+        return ModelInputs.of(onnx, ShapeInference.infer(onnx));
     }
 }
