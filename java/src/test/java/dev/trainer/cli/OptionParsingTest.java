@@ -113,6 +113,7 @@ class OptionParsingTest {
         assertTrue(epochs > loop && epochs < optimizer, help);
         assertTrue(help.indexOf("\n      --out") < help.indexOf("Model and data:"), "options of no section come first:\n" + help);
         assertEquals(1, help.split("\n      --label-smoothing", -1).length - 1, "each option is listed once:\n" + help);
-        assertTrue(help.lines().count() < 120, "the help fits a few screens: " + help.lines().count() + " lines");
+        // about 60 options in ten sections: a bound that notices a section's descriptions growing into paragraphs
+        assertTrue(help.lines().count() < 200, "the help fits a few screens: " + help.lines().count() + " lines");
     }
 }
