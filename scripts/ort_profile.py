@@ -3,11 +3,12 @@
 
   python3 scripts/ort_profile.py PROFILE.json [PROFILE.json...] [--skip 2] [--top 20]
 
-Profiles come from any trainer run with -Dtrainer.ortProfile=PREFIX (one file per session:
+Profiles come from any trainer run on ORT's Java API (--runtime java) with
+-Dtrainer.ortProfile=PREFIX (one file per session:
 PREFIX-GRAPHNAME_TIMESTAMP.json, the forward and the backward graph of a training session
 separately), e.g. from a step benchmark:
 
-  java -jar bench/target/benchmarks.jar VisionStepBenchmark -p model=resnet18 -f 1 -wi 2 -i 3 \\
+  java -jar bench/target/benchmarks.jar VisionStepBenchmark -p model=resnet18 -p runtime=java -f 1 -wi 2 -i 3 \\
       -jvmArgsAppend "--enable-native-access=ALL-UNNAMED -Dtrainer.ortProfile=/tmp/prof/resnet18"
 
 For each file: the mean run time over the runs after the first --skip (warm-up), then per op

@@ -1,11 +1,13 @@
 package dev.trainer.bench;
 
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.GraphTraps;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.RegularizationConfig;
 import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
@@ -72,6 +74,10 @@ public class VisionStepBenchmark {
         @Param({"0"})
         public int threads;
 
+        /** ONNX Runtime's API ({@code --runtime}): {@code capi} or {@code java} (which -Dtrainer.ortProfile profiles). */
+        @Param({"capi"})
+        public String runtime;
+
         Arena arena;
         TrainingStep step;
         BatchAssembler assembler;
@@ -88,7 +94,8 @@ public class VisionStepBenchmark {
                     .with(new ModelConfig(file, "logits", null, 0, false, GraphTraps.DEFAULT))
                     .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, LEARNING_RATE).withWeightDecay(WEIGHT_DECAY))
                     .with(new RegularizationConfig(List.of(), List.of(), true))
-                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads));
+                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), threads,
+                            DistributedMode.NONE));
             step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
             Dataset train = Datasets.read(folder.resolve("train.npz"), step.session().inputs(), Task.CLASSIFICATION, "label");
             if (train.size() != BATCH) {

@@ -1,8 +1,6 @@
 package dev.trainer.cli;
 
-import dev.trainer.DataException;
-import dev.trainer.ModelException;
-import dev.trainer.TrainingFailedException;
+import dev.trainer.run.Failure;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import picocli.CommandLine;
@@ -42,16 +40,11 @@ public final class TrainerCommand implements Runnable {
         cli.setParameterExceptionHandler(TrainerCommand::badUsage);
         SectionedHelp.install(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            return switch (e) {
-                case ModelException m -> fail(commandLine, m.getMessage(), ExitCode.BAD_INPUT);
-                case DataException d -> fail(commandLine, d.getMessage(), ExitCode.BAD_INPUT);
-                case IllegalArgumentException i -> fail(commandLine, i.getMessage(), ExitCode.BAD_INPUT);
-                case TrainingFailedException t -> fail(commandLine, "training failed: " + t.getMessage(), ExitCode.FAILED);
-                default -> {
-                    e.printStackTrace(commandLine.getErr());
-                    yield fail(commandLine, "internal error: " + e, ExitCode.FAILED);
-                }
-            };
+            Failure failure = Failure.of(e);
+            if (failure.internal()) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return fail(commandLine, failure.message(), failure.exitCode());
         });
         return cli;
     }

@@ -32,6 +32,12 @@ final class TrainingOptions {
     @Mixin
     GraphTrapSection traps;
 
+    @Mixin
+    ImageSection images;
+
+    @Mixin
+    ReportingSection reporting;
+
     /**
      * The run's configuration, checked whole.
      *
@@ -41,8 +47,9 @@ final class TrainingOptions {
         return new RunConfig(
                 new ModelConfig(data.model, data.loss.output, heads.head, heads.replaceHead, !loop.noDropout,
                         traps.toConfig()),
-                data.toConfig(), heads.text.toConfig(), new LossConfig(data.loss.loss, stopping.labelSmoothing),
-                loop.toConfig(), optimizer.toConfig(), optimizer.schedule(), optimizer.regularization(),
-                balance.toConfig(), stopping.toConfig(), freezing.toConfig(), loop.runtime());
+                data.toConfig(), heads.text.toConfig(), images.toConfig(),
+                new LossConfig(data.loss.loss, stopping.labelSmoothing), loop.toConfig(), optimizer.toConfig(),
+                optimizer.schedule(), optimizer.regularization(), balance.toConfig(), stopping.toConfig(),
+                reporting.toConfig(), freezing.toConfig(), loop.runtime());
     }
 }

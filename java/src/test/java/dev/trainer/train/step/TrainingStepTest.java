@@ -105,7 +105,7 @@ class TrainingStepTest {
 
                 phased.zeroGradients();
                 BatchLoss loss = phased.accumulate(assembler.assemble(indices), null);
-                assertEquals(32, phased.reduceGradients(), "one process: the step's weight is its samples");
+                assertEquals(loss, phased.reduceGradients(), "one process: the step's figures are its batch's");
                 double norm = phased.clipGradients();
                 phased.apply(0.003, Double.NaN);
 
