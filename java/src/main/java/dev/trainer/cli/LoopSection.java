@@ -10,8 +10,12 @@ final class LoopSection implements OptionSection {
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs = LoopConfig.DEFAULT.epochs();
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Samples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize = LoopConfig.DEFAULT.batchSize();
+
+    @Option(names = "--grad-accum", paramLabel = "N",
+            description = "Accumulate the gradients of N batches into one optimizer step (effective batch N x --batch-size).")
+    int gradAccum = LoopConfig.DEFAULT.gradAccum();
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Stop after this many steps (0: no limit).")
     long maxSteps;
@@ -42,7 +46,7 @@ final class LoopSection implements OptionSection {
     }
 
     LoopConfig toConfig() {
-        return new LoopConfig(epochs, batchSize, maxSteps, !noShuffle, seed, evalEvery, statsEvery);
+        return new LoopConfig(epochs, batchSize, gradAccum, maxSteps, !noShuffle, seed, evalEvery, statsEvery);
     }
 
     RuntimeConfig runtime() {

@@ -99,6 +99,10 @@ public final class FineTuneRun {
                     train, validation, listeners::note);
             step.weighClasses(data.classWeights());
             listeners.note(ParameterCounts.of(step.parameters(), model.exported()));
+            if (config.loop().gradAccum() > 1) {
+                listeners.note(String.format("gradient accumulation: %d batches of %d per step, an effective batch of %d",
+                        config.loop().gradAccum(), config.loop().batchSize(), config.loop().effectiveBatchSize()));
+            }
             RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data,
                     train != null && config.data().train() != null, started);
             folder.create();

@@ -50,7 +50,7 @@ class ConfigJsonTest {
                 new DataConfig(Path.of("train.csv"), null, 0.2, "y", "w", NormalizeMethod.MINMAX),
                 new TextConfig(Path.of("tok/tokenizer.json"), 64),
                 new LossConfig(LossKind.CROSS_ENTROPY, 0.1),
-                new LoopConfig(7, 16, 300, false, 3, 20, 5),
+                new LoopConfig(7, 16, 2, 300, false, 3, 20, 5),
                 new OptimizerConfig(OptimizerKind.MOMENTUM, 0.05, 0.8, true, 1e-4, 2.5,
                         List.of(LrGroup.parse("fc1.*=x0.01"), LrGroup.parse("head=3e-3")), 0.9),
                 new ScheduleConfig(new LrSchedule.CosineRestarts(10, 2, 1e-6), new Warmup.Ratio(0.1)),

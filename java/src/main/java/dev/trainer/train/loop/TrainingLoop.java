@@ -18,9 +18,11 @@ import dev.trainer.events.StepEvent;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.train.optim.TrainableSelection;
 import dev.trainer.train.schedule.Schedules;
+import dev.trainer.train.step.MicroBatch;
 import dev.trainer.train.step.StepResult;
 import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -28,6 +30,8 @@ import java.util.Optional;
  * The epoch loop as a small state machine over one {@link LoopState}: {@link #run} validates once,
  * then runs epochs ({@link #runEpoch}) of steps ({@link #runStep}) until the last epoch, the step
  * limit, early stopping or a listener ends it, then restores early stopping's best checkpoint.
+ * A step is one optimizer update, over one batch or a window of {@code --grad-accum} batches:
+ * schedules, {@code --max-steps}, {@code --eval-every}, statistics and step events count these.
  * Every event goes to the run's {@link Listeners}.
  */
 public final class TrainingLoop {
@@ -68,7 +72,7 @@ public final class TrainingLoop {
         this.batches = data.train().batches(loop.batchSize(), arena);
         this.mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         this.diagnoseHint = diagnoseHint;
-        long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(loop);
+        long totalSteps = (long) loop.epochs() * data.stepsPerEpoch(loop);
         if (loop.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, loop.maxSteps());
         }
@@ -119,16 +123,16 @@ public final class TrainingLoop {
                     + "; " + ParameterCounts.of(step.parameters(), step.model().exported()));
         }
         state.startEpoch(epoch);
-        int[][] epochBatches = data.epochBatches(loop, epoch);
-        listeners.emit(new EpochStartEvent(epoch, state.step, epochBatches.length));
-        for (int b = 0; b < epochBatches.length; b++) {
+        int[][][] windows = data.epochWindows(loop, epoch);
+        listeners.emit(new EpochStartEvent(epoch, state.step, windows.length));
+        for (int w = 0; w < windows.length; w++) {
             if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
                 state.stopReason = "reached --max-steps " + loop.maxSteps();
                 return false;
             }
             boolean statistics = loop.statsEvery() > 0 ? (state.step + 1) % loop.statsEvery() == 0
-                    : b == epochBatches.length - 1;
-            if (!runStep(epoch, epochBatches[b], statistics)) {
+                    : w == windows.length - 1;
+            if (!runStep(epoch, windows[w], statistics)) {
                 state.epochsRun = epoch;
                 return false;
             }
@@ -137,29 +141,26 @@ public final class TrainingLoop {
         return endEpoch(epoch);
     }
 
-    /** Runs one step; returns whether the epoch goes on. */
-    private boolean runStep(int epoch, int[] indices, boolean statistics) {
+    /** Runs one optimizer step on a window of batches (one, or {@code --grad-accum}); returns whether the epoch goes on. */
+    private boolean runStep(int epoch, int[][] window, boolean statistics) {
         long start = System.nanoTime();
         double lr = state.schedule.learningRate(state.step);
         double momentum = state.schedule.momentum(state.step);
-        Batch batch = batches.assemble(indices);
-        Mix mix = null;
-        if (mixup != null) {
-            mix = mixup.mix(batch);
-            state.mixedBatches++;
-        }
-        StepResult result = step.run(batch, mix, lr, momentum, statistics, state.step + 1);
+        // Assembled as the step reaches each batch: they share the source's buffers.
+        Iterable<MicroBatch> microBatches = () -> Arrays.stream(window).map(this::microBatch).iterator();
+        StepResult result = step.run(microBatches, lr, momentum, statistics, state.step + 1);
         state.step++;
         double millis = (System.nanoTime() - start) / 1e6;
+        int samples = result.loss().samples();
         if (!result.applied()) {
-            listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, batch.size()));
+            listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, samples));
             throw diverged(result.loss().value(), lr, epoch);
         }
         if (result.layers() != null) {
             listeners.emit(result.layers());
         }
-        listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, batch.size()));
-        state.record(result.loss().value(), batch.size(), result.loss().correct());
+        listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, samples));
+        state.record(window.length, result.loss().value(), samples, result.loss().correct());
         if (data.validation() != null && loop.evalEvery() > 0 && state.step % loop.evalEvery() == 0) {
             Scores mid = validate();
             listeners.emit(new EvaluationEvent(epoch, state.step, mid));
@@ -168,6 +169,16 @@ public final class TrainingLoop {
             }
         }
         return !stoppedByListener();
+    }
+
+    private MicroBatch microBatch(int[] indices) {
+        Batch batch = batches.assemble(indices);
+        Mix mix = null;
+        if (mixup != null) {
+            mix = mixup.mix(batch);
+            state.mixedBatches++;
+        }
+        return new MicroBatch(batch, mix);
     }
 
     /** Validates at the epoch's end and lets the schedule and early stopping hear it; returns whether to go on. */

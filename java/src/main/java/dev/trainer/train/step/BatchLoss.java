@@ -13,6 +13,18 @@ package dev.trainer.train.step;
  */
 public record BatchLoss(double value, double weight, int samples, int correct) {
 
+    /**
+     * This batch and another as one batch of both their samples: the mean of the two losses
+     * weighted by their sample weights (a non-finite loss stays non-finite), the weights, samples
+     * and hits summed; hits are not counted when either side did not count them.
+     */
+    public BatchLoss and(BatchLoss other) {
+        double total = weight + other.weight;
+        double mean = total > 0 ? (value * weight + other.value * other.weight) / total : value + other.value;
+        return new BatchLoss(mean, total, samples + other.samples,
+                correct < 0 || other.correct < 0 ? -1 : correct + other.correct);
+    }
+
     /** Whether the loss is a finite number. */
     public boolean finite() {
         return Double.isFinite(value);

@@ -23,12 +23,12 @@ import java.util.Map;
  * penalties, and the statistics snapshot. A step runs in phases, each public:
  *
  * <ol>
- *   <li>{@link #zeroGradients()}, then {@link #accumulate} per batch: forward, loss and backward,
- *       the gradient landing in the flat gradient buffer. This is the single-batch path: the
- *       backward graph overwrites the buffer, so one batch per step; accumulating several
- *       micro-batches would sum each into it weighted by its {@link BatchLoss#weight()} and divide
- *       by the window's total weight;</li>
- *   <li>{@link #reduceGradients()}: the {@link GradientReducer} (one process: nothing to do);</li>
+ *   <li>{@link #zeroGradients()}, then {@link #accumulate} per batch of the step's window (one
+ *       batch, or {@code --grad-accum} of them): forward, loss and backward, the gradient landing
+ *       in the flat gradient buffer; over several batches a {@link GradientAccumulator} keeps
+ *       their mean weighted by each batch's {@link BatchLoss#weight()};</li>
+ *   <li>{@link #reduceGradients()}: the window's gradient back in the buffer, then the
+ *       {@link GradientReducer} (one process: nothing to do);</li>
  *   <li>the non-finite check on the loss, then {@link #clipGradients()};</li>
  *   <li>{@link #apply}: L1/L2 penalties and the optimizer update in place.</li>
  * </ol>
@@ -44,11 +44,11 @@ public final class TrainingStep implements AutoCloseable {
     private final Kernels kernels;
     private final TrainingRuntime runtime;
     private final GradientReducer reducer;
+    private final GradientAccumulator accumulator;
     private Loss loss;
     private TrainingSession session;
     private GroupedOptimizer optimizer;
     private ValueSnapshot snapshot;
-    private double accumulatedWeight;
 
     private TrainingStep(TrainingModel model, RunConfig config, Kernels kernels, Loss loss, GradientReducer reducer) {
         this.model = model;
@@ -57,6 +57,7 @@ public final class TrainingStep implements AutoCloseable {
         this.runtime = TrainingRuntime.of(config.runtime().device());
         this.loss = loss;
         this.reducer = reducer;
+        this.accumulator = new GradientAccumulator(kernels);
     }
 
     /** Opens the step for the parameters trainable in the first epoch, on the configured device. */
@@ -97,28 +98,32 @@ public final class TrainingStep implements AutoCloseable {
 
     /** Starts a step: no gradient accumulated yet. */
     public void zeroGradients() {
-        accumulatedWeight = 0;
+        accumulator.start();
     }
 
     /**
-     * Forward, loss and backward on one batch; its gradient is then in {@link ParameterBuffer#gradients()}.
+     * Forward, loss and backward on one batch of the step, its gradient accumulated into the step's.
      *
      * @param mix how the batch's inputs were mixed (mixup), or {@code null}
      */
     public BatchLoss accumulate(Batch batch, Mix mix) {
         BatchLoss[] result = new BatchLoss[1];
+        accumulator.beforeMicroBatch(session.parameters());
         session.step(batch, (outputs, shape, b, dOutputs) -> {
             result[0] = loss.compute(outputs, shape, b, mix, dOutputs);
             return result[0].value();
         });
-        accumulatedWeight += result[0].weight();
+        accumulator.add(session.parameters(), result[0].weight());
         return result[0];
     }
 
-    /** Combines the gradients of every process; returns the step's total sample weight. */
+    /**
+     * Leaves the step's gradient in {@link ParameterBuffer#gradients()} and combines it across
+     * processes; returns the step's total sample weight.
+     */
     public double reduceGradients() {
         ParameterBuffer p = session.parameters();
-        return reducer.reduce(p.gradients(), p.length(), accumulatedWeight);
+        return reducer.reduce(p.gradients(), p.length(), accumulator.finish(p));
     }
 
     /** Scales the gradients down to the configured global norm; returns the norm before, or NaN when clipping is off. */
@@ -152,8 +157,28 @@ public final class TrainingStep implements AutoCloseable {
      */
     public StepResult run(Batch batch, Mix mix, double learningRate, double momentum, boolean statistics,
                           long stepNumber) {
+        return run(List.of(new MicroBatch(batch, mix)), learningRate, momentum, statistics, stepNumber);
+    }
+
+    /**
+     * Every phase over a window of batches, one optimizer step on their accumulated gradient: as
+     * one step on a batch of all their samples. The window is read once, in order, so it may
+     * assemble each batch as it is reached, into buffers the next one reuses.
+     *
+     * @return the step, its loss that of all the window's samples
+     * @throws IllegalArgumentException for an empty window
+     */
+    public StepResult run(Iterable<MicroBatch> window, double learningRate, double momentum, boolean statistics,
+                          long stepNumber) {
         zeroGradients();
-        BatchLoss batchLoss = accumulate(batch, mix);
+        BatchLoss batchLoss = null;
+        for (MicroBatch microBatch : window) {
+            BatchLoss one = accumulate(microBatch.batch(), microBatch.mix());
+            batchLoss = batchLoss == null ? one : batchLoss.and(one);
+        }
+        if (batchLoss == null) {
+            throw new IllegalArgumentException("a training step needs at least one batch");
+        }
         reduceGradients();
         if (!batchLoss.finite()) {
             return new StepResult(batchLoss, 0, Double.NaN, null, false);
@@ -230,6 +255,7 @@ public final class TrainingStep implements AutoCloseable {
         if (snapshot != null) {
             snapshot.close();
         }
+        accumulator.close();
         if (optimizer != null) {
             optimizer.close();
         }
