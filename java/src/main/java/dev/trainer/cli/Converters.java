@@ -3,6 +3,7 @@ package dev.trainer.cli;
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.HeadSpec;
+import dev.trainer.config.LoraSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -124,6 +125,24 @@ final class Converters {
     static final class TrainOnly extends Parsed<ParameterPattern> {
         TrainOnly() {
             super(v -> ParameterPattern.parse("--train-only", v));
+        }
+    }
+
+    static final class Lora extends Parsed<LoraSpec> {
+        Lora() {
+            super(LoraSpec::parse);
+        }
+    }
+
+    static final class LoraTarget extends Parsed<ParameterPattern> {
+        LoraTarget() {
+            super(v -> ParameterPattern.parse("--lora-target", v));
+        }
+    }
+
+    static final class LoraAlso extends Parsed<ParameterPattern> {
+        LoraAlso() {
+            super(v -> ParameterPattern.parse("--lora-also", v));
         }
     }
 }

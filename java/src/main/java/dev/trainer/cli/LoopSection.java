@@ -14,7 +14,7 @@ final class LoopSection implements OptionSection {
     int batchSize = LoopConfig.DEFAULT.batchSize();
 
     @Option(names = "--grad-accum", paramLabel = "N",
-            description = "Accumulate the gradients of N batches into one optimizer step (effective batch N x --batch-size).")
+            description = "Batches whose gradients make one step (effective batch N x --batch-size).")
     int gradAccum = LoopConfig.DEFAULT.gradAccum();
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Stop after this many steps (0: no limit).")

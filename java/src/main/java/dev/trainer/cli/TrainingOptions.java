@@ -27,6 +27,9 @@ final class TrainingOptions {
     FreezingSection freezing;
 
     @Mixin
+    LoraSection lora;
+
+    @Mixin
     HeadSection heads;
 
     /**
@@ -39,6 +42,6 @@ final class TrainingOptions {
                 new ModelConfig(data.model, data.loss.output, heads.head, heads.replaceHead, !loop.noDropout),
                 data.toConfig(), heads.text.toConfig(), new LossConfig(data.loss.loss, stopping.labelSmoothing),
                 loop.toConfig(), optimizer.toConfig(), optimizer.schedule(), optimizer.regularization(),
-                balance.toConfig(), stopping.toConfig(), freezing.toConfig(), loop.runtime());
+                balance.toConfig(), stopping.toConfig(), freezing.toConfig(), lora.toConfig(), loop.runtime());
     }
 }

@@ -16,6 +16,7 @@ import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.Device;
 import dev.trainer.config.HeadSpec;
+import dev.trainer.config.LoraSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -101,6 +102,7 @@ public final class ConfigJson {
         parsed(module, Penalty.class, spec -> Penalty.parse("penalty", spec));
         parsed(module, ParameterPattern.class, ParameterPattern::parse);
         parsed(module, HeadSpec.class, HeadSpec::parse);
+        parsed(module, LoraSpec.class, LoraSpec::parse);
         parsed(module, Device.class, Device::parse);
         return module;
     }

@@ -1,8 +1,10 @@
 package dev.trainer.run;
 
 import dev.trainer.TrainingFailedException;
+import dev.trainer.config.LoraSpec;
 import dev.trainer.config.RunConfig;
 import dev.trainer.edit.InputNormalization;
+import dev.trainer.edit.LoraAdapter;
 import dev.trainer.events.DiagnosisEvent;
 import dev.trainer.events.Scores;
 import dev.trainer.events.TrainingEvent;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A fine-tune run into a folder: reads and checks every input before it writes anything, trains
@@ -98,7 +101,10 @@ public final class FineTuneRun {
             PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(),
                     train, validation, listeners::note);
             step.weighClasses(data.classWeights());
-            listeners.note(ParameterCounts.of(step.parameters(), model.exported()));
+            if (!model.adapters().isEmpty()) {
+                listeners.note(loraNote(model.adapters()));
+            }
+            listeners.note(ParameterCounts.of(step.parameters(), model.trained()));
             if (config.loop().gradAccum() > 1) {
                 listeners.note(String.format("gradient accumulation: %d batches of %d per step, an effective batch of %d",
                         config.loop().gradAccum(), config.loop().batchSize(), config.loop().effectiveBatchSize()));
@@ -113,6 +119,16 @@ public final class FineTuneRun {
                 return new Result(outcome, folder, listeners.events());
             }
         }
+    }
+
+    /** {@code LoRA adapters of rank 8 (alpha 16, dropout 0.1) beside 36 weights: first ... last}. */
+    private String loraNote(List<LoraAdapter> adapters) {
+        LoraSpec spec = config.lora().adapter();
+        List<String> modules = adapters.stream().map(a -> a.a().endsWith(".lora_A")
+                ? a.a().substring(0, a.a().length() - ".lora_A".length()) : a.weight()).toList();
+        return String.format(Locale.ROOT, "LoRA adapters of rank %d (alpha %s, dropout %s) beside %d weights: %s",
+                spec.rank(), spec.alpha(), spec.dropout(), adapters.size(), modules.size() <= 2 ? String.join(", ", modules)
+                        : modules.getFirst() + " ... " + modules.getLast());
     }
 
     /** The loop; when training fails, the diagnosis and plot of what was recorded, then the failure. */
@@ -145,7 +161,8 @@ public final class FineTuneRun {
      * first nodes) and, for text, its tokenizer beside it.
      */
     private void export(TrainingStep step, PreparedData data, RunRecord record) {
-        OnnxModel exported = ModelExport.trained(step.model().exported(), step.parameters(), record.modelMetadata());
+        OnnxModel exported = ModelExport.trained(step.model().exported(), step.parameters(), step.model().adapters(),
+                record.modelMetadata());
         for (var n : data.normalizations()) {
             exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
                     n.offset(), n.scale()));

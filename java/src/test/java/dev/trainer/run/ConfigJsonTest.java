@@ -17,6 +17,8 @@ import dev.trainer.config.FreezingConfig;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.LoopConfig;
 import dev.trainer.config.LossConfig;
+import dev.trainer.config.LoraConfig;
+import dev.trainer.config.LoraSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -60,6 +62,8 @@ class ConfigJsonTest {
                         new Augmentation(3), 0.4),
                 new StoppingConfig(4, StoppingMetric.VAL_ACCURACY, 0.01),
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
+                new LoraConfig(new LoraSpec(8, 16, 0.1), List.of(ParameterPattern.parse("**.query")),
+                        List.of(ParameterPattern.parse("pooler")), true),
                 new RuntimeConfig(new Device("cuda", 1), 2));
     }
 
@@ -90,6 +94,9 @@ class ConfigJsonTest {
         assertEquals("val_accuracy", tree.path("stopping").path("metric").asText());
         assertEquals("cuda:1", tree.path("runtime").path("device").asText());
         assertEquals(16, tree.path("loop").path("batch_size").asInt());
+        assertEquals(2, tree.path("loop").path("grad_accum").asInt());
+        assertEquals("8:16:0.1", tree.path("lora").path("adapter").asText());
+        assertEquals(List.of("**.query"), names(tree.path("lora").path("targets")));
         assertTrue(tree.path("data").path("validation").isNull());
     }
 

@@ -99,7 +99,7 @@ public final class TrainingLoop {
         EarlyStopping.State stopping = state.stopping.state();
         BestCheckpoint best = stopping.checkpoint();
         if (best != null) {
-            best.restore(step.parameters(), step.model().exported());
+            best.restore(step.parameters(), step.model().trained());
             validation = stopping.bestValidation();
             listeners.emit(new RestoreEvent(best.epoch(), best.step(), config.stopping().metric(), stopping.best()));
             listeners.note(String.format("restored the best checkpoint (epoch %d, step %d, %s %.4f)", best.epoch(),
@@ -120,7 +120,7 @@ public final class TrainingLoop {
         if (unfreeze.isPresent()) {
             step.retrain(unfreeze.get().trainable());
             listeners.note("epoch " + epoch + ": unfroze " + unfreeze.get().groups().stream().map(g -> g.label()).toList()
-                    + "; " + ParameterCounts.of(step.parameters(), step.model().exported()));
+                    + "; " + ParameterCounts.of(step.parameters(), step.model().trained()));
         }
         state.startEpoch(epoch);
         int[][][] windows = data.epochWindows(loop, epoch);
