@@ -3,7 +3,6 @@ package dev.trainer.run;
 import dev.trainer.TrainingFailedException;
 import dev.trainer.config.LoraSpec;
 import dev.trainer.config.RunConfig;
-import dev.trainer.edit.InputNormalization;
 import dev.trainer.edit.LoraAdapter;
 import dev.trainer.events.DiagnosisEvent;
 import dev.trainer.events.Scores;
@@ -158,16 +157,17 @@ public final class FineTuneRun {
 
     /**
      * Writes the fine-tuned inference model (with the normalization it was trained behind as its
-     * first nodes) and, for text, its tokenizer beside it.
+     * first nodes, LoRA adapters merged in), the adapters alone when asked, and, for text, its
+     * tokenizer beside it.
      */
     private void export(TrainingStep step, PreparedData data, RunRecord record) {
-        OnnxModel exported = ModelExport.trained(step.model().exported(), step.parameters(), step.model().adapters(),
+        TrainingModel model = step.model();
+        OnnxModel exported = ModelExport.trained(model.exported(), model.trained(), step.parameters(), model.adapters(),
                 record.modelMetadata());
-        for (var n : data.normalizations()) {
-            exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
-                    n.offset(), n.scale()));
+        ModelWriter.write(ModelExport.withInputNormalization(exported, data.normalizations()), folder.model());
+        if (config.lora().exportAdapters()) {
+            AdapterFile.of(model, step.parameters(), data.normalizations(), record.modelMetadata()).write(folder.adapters());
         }
-        ModelWriter.write(exported, folder.model());
         if (config.data().text()) {
             copy(config.text().tokenizerFile(config.model().file()), folder.tokenizer());
         }

@@ -6,6 +6,8 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import dev.trainer.ModelException;
+import dev.trainer.data.normalize.Normalization;
+import dev.trainer.edit.InputNormalization;
 import dev.trainer.edit.LoraAdapter;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
@@ -31,21 +33,37 @@ public final class ModelExport {
 
     /** The original model with the buffer's trained values. */
     public static OnnxModel trained(OnnxModel original, ParameterBuffer parameters, Map<String, String> metadata) {
-        return trained(original, parameters, List.of(), metadata);
+        return trained(original, original, parameters, List.of(), metadata);
     }
 
     /**
-     * The original model with the buffer's trained values and the adapters, whose factors the
-     * buffer holds, merged into their weights.
+     * The original model with the buffer's trained values and the adapters merged into their
+     * weights.
+     *
+     * @param adapted the model with the adapters, whose initial factors stand in for those the buffer
+     *                does not hold (frozen, or not yet unfrozen)
      */
-    public static OnnxModel trained(OnnxModel original, ParameterBuffer parameters, List<LoraAdapter> adapters,
-                                    Map<String, String> metadata) {
+    public static OnnxModel trained(OnnxModel original, OnnxModel adapted, ParameterBuffer parameters,
+                                    List<LoraAdapter> adapters, Map<String, String> metadata) {
         Map<String, float[]> values = new HashMap<>();
-        Map<String, float[]> factors = new HashMap<>();
         for (ParameterBuffer.Slot slot : parameters.slots()) {
-            (original.graph().isInitializer(slot.name()) ? values : factors).put(slot.name(), parameters.get(slot.name()));
+            if (original.graph().isInitializer(slot.name())) {
+                values.put(slot.name(), parameters.get(slot.name()));
+            }
         }
-        return withValues(original, values, adapters, factors, metadata);
+        return withValues(original, values, adapters, factors(adapted, parameters, adapters), metadata);
+    }
+
+    /** Every adapter's A and B by name: as trained, or as initialised when they did not train. */
+    static Map<String, float[]> factors(OnnxModel adapted, ParameterBuffer parameters, List<LoraAdapter> adapters) {
+        Map<String, float[]> factors = new LinkedHashMap<>();
+        for (LoraAdapter adapter : adapters) {
+            for (String factor : List.of(adapter.a(), adapter.b())) {
+                factors.put(factor, parameters.contains(factor) ? parameters.get(factor)
+                        : floats(adapted, adapted.graph().initializer(factor)));
+            }
+        }
+        return factors;
     }
 
     /**
@@ -93,6 +111,16 @@ public final class ModelExport {
         ModelProto.Builder proto = original.proto().toBuilder().setGraph(graph).clearMetadataProps();
         props.forEach((k, v) -> proto.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return OnnxModel.of(proto.build(), external);
+    }
+
+    /** The model with each input scaling ({@code --normalize}) as its first nodes. */
+    public static OnnxModel withInputNormalization(OnnxModel model, List<Normalization> normalizations) {
+        OnnxModel scaled = model;
+        for (Normalization n : normalizations) {
+            scaled = scaled.withProto(InputNormalization.prepend(scaled.proto(), n.input(), n.sampleShape(), n.offset(),
+                    n.scale()));
+        }
+        return scaled;
     }
 
     /** A float32 initializer's values. */

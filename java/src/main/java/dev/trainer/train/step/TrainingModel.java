@@ -85,8 +85,12 @@ public record TrainingModel(OnnxModel exported, OnnxModel trained, String output
         return all;
     }
 
-    /** The model to train, and the output the loss reads unless the user named one. */
-    private static HeadEdit headEdit(OnnxModel model, ModelConfig config, long seed) {
+    /**
+     * The model with the configured head edit ({@code --head}, {@code --replace-head}), and the
+     * output the loss reads unless the user named one: the model a run exports, made again by
+     * {@code trainer merge} from the base model and the run's configuration.
+     */
+    public static HeadEdit headEdit(OnnxModel model, ModelConfig config, long seed) {
         String output = config.output();
         if (config.head() != null) {
             return ClassificationHead.attach(model, config.head(), output, seed);
