@@ -41,4 +41,9 @@ public record LoopConfig(int epochs, int batchSize, int gradAccum, long maxSteps
     public long effectiveBatchSize() {
         return (long) batchSize * gradAccum;
     }
+
+    /** This loop with another batch size. */
+    public LoopConfig withBatchSize(int size) {
+        return new LoopConfig(epochs, size, gradAccum, maxSteps, shuffle, seed, evalEvery, statsEvery);
+    }
 }

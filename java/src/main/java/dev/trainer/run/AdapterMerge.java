@@ -2,7 +2,6 @@ package dev.trainer.run;
 
 import dev.trainer.ModelException;
 import dev.trainer.config.RunConfig;
-import dev.trainer.edit.HeadEdit;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.onnx.ModelWriter;
 import dev.trainer.onnx.OnnxModel;
@@ -13,9 +12,9 @@ import java.nio.file.Path;
 /**
  * {@code trainer merge}: a base model and a run's {@link AdapterFile} into the model the run
  * exported. The base model must be the one the run trained (its SHA-256 is checked); the run's
- * head edit is made again from its recorded configuration and seed, the fully trained parameters
- * take their values, each adapter merges into its weight and the input scaling goes first, exactly
- * as the run's own export did.
+ * untying of shared initializers and its head edit are made again from its recorded configuration
+ * and seed, the fully trained parameters take their values, each adapter merges into its weight
+ * and the input scaling goes first, exactly as the run's own export did.
  */
 public final class AdapterMerge {
 
@@ -46,8 +45,7 @@ public final class AdapterMerge {
         String recorded = adapters.provenance().get(ModelMetadata.CONFIG);
         if (recorded != null) {
             RunConfig config = RunRecord.parseConfig(recorded);
-            HeadEdit edit = TrainingModel.headEdit(model, config.model(), config.loop().seed());
-            model = edit.model();
+            model = TrainingModel.exportEdit(model, config, note -> { }).model();
         }
         OnnxModel merged = ModelExport.withValues(model, adapters.trainedValues(), adapters.adapters(),
                 adapters.factors(), adapters.provenance());

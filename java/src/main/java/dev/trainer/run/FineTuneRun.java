@@ -3,6 +3,11 @@ package dev.trainer.run;
 import dev.trainer.TrainingFailedException;
 import dev.trainer.config.LoraSpec;
 import dev.trainer.config.RunConfig;
+import dev.trainer.data.ImageDataset;
+import dev.trainer.data.TextDataset;
+import dev.trainer.distributed.BatchShards;
+import dev.trainer.distributed.Collective;
+import dev.trainer.edit.InputNormalization;
 import dev.trainer.edit.LoraAdapter;
 import dev.trainer.events.DiagnosisEvent;
 import dev.trainer.events.Scores;
@@ -37,6 +42,10 @@ import java.util.Locale;
  * ({@link TrainingLoop}), and writes {@code model.onnx}, {@code run.json}, {@code metrics.jsonl}
  * (every event the listeners heard) and {@code training.png}, ending with a diagnosis. A run that
  * fails in training still leaves its metrics, diagnosis and plot.
+ *
+ * <p>As a rank of a data-parallel job, every rank reads and checks the inputs and the ranks agree
+ * on the outcome ({@link DistributedJob#agree}) before rank 0's parameters are broadcast and they
+ * train together; rank 0 alone tells the listeners and writes the folder.
  */
 public final class FineTuneRun {
 
@@ -56,30 +65,31 @@ public final class FineTuneRun {
     private final Listeners listeners;
     private final SampleSource train;
     private final SampleSource validation;
+    private final Collective ranks;
 
     /**
-     * A run of the configured files.
-     *
-     * @param listeners hear every event; the metrics file is added once the folder exists
-     */
-    public FineTuneRun(RunConfig config, Path outDir, Kernels kernels, List<TrainingListener> listeners) {
-        this(config, outDir, kernels, listeners, null, null);
-    }
-
-    /**
-     * A run on samples from elsewhere (cross-validation folds, the Java API's arrays) instead of the files.
-     *
+     * @param listeners  hear every event (on rank 0 of a job); the metrics file is added once the folder exists
      * @param train      the training samples, or {@code null} for the configured file
      * @param validation the validation samples, or {@code null} for the configured file (if any)
+     * @param ranks      the job the run trains in: a single process, or this rank of several
      */
     public FineTuneRun(RunConfig config, Path outDir, Kernels kernels, List<TrainingListener> listeners,
-                       SampleSource train, SampleSource validation) {
+                       SampleSource train, SampleSource validation, Collective ranks) {
         this.config = config;
         this.folder = new RunFolder(outDir);
         this.kernels = kernels;
-        this.listeners = new Listeners(listeners);
+        this.listeners = new Listeners(ranks.rank() == 0 ? listeners : List.of());
         this.train = train;
         this.validation = validation;
+        this.ranks = ranks;
+    }
+
+    /** A run's inputs, read and checked: the model's step (owned: closing closes it), the data, the record. */
+    private record Inputs(TrainingStep step, PreparedData data, RunRecord record) implements AutoCloseable {
+        @Override
+        public void close() {
+            step.close();
+        }
     }
 
     /**
@@ -90,31 +100,19 @@ public final class FineTuneRun {
      * @throws TrainingFailedException when training itself goes wrong (the loss diverges)
      */
     public Result run() {
-        RunFolder.requireEmpty(folder.dir());
-        Instant started = Instant.now();
-        TrainingModel model = TrainingModel.of(config);
-        if (model.note() != null) {
-            listeners.note(model.note());
-        }
-        try (TrainingStep step = TrainingStep.open(model, config, kernels); Arena arena = Arena.ofConfined()) {
-            PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(),
-                    train, validation, listeners::note);
-            step.weighClasses(data.classWeights());
-            if (!model.adapters().isEmpty()) {
-                listeners.note(loraNote(model.adapters()));
+        try (Inputs inputs = agreedInputs(Instant.now()); Arena arena = Arena.ofConfined()) {
+            TrainingStep step = inputs.step();
+            // every rank starts from rank 0's parameters, whatever its setup drew
+            ranks.broadcast(step.parameters().values(), step.parameters().length());
+            if (ranks.rank() != 0) {
+                return new Result(train(step, inputs.data(), arena), folder, listeners.events());
             }
-            listeners.note(ParameterCounts.of(step.parameters(), model.trained()));
-            if (config.loop().gradAccum() > 1) {
-                listeners.note(String.format("gradient accumulation: %d batches of %d per step, an effective batch of %d",
-                        config.loop().gradAccum(), config.loop().batchSize(), config.loop().effectiveBatchSize()));
-            }
-            RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data,
-                    train != null && config.data().train() != null, started);
             folder.create();
-            try (MetricsFile metrics = new MetricsFile(folder.metrics())) {
+            try (MetricsFile metrics = new MetricsFile(folder.metrics());
+                 ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
                 listeners.attach(metrics);
-                TrainingLoop.Outcome outcome = train(step, data, arena);
-                finish(step, data, record, outcome);
+                TrainingLoop.Outcome outcome = train(step, inputs.data(), arena);
+                finish(step, inputs.data(), inputs.record(), outcome);
                 return new Result(outcome, folder, listeners.events());
             }
         }
@@ -130,12 +128,75 @@ public final class FineTuneRun {
                         : modules.getFirst() + " ... " + modules.getLast());
     }
 
-    /** The loop; when training fails, the diagnosis and plot of what was recorded, then the failure. */
-    private TrainingLoop.Outcome train(TrainingStep step, PreparedData data, Arena arena) {
+    /** Every input read and checked on every rank, and the ranks agreed that none failed. */
+    private Inputs agreedInputs(Instant started) {
+        Inputs inputs = null;
+        RuntimeException failure = null;
         try {
-            return new TrainingLoop(config, step, data, listeners, kernels, arena, "trainer diagnose " + folder.dir()).run();
+            inputs = inputs(started);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            DistributedJob.agree(ranks, failure);
+        } catch (RuntimeException e) {
+            if (inputs != null) {
+                inputs.close();
+            }
+            throw e;
+        }
+        return inputs;
+    }
+
+    private Inputs inputs(Instant started) {
+        RunFolder.requireEmpty(folder.dir());
+        TrainingModel model = TrainingModel.of(config);
+        model.notes().forEach(listeners::note);
+        TrainingStep step = TrainingStep.open(model, config, kernels, ranks);
+        try {
+            PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(),
+                    train, validation, listeners::note);
+            step.weighClasses(data.classWeights());
+            noteTraining(model, step);
+            return new Inputs(step, data, new RunRecord(config, step.session(), model.exported().opset(), data,
+                    train != null && config.data().train() != null, started, ranks));
+        } catch (RuntimeException e) {
+            step.close();
+            throw e;
+        }
+    }
+
+    /** What trains, and how many samples make a step. */
+    private void noteTraining(TrainingModel model, TrainingStep step) {
+        if (!model.adapters().isEmpty()) {
+            listeners.note(loraNote(model.adapters()));
+        }
+        listeners.note(ParameterCounts.of(step.parameters(), model.trained()));
+        int batch = config.loop().batchSize();
+        int globalBatch = BatchShards.globalBatchSize(batch, ranks.size());
+        if (ranks.size() > 1) {
+            listeners.note(String.format("data-parallel over %s: batch %d per rank, effective batch %d",
+                    ranks.description(), batch, globalBatch));
+        }
+        if (config.loop().gradAccum() > 1) {
+            listeners.note(String.format("gradient accumulation: %d batches of %d per step, an effective batch of %d",
+                    config.loop().gradAccum(), globalBatch, (long) config.loop().gradAccum() * globalBatch));
+        }
+    }
+
+    /**
+     * The loop; when training fails (on every rank alike: the loss the ranks reduced diverged),
+     * the diagnosis and plot of what was recorded, then the failure.
+     */
+    private TrainingLoop.Outcome train(TrainingStep step, PreparedData data, Arena arena) {
+        try (TrainingLoop loop = new TrainingLoop(config, step, data, listeners, kernels, ranks, arena,
+                "trainer diagnose " + folder.dir())) {
+            return loop.run();
         } catch (TrainingFailedException e) {
-            report();
+            if (ranks.rank() == 0) {
+                report();
+            }
+            DistributedJob.agree(ranks, e);
             throw e;
         }
     }
@@ -145,7 +206,7 @@ public final class FineTuneRun {
         export(step, data, record);
         record.write(folder.record(), outcome, Instant.now());
         Scores validation = outcome.validation();
-        if (validation != null && validation.classification()) {
+        if (validation != null && validation.isClassification()) {
             listeners.note(String.format("validation accuracy: %.2f%% (%d samples)", 100 * validation.accuracy(),
                     validation.samples()));
         } else if (validation != null) {
@@ -156,19 +217,24 @@ public final class FineTuneRun {
     }
 
     /**
-     * Writes the fine-tuned inference model (with the normalization it was trained behind as its
-     * first nodes, LoRA adapters merged in), the adapters alone when asked, and, for text, its
-     * tokenizer beside it.
+     * Writes the fine-tuned inference model (LoRA adapters merged in; the normalization it was
+     * trained behind, of features or of image channels, as its first nodes), the adapters alone
+     * when asked, and, for text, its tokenizer beside it.
      */
     private void export(TrainingStep step, PreparedData data, RunRecord record) {
         TrainingModel model = step.model();
-        OnnxModel exported = ModelExport.trained(model.exported(), model.trained(), step.parameters(), model.adapters(),
-                record.modelMetadata());
-        ModelWriter.write(ModelExport.withInputNormalization(exported, data.normalizations()), folder.model());
+        OnnxModel exported = ModelExport.withInputNormalization(ModelExport.trained(model.exported(), model.trained(),
+                step.parameters(), model.adapters(), record.modelMetadata()), data.normalizations());
+        if (data.train() instanceof ImageDataset images && images.preprocessing().normalizes()) {
+            var p = images.preprocessing();
+            exported = exported.withProto(InputNormalization.prependBroadcast(exported.proto(), images.inputName(),
+                    p.affineShape(), p.mean(), p.std()));
+        }
+        ModelWriter.write(exported, folder.model());
         if (config.lora().exportAdapters()) {
             AdapterFile.of(model, step.parameters(), data.normalizations(), record.modelMetadata()).write(folder.adapters());
         }
-        if (config.data().text()) {
+        if (data.train() instanceof TextDataset) {
             copy(config.text().tokenizerFile(config.model().file()), folder.tokenizer());
         }
     }

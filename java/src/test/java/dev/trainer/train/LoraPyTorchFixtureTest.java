@@ -56,7 +56,7 @@ class LoraPyTorchFixtureTest {
         JsonNode meta = JSON.readTree(fixture.resolve("fixture.json").toFile());
         RunConfig config = RunConfig.defaults(base.resolve("model.onnx"));
         ModelConfig m = config.model();
-        config = config.with(new ModelConfig(m.file(), m.output(), null, 0, false))
+        config = config.with(new ModelConfig(m.file(), m.output(), null, 0, false, m.traps()))
                 .with(LoraConfig.of(new LoraSpec(meta.get("rank").asInt(), meta.get("alpha").asDouble(), 0)));
 
         try (TrainingStep step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());

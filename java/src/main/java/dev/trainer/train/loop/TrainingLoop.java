@@ -7,6 +7,9 @@ import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.augment.Mix;
 import dev.trainer.data.augment.Mixup;
+import dev.trainer.distributed.BatchShards;
+import dev.trainer.distributed.Collective;
+import dev.trainer.evaluate.GatheredOutputs;
 import dev.trainer.evaluate.Scorer;
 import dev.trainer.events.CheckpointEvent;
 import dev.trainer.events.EpochEvent;
@@ -16,6 +19,7 @@ import dev.trainer.events.RestoreEvent;
 import dev.trainer.events.Scores;
 import dev.trainer.events.StepEvent;
 import dev.trainer.kernels.Kernels;
+import dev.trainer.runtime.Predictor;
 import dev.trainer.train.optim.TrainableSelection;
 import dev.trainer.train.schedule.Schedules;
 import dev.trainer.train.step.MicroBatch;
@@ -33,8 +37,17 @@ import java.util.Optional;
  * A step is one optimizer update, over one batch or a window of {@code --grad-accum} batches:
  * schedules, {@code --max-steps}, {@code --eval-every}, statistics and step events count these.
  * Every event goes to the run's {@link Listeners}.
+ *
+ * <p>As one rank of a data-parallel job, the loop takes the steps a single process would take with
+ * the global batch, {@code --batch-size} times the ranks: the same epoch order, each rank training
+ * on its slice of every batch ({@link BatchShards}), the step's gradient and figures summed over the
+ * ranks. Validation is shared out the same way ({@link GatheredOutputs}), and a listener's request to
+ * stop is agreed on, so every decision is the same on every rank and the ranks stay in step.
+ *
+ * <p>Owns the training data's batch source (an image loader holds decoding threads): close the loop
+ * when done.
  */
-public final class TrainingLoop {
+public final class TrainingLoop implements AutoCloseable {
 
     /**
      * How the loop ended.
@@ -48,6 +61,9 @@ public final class TrainingLoop {
 
     private final RunConfig config;
     private final LoopConfig loop;
+    /** The loop as a single process would run it: the batches of every rank together. */
+    private final LoopConfig global;
+    private final Collective ranks;
     private final TrainingStep step;
     private final PreparedData data;
     private final Listeners listeners;
@@ -58,13 +74,17 @@ public final class TrainingLoop {
     private final LoopState state;
 
     /**
+     * @param ranks        the job this process trains in: a single process, or the ranks of a
+     *                     data-parallel job, each running this loop with a step opened on them
      * @param arena        holds the batch buffers; it must outlive the loop
      * @param diagnoseHint what the failure message suggests running, e.g. {@code trainer diagnose DIR}, or {@code null}
      */
     public TrainingLoop(RunConfig config, TrainingStep step, PreparedData data, Listeners listeners, Kernels kernels,
-                        Arena arena, String diagnoseHint) {
+                        Collective ranks, Arena arena, String diagnoseHint) {
         this.config = config;
         this.loop = config.loop();
+        this.global = loop.withBatchSize(BatchShards.globalBatchSize(loop.batchSize(), ranks.size()));
+        this.ranks = ranks;
         this.step = step;
         this.data = data;
         this.listeners = listeners;
@@ -72,7 +92,7 @@ public final class TrainingLoop {
         this.batches = data.train().batches(loop.batchSize(), arena);
         this.mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         this.diagnoseHint = diagnoseHint;
-        long totalSteps = (long) loop.epochs() * data.stepsPerEpoch(loop);
+        long totalSteps = (long) loop.epochs() * data.stepsPerEpoch(global);
         if (loop.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, loop.maxSteps());
         }
@@ -123,7 +143,10 @@ public final class TrainingLoop {
                     + "; " + ParameterCounts.of(step.parameters(), step.model().trained()));
         }
         state.startEpoch(epoch);
-        int[][][] windows = data.epochWindows(loop, epoch);
+        int[][][] windows = data.epochWindows(global, epoch);
+        batches.plan(epoch, Arrays.stream(windows).flatMap(Arrays::stream)
+                .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
+                .filter(shard -> shard.length > 0).toArray(int[][]::new));
         listeners.emit(new EpochStartEvent(epoch, state.step, windows.length));
         for (int w = 0; w < windows.length; w++) {
             if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
@@ -141,14 +164,22 @@ public final class TrainingLoop {
         return endEpoch(epoch);
     }
 
-    /** Runs one optimizer step on a window of batches (one, or {@code --grad-accum}); returns whether the epoch goes on. */
+    /**
+     * Runs one optimizer step on a window of global batches (one, or {@code --grad-accum}), this
+     * rank training on its slice of each (all of it in a single process); returns whether the
+     * epoch goes on.
+     */
     private boolean runStep(int epoch, int[][] window, boolean statistics) {
         long start = System.nanoTime();
         double lr = state.schedule.learningRate(state.step);
         double momentum = state.schedule.momentum(state.step);
-        // Assembled as the step reaches each batch: they share the source's buffers.
-        Iterable<MicroBatch> microBatches = () -> Arrays.stream(window).map(this::microBatch).iterator();
-        StepResult result = step.run(microBatches, lr, momentum, statistics, state.step + 1);
+        // Assembled as the step reaches each batch: they share the source's buffers. A rank with
+        // nothing of a batch skips it, and still takes part in the step's reduction.
+        Iterable<MicroBatch> microBatches = () -> Arrays.stream(window)
+                .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
+                .filter(shard -> shard.length > 0).map(this::microBatch).iterator();
+        // the ranks' parameters are identical: their statistics too, so only rank 0's are taken
+        StepResult result = step.run(microBatches, lr, momentum, statistics && ranks.rank() == 0, state.step + 1);
         state.step++;
         double millis = (System.nanoTime() - start) / 1e6;
         int samples = result.loss().samples();
@@ -209,17 +240,28 @@ public final class TrainingLoop {
         return false;
     }
 
+    /** Whether a listener asked to stop, on any rank: the ranks must leave the loop together. */
     private boolean stoppedByListener() {
-        if (listeners.stopRequested()) {
-            state.stopReason = "stopped by a listener: " + listeners.stopReason();
-            return true;
+        boolean stop = listeners.stopRequested();
+        if (ranks.size() > 1) {
+            double[] requests = {stop ? 1 : 0};
+            ranks.allReduceSum(requests);
+            stop = requests[0] > 0;
         }
-        return false;
+        if (stop) {
+            state.stopReason = "stopped by a listener: "
+                    + (listeners.stopRequested() ? listeners.stopReason() : "on another rank");
+        }
+        return stop;
     }
 
+    /** The validation scores, each rank of a job scoring its share of the batches. */
     private Scores validate() {
-        return Scorer.score(step.session(), step.model().output(), data.validation(), loop.batchSize(),
-                config.loss().kind(), kernels);
+        String output = step.model().output();
+        Predictor model = ranks.size() == 1 ? step.session()
+                : GatheredOutputs.of(step.session(), output, data.validation(), loop.batchSize(), ranks);
+        return Scorer.score(model, output, data.validation(), loop.batchSize(), config.loss().kind(), kernels,
+                new Scorer.Reporting(data.classNames(), config.reporting().topK()));
     }
 
     private TrainingFailedException diverged(double loss, double lr, int epoch) {
@@ -232,5 +274,11 @@ public final class TrainingLoop {
     /** The loop's state now. */
     LoopState.Snapshot snapshot() {
         return state.snapshot();
+    }
+
+    /** Stops the batch source's background work. */
+    @Override
+    public void close() {
+        batches.close();
     }
 }

@@ -13,6 +13,8 @@ package dev.trainer.train.step;
  */
 public record BatchLoss(double value, double weight, int samples, int correct) {
 
+    /** A process's part of a step whose batch gave it no samples (a data-parallel step's short last batch). */
+    public static final BatchLoss NONE = new BatchLoss(0, 0, 0, 0);
     /**
      * This batch and another as one batch of both their samples: the mean of the two losses
      * weighted by their sample weights (a non-finite loss stays non-finite), the weights, samples

@@ -1,8 +1,9 @@
 package dev.trainer.train.step;
 
 import dev.trainer.kernels.Kernels;
-import dev.trainer.runtime.ParameterBuffer;
-import java.lang.foreign.Arena;
+import dev.trainer.runtime.PlacedMemory;
+import dev.trainer.runtime.PlacedParameters;
+import dev.trainer.runtime.Placement;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -13,7 +14,8 @@ import java.lang.foreign.MemorySegment;
  * or sample weights and for ignored rows.
  *
  * <p>The backward graph overwrites the parameter buffer's gradients at every micro-batch, so the
- * running mean is kept aside, in a buffer of the same layout: the first micro-batch's gradient is
+ * running mean is kept aside, in a buffer of the same layout and placement (host or GPU memory,
+ * blended by that placement's kernels): the first micro-batch's gradient is
  * copied there only when a second one starts (a step of one micro-batch costs nothing extra),
  * each later one is blended in with {@link Kernels#axpby}, and {@link #finish} puts the mean back
  * where the reducer, clipping and the optimizer read it.
@@ -22,15 +24,16 @@ import java.lang.foreign.MemorySegment;
  */
 final class GradientAccumulator implements AutoCloseable {
 
+    private final Placement placement;
     private final Kernels kernels;
-    private Arena arena;
-    private MemorySegment mean;
+    private PlacedMemory mean;
     private long capacity;
     private int microBatches;
     private double weight;
 
-    GradientAccumulator(Kernels kernels) {
-        this.kernels = kernels;
+    GradientAccumulator(Placement placement) {
+        this.placement = placement;
+        this.kernels = placement.kernels();
     }
 
     /** A new step: nothing accumulated. */
@@ -39,28 +42,34 @@ final class GradientAccumulator implements AutoCloseable {
         weight = 0;
     }
 
+    /** The micro-batches added since {@link #start}. */
+    int batches() {
+        return microBatches;
+    }
+
     /** Call before a micro-batch's backward pass overwrites the gradients. */
-    void beforeMicroBatch(ParameterBuffer parameters) {
+    void beforeMicroBatch(PlacedParameters parameters) {
         if (microBatches == 1) {
-            kernels.axpby(parameters.gradients(), buffer(parameters.length()), parameters.length(), 1f, 0f);
+            placement.copy(parameters.gradients(), buffer(parameters.length()), parameters.length() * Float.BYTES);
         }
     }
 
     /** Call after it: blends the micro-batch's gradient, the mean over {@code batchWeight}, into the step's. */
-    void add(ParameterBuffer parameters, double batchWeight) {
+    void add(PlacedParameters parameters, double batchWeight) {
         microBatches++;
         double total = weight + batchWeight;
         if (microBatches > 1 && total > 0) {
-            kernels.axpby(parameters.gradients(), mean, parameters.length(), (float) (batchWeight / total),
+            kernels.axpby(parameters.gradients(), mean.segment(), parameters.length(), (float) (batchWeight / total),
                     (float) (weight / total));
         }
         weight = total;
     }
 
-    /** Leaves the step's gradient in the parameter buffer; returns the step's total sample weight. */
-    double finish(ParameterBuffer parameters) {
+    /** Leaves the step's gradient in the parameters' gradient buffer; returns the step's total sample weight. */
+    double finish(PlacedParameters parameters) {
         if (microBatches > 1) {
-            kernels.axpby(mean, parameters.gradients(), parameters.length(), 1f, 0f);
+            placement.copy(mean.segment(), parameters.gradients(), parameters.length() * Float.BYTES);
+            parameters.changed();
         }
         return weight;
     }
@@ -69,18 +78,17 @@ final class GradientAccumulator implements AutoCloseable {
     private MemorySegment buffer(long floats) {
         if (floats > capacity) {
             close();
-            arena = Arena.ofShared();
+            mean = placement.allocate(Math.max(1, floats) * Float.BYTES);
             capacity = floats;
-            mean = arena.allocate(Math.max(1, floats) * Float.BYTES, 64);
         }
-        return mean;
+        return mean.segment();
     }
 
     @Override
     public void close() {
-        if (arena != null) {
-            arena.close();
-            arena = null;
+        if (mean != null) {
+            mean.close();
+            mean = null;
             capacity = 0;
         }
     }

@@ -4,11 +4,14 @@ import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.augment.Mix;
+import dev.trainer.distributed.Collective;
+import dev.trainer.distributed.SingleProcess;
 import dev.trainer.events.LayersEvent;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.monitor.LayerStatistics;
 import dev.trainer.monitor.ValueSnapshot;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.PlacedParameters;
 import dev.trainer.runtime.TrainingPlan;
 import dev.trainer.runtime.TrainingRuntime;
 import dev.trainer.runtime.TrainingSession;
@@ -28,14 +31,21 @@ import java.util.Map;
  *       in the flat gradient buffer; over several batches a {@link GradientAccumulator} keeps
  *       their mean weighted by each batch's {@link BatchLoss#weight()};</li>
  *   <li>{@link #reduceGradients()}: the window's gradient back in the buffer, then the
- *       {@link GradientReducer} (one process: nothing to do);</li>
+ *       {@link GradientReducer}: one process has nothing to do; the ranks of a data-parallel job
+ *       make their gradients the whole global batch's ({@link GlobalGradient});</li>
  *   <li>the non-finite check on the loss, then {@link #clipGradients()};</li>
  *   <li>{@link #apply}: L1/L2 penalties and the optimizer update in place.</li>
  * </ol>
  * {@link #run} does them all. The optimizer's state (moments, step counts) can be read and put back
  * ({@link #optimizerState()}, {@link #restoreOptimizerState}).
  *
- * <p>Owns native memory and sessions: close it when done.
+ * <p>Every phase computes where the runtime keeps the buffers ({@link dev.trainer.runtime.Placement}),
+ * with the kernels for that memory: the same code on the host and on a GPU. On a GPU only the
+ * batch goes in and the loss, the accuracy's hits and the gradient norm (when clipping) come back
+ * per step, plus the penalties with L1/L2 and the statistics when asked for; {@link #parameters()}
+ * is the host copy, brought up to date when read (checkpoints, early stopping's best, export).
+ *
+ * <p>Owns native memory, sessions and the runtime: close it when done.
  */
 public final class TrainingStep implements AutoCloseable {
 
@@ -45,27 +55,63 @@ public final class TrainingStep implements AutoCloseable {
     private final TrainingRuntime runtime;
     private final GradientReducer reducer;
     private final GradientAccumulator accumulator;
+    private final long dropoutSeed;
     private Loss loss;
     private TrainingSession session;
     private GroupedOptimizer optimizer;
     private ValueSnapshot snapshot;
+    /** What this process's batches of the step made of their samples so far; NONE before the first. */
+    private BatchLoss local = BatchLoss.NONE;
 
-    private TrainingStep(TrainingModel model, RunConfig config, Kernels kernels, Loss loss, GradientReducer reducer) {
+    private TrainingStep(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks) {
         this.model = model;
         this.config = config;
-        this.kernels = kernels;
-        this.runtime = TrainingRuntime.of(config.runtime().device());
-        this.loss = loss;
-        this.reducer = reducer;
-        this.accumulator = new GradientAccumulator(kernels);
+        this.runtime = runtime;
+        this.kernels = runtime.placement().kernels();
+        this.reducer = ranks.size() == 1 ? GradientReducer.LOCAL : new GlobalGradient(ranks, kernels);
+        this.accumulator = new GradientAccumulator(runtime.placement());
+        // each rank draws its own Dropout masks for its own samples; rank 0 draws what a single process would
+        this.dropoutSeed = config.loop().seed() + ranks.rank();
     }
 
-    /** Opens the step for the parameters trainable in the first epoch, on the configured device. */
-    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels) {
-        Loss loss = new Loss(config.loss(), kernels, null);
-        TrainingStep step = new TrainingStep(model, config, kernels, loss, GradientReducer.LOCAL);
+    /**
+     * Opens the step for the parameters trainable in the first epoch, on the configured device, in one process.
+     *
+     * @param hostKernels the kernels on the host; a GPU runs its own
+     * @throws IllegalArgumentException for a device this machine cannot train on, naming what is missing
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels) {
+        return open(model, config, hostKernels, new SingleProcess());
+    }
+
+    /**
+     * Opens the step as one rank of a data-parallel job: its gradients are summed over the ranks
+     * before clipping ({@link GlobalGradient}). The ranks must step together: every rank runs
+     * {@link #reduceGradients()} in every step, with or without samples of its own.
+     *
+     * @throws IllegalArgumentException for a device this machine cannot train on, or a GPU in a
+     *                                  job of several ranks (the all-reduce runs on host memory)
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels, Collective ranks) {
+        return open(model, config, TrainingRuntime.of(config.runtime(), hostKernels), ranks);
+    }
+
+    /** As {@link #open(TrainingModel, RunConfig, Kernels)} on a given runtime, which the step then owns. */
+    public static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime) {
+        return open(model, config, runtime, new SingleProcess());
+    }
+
+    private static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks) {
+        if (ranks.size() > 1 && !runtime.placement().isHost()) {
+            runtime.close();
+            throw new IllegalArgumentException("--device " + config.runtime().device().spec()
+                    + " trains in one process: data-parallel jobs train on the CPU (GPU all-reduce over NCCL is"
+                    + " designed in docs/distributed.md, not built)");
+        }
+        TrainingStep step = new TrainingStep(model, config, runtime, ranks);
         try {
-            step.session = step.runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
+            step.loss = new Loss(config.loss(), runtime.placement(), null);
+            step.session = runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
             step.optimizer = step.newOptimizer();
             return step;
         } catch (RuntimeException e) {
@@ -75,13 +121,13 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     private TrainingPlan plan(List<String> trainable) {
-        return TrainingPlan.of(model.trained(), trainable, model.output(), config.model().dropout(), config.loop().seed());
+        return TrainingPlan.of(model.trained(), trainable, model.output(), config.model().dropout(), dropoutSeed);
     }
 
     private GroupedOptimizer newOptimizer() {
         OptimizerConfig o = config.optimizer();
-        return new GroupedOptimizer(o.kind(), kernels, session.parameters(), model.groups().settings(session.graphs()
-                .trainable()), o.momentum(), o.nesterov());
+        return new GroupedOptimizer(o.kind(), session.placed(), model.groups().settings(session.graphs().trainable()),
+                o.momentum(), o.nesterov());
     }
 
     /**
@@ -91,7 +137,7 @@ public final class TrainingStep implements AutoCloseable {
      * @param classWeights one weight per class, or {@code null} for none
      */
     public void weighClasses(double[] classWeights) {
-        Loss weighted = new Loss(config.loss(), kernels, classWeights);
+        Loss weighted = new Loss(config.loss(), runtime.placement(), classWeights);
         loss.close();
         loss = weighted;
     }
@@ -99,6 +145,7 @@ public final class TrainingStep implements AutoCloseable {
     /** Starts a step: no gradient accumulated yet. */
     public void zeroGradients() {
         accumulator.start();
+        local = BatchLoss.NONE;
     }
 
     /**
@@ -108,22 +155,25 @@ public final class TrainingStep implements AutoCloseable {
      */
     public BatchLoss accumulate(Batch batch, Mix mix) {
         BatchLoss[] result = new BatchLoss[1];
-        accumulator.beforeMicroBatch(session.parameters());
+        accumulator.beforeMicroBatch(session.placed());
         session.step(batch, (outputs, shape, b, dOutputs) -> {
             result[0] = loss.compute(outputs, shape, b, mix, dOutputs);
             return result[0].value();
         });
-        accumulator.add(session.parameters(), result[0].weight());
+        accumulator.add(session.placed(), result[0].weight());
+        local = accumulator.batches() == 1 ? result[0] : local.and(result[0]);
         return result[0];
     }
 
     /**
-     * Leaves the step's gradient in {@link ParameterBuffer#gradients()} and combines it across
-     * processes; returns the step's total sample weight.
+     * Leaves the step's gradient in {@link PlacedParameters#gradients()} and combines the gradients
+     * of every process; returns what the loss made of the step's samples on all of them (in one
+     * process, what {@link #accumulate} returned, over all the step's batches).
      */
-    public double reduceGradients() {
-        ParameterBuffer p = session.parameters();
-        return reducer.reduce(p.gradients(), p.length(), accumulator.finish(p));
+    public BatchLoss reduceGradients() {
+        PlacedParameters p = session.placed();
+        accumulator.finish(p);
+        return reducer.reduce(p.gradients(), p.length(), local);
     }
 
     /** Scales the gradients down to the configured global norm; returns the norm before, or NaN when clipping is off. */
@@ -132,10 +182,11 @@ public final class TrainingStep implements AutoCloseable {
         if (maxNorm <= 0) {
             return Double.NaN;
         }
-        ParameterBuffer p = session.parameters();
+        PlacedParameters p = session.placed();
         double norm = Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
         if (norm > maxNorm) {
             kernels.scale(p.gradients(), p.length(), (float) (maxNorm / norm));
+            p.changed();
         }
         return norm;
     }
@@ -151,13 +202,16 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /**
-     * Every phase on one batch.
+     * Every phase on one batch; its result is the whole step's, over every process of a job.
      *
+     * @param batch      this process's samples, or {@code null} when the step gave it none (it still
+     *                   takes part in the reduction and the update)
      * @param statistics whether to measure the update per layer ({@code LayersEvent} of step {@code stepNumber})
      */
     public StepResult run(Batch batch, Mix mix, double learningRate, double momentum, boolean statistics,
                           long stepNumber) {
-        return run(List.of(new MicroBatch(batch, mix)), learningRate, momentum, statistics, stepNumber);
+        List<MicroBatch> window = batch == null ? List.of() : List.of(new MicroBatch(batch, mix));
+        return run(window, learningRate, momentum, statistics, stepNumber);
     }
 
     /**
@@ -165,21 +219,17 @@ public final class TrainingStep implements AutoCloseable {
      * one step on a batch of all their samples. The window is read once, in order, so it may
      * assemble each batch as it is reached, into buffers the next one reuses.
      *
-     * @return the step, its loss that of all the window's samples
-     * @throws IllegalArgumentException for an empty window
+     * @param window this process's batches of the step; none when the step gave it no samples (it
+     *               still takes part in the reduction and the update)
+     * @return the step, its loss that of all the window's samples, over every process of a job
      */
     public StepResult run(Iterable<MicroBatch> window, double learningRate, double momentum, boolean statistics,
                           long stepNumber) {
         zeroGradients();
-        BatchLoss batchLoss = null;
         for (MicroBatch microBatch : window) {
-            BatchLoss one = accumulate(microBatch.batch(), microBatch.mix());
-            batchLoss = batchLoss == null ? one : batchLoss.and(one);
+            accumulate(microBatch.batch(), microBatch.mix());
         }
-        if (batchLoss == null) {
-            throw new IllegalArgumentException("a training step needs at least one batch");
-        }
-        reduceGradients();
+        BatchLoss batchLoss = reduceGradients();
         if (!batchLoss.finite()) {
             return new StepResult(batchLoss, 0, Double.NaN, null, false);
         }
@@ -189,18 +239,18 @@ public final class TrainingStep implements AutoCloseable {
         }
         double penalty = apply(learningRate, momentum);
         LayersEvent layers = statistics
-                ? LayerStatistics.compute(session.parameters(), snapshot.values(), model.lookupTables(), stepNumber) : null;
+                ? LayerStatistics.compute(session.placed(), snapshot.values(), model.lookupTables(), stepNumber) : null;
         return new StepResult(batchLoss, penalty, norm, layers, true);
     }
 
     /** The snapshot buffer for the current parameters; a new one after unfreezing changed their layout. */
     private ValueSnapshot snapshot() {
-        if (snapshot != null && !snapshot.covers(session.parameters())) {
+        if (snapshot != null && !snapshot.covers(session.placed())) {
             snapshot.close();
             snapshot = null;
         }
         if (snapshot == null) {
-            snapshot = new ValueSnapshot(session.parameters());
+            snapshot = new ValueSnapshot(session.placed());
         }
         return snapshot;
     }
@@ -245,9 +295,17 @@ public final class TrainingStep implements AutoCloseable {
         return session;
     }
 
-    /** The trainable parameters and their gradients. */
+    /**
+     * The trainable parameters and their gradients on the host; on a GPU a copy, brought up to
+     * date when read (a whole copy of both buffers, so not per step).
+     */
     public ParameterBuffer parameters() {
         return session.parameters();
+    }
+
+    /** The runtime the step runs on, and through it the placement of its buffers. */
+    public TrainingRuntime runtime() {
+        return runtime;
     }
 
     @Override
@@ -262,6 +320,9 @@ public final class TrainingStep implements AutoCloseable {
         if (session != null) {
             session.close();
         }
-        loss.close();
+        if (loss != null) {
+            loss.close();
+        }
+        runtime.close();
     }
 }

@@ -44,7 +44,7 @@ class GradientAccumulationTest {
 
             whole.zeroGradients();
             BatchLoss expected = whole.accumulate(source.assemble(range(0, 40)), null);
-            double expectedWeight = whole.reduceGradients();
+            double expectedWeight = whole.reduceGradients().weight();
             float[] expectedGradient = whole.parameters().gradients().toArray(ValueLayout.JAVA_FLOAT);
 
             parts.zeroGradients();
@@ -53,7 +53,7 @@ class GradientAccumulationTest {
                 BatchLoss one = parts.accumulate(source.assemble(microBatch), null);
                 loss = loss == null ? one : loss.and(one);
             }
-            double weight = parts.reduceGradients();
+            double weight = parts.reduceGradients().weight();
             float[] gradient = parts.parameters().gradients().toArray(ValueLayout.JAVA_FLOAT);
 
             assertEquals(expectedWeight, weight, 1e-9 * expectedWeight);

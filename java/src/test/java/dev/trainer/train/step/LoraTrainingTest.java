@@ -61,7 +61,7 @@ class LoraTrainingTest {
     void aNewHeadAndLoraAlsoTrainBesideTheAdaptersAndTrainOnlyStillDecides() {
         RunConfig replaced = config("bert_tiny_torchscript");
         ModelConfig m = replaced.model();
-        replaced = replaced.with(new ModelConfig(m.file(), m.output(), null, 2, false));
+        replaced = replaced.with(new ModelConfig(m.file(), m.output(), null, 2, false, m.traps()));
         RunConfig lora = replaced.with(new LoraConfig(SPEC, List.of(),
                 List.of(ParameterPattern.parse("embeddings.LayerNorm")), false));
         TrainingModel model = TrainingModel.of(lora);
@@ -82,7 +82,7 @@ class LoraTrainingTest {
     private static RunConfig config(String fixture) {
         RunConfig defaults = RunConfig.defaults(FIXTURES.resolve(fixture).resolve("model.onnx"));
         ModelConfig m = defaults.model();
-        return defaults.with(new ModelConfig(m.file(), m.output(), null, 0, false));
+        return defaults.with(new ModelConfig(m.file(), m.output(), null, 0, false, m.traps()));
     }
 
     private static long weightGradients(TrainingStep step) {
