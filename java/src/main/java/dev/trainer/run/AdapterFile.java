@@ -42,7 +42,8 @@ import java.util.Map;
  * so plain ONNX Runtime can show what merging adds to WEIGHT. Everything else a merge needs is in
  * its metadata: {@value #METADATA}, one JSON object
  * <pre>{@code {"adapters": [{"weight", "a", "b", "transposed", "rank", "scale"}, ...],
- *  "trained": [names], "normalizations": [{"input", "method", "sample_shape", "offset", "scale"}]}}</pre>
+ *  "trained": [names], "normalizations": [{"input", "method", "sample_shape", "offset", "scale"}],
+ *  "image_normalization": {"input", "shape", "mean", "std"}}}</pre>
  * (see {@link LoraAdapter} for the layouts), and the run's provenance ({@code trainer.*}): the
  * base model's SHA-256, which a merge checks, and the run's configuration, whose head edit a
  * merge makes again.
@@ -50,10 +51,11 @@ import java.util.Map;
  * @param tensors        A and B of every adapter and the fully trained parameters, by name
  * @param trained        the parameters trained in full, whose values replace the base model's
  * @param normalizations {@code --normalize}'s input scaling, which the merged model starts with
+ * @param image          {@code --image-normalize}'s, which it starts with then; {@code null} for none
  * @param provenance     the run's {@code trainer.*} metadata
  */
 public record AdapterFile(List<LoraAdapter> adapters, Map<String, Tensor> tensors, List<String> trained,
-                          List<Normalization> normalizations, Map<String, String> provenance) {
+                          List<Normalization> normalizations, ImageScaling image, Map<String, String> provenance) {
 
     /** The metadata key of what a merge needs. */
     public static final String METADATA = "trainer.lora";
@@ -75,7 +77,7 @@ public record AdapterFile(List<LoraAdapter> adapters, Map<String, Tensor> tensor
 
     /** The run's adapters as trained (factors that did not train as initialised), and what else it trained. */
     static AdapterFile of(TrainingModel model, ParameterBuffer parameters, List<Normalization> normalizations,
-                          Map<String, String> provenance) {
+                          ImageScaling image, Map<String, String> provenance) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         ModelExport.factors(model.trained(), parameters, model.adapters()).forEach((name, values) -> tensors.put(name,
                 new Tensor(TensorTypes.dims(model.trained().graph().initializer(name)), values)));
@@ -86,7 +88,7 @@ public record AdapterFile(List<LoraAdapter> adapters, Map<String, Tensor> tensor
                 tensors.put(slot.name(), new Tensor(slot.shape(), parameters.get(slot.name())));
             }
         }
-        return new AdapterFile(model.adapters(), tensors, trained, normalizations, provenance);
+        return new AdapterFile(model.adapters(), tensors, trained, normalizations, image, provenance);
     }
 
     /** A and B of every adapter, by name. */
@@ -154,6 +156,9 @@ public record AdapterFile(List<LoraAdapter> adapters, Map<String, Tensor> tensor
         }
         trained.forEach(root.putArray("trained")::add);
         root.set("normalizations", JSON.valueToTree(normalizations));
+        if (image != null) {
+            root.set("image_normalization", JSON.valueToTree(image));
+        }
         return root;
     }
 
@@ -188,7 +193,9 @@ public record AdapterFile(List<LoraAdapter> adapters, Map<String, Tensor> tensor
             for (JsonNode n : root.path("normalizations")) {
                 normalizations.add(JSON.treeToValue(n, Normalization.class));
             }
-            return new AdapterFile(adapters, tensors, trained, normalizations, props);
+            JsonNode image = root.get("image_normalization");
+            return new AdapterFile(adapters, tensors, trained, normalizations,
+                    image == null ? null : JSON.treeToValue(image, ImageScaling.class), props);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new ModelException(file + ": unreadable " + METADATA + " metadata (" + e.getMessage() + ")");
         }

@@ -49,6 +49,7 @@ public final class AdapterMerge {
         }
         OnnxModel merged = ModelExport.withValues(model, adapters.trainedValues(), adapters.adapters(),
                 adapters.factors(), adapters.provenance());
-        return ModelExport.withInputNormalization(merged, adapters.normalizations());
+        OnnxModel scaled = ModelExport.withInputNormalization(merged, adapters.normalizations());
+        return adapters.image() == null ? scaled : adapters.image().prependTo(scaled);
     }
 }

@@ -3,11 +3,9 @@ package dev.trainer.run;
 import dev.trainer.TrainingFailedException;
 import dev.trainer.config.LoraSpec;
 import dev.trainer.config.RunConfig;
-import dev.trainer.data.ImageDataset;
 import dev.trainer.data.TextDataset;
 import dev.trainer.distributed.BatchShards;
 import dev.trainer.distributed.Collective;
-import dev.trainer.edit.InputNormalization;
 import dev.trainer.edit.LoraAdapter;
 import dev.trainer.events.DiagnosisEvent;
 import dev.trainer.events.Scores;
@@ -225,14 +223,11 @@ public final class FineTuneRun {
         TrainingModel model = step.model();
         OnnxModel exported = ModelExport.withInputNormalization(ModelExport.trained(model.exported(), model.trained(),
                 step.parameters(), model.adapters(), record.modelMetadata()), data.normalizations());
-        if (data.train() instanceof ImageDataset images && images.preprocessing().normalizes()) {
-            var p = images.preprocessing();
-            exported = exported.withProto(InputNormalization.prependBroadcast(exported.proto(), images.inputName(),
-                    p.affineShape(), p.mean(), p.std()));
-        }
-        ModelWriter.write(exported, folder.model());
+        ImageScaling image = ImageScaling.of(data.train());
+        ModelWriter.write(image == null ? exported : image.prependTo(exported), folder.model());
         if (config.lora().exportAdapters()) {
-            AdapterFile.of(model, step.parameters(), data.normalizations(), record.modelMetadata()).write(folder.adapters());
+            AdapterFile.of(model, step.parameters(), data.normalizations(), image, record.modelMetadata())
+                    .write(folder.adapters());
         }
         if (data.train() instanceof TextDataset) {
             copy(config.text().tokenizerFile(config.model().file()), folder.tokenizer());

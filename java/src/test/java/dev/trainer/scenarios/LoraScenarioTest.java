@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A LoRA fine-tune through the command line: it exports exactly the original graph with the
  * adapters merged in, its {@code adapters.onnx} says what merging adds, and {@code trainer merge}
- * of the base model and that file makes the very same model.onnx, byte for byte.
+ * of the base model and that file makes the very same model.onnx, byte for byte (with the
+ * input scaling of tabular and image data too).
  */
 class LoraScenarioTest {
 
@@ -99,6 +100,24 @@ class LoraScenarioTest {
         assertEquals(2, untargeted.code());
         assertTrue(untargeted.err().contains("name the weights to adapt with --lora-target"), untargeted.err());
         assertFalse(Files.exists(tmp.resolve("none")));
+    }
+
+    @Test
+    void anImageModelMergesWithItsImageNormalization() throws Exception {
+        Path fixture = Path.of("src/test/resources/fixtures/image_digits");
+        ImageFolderFineTuneTest.unzip(fixture.resolve("images.zip"), tmp);
+        Path base = fixture.resolve("model.onnx");
+        Path run = tmp.resolve("run");
+        fineTune(run, "--model", base.toString(), "--train", tmp.resolve("train").toString(), "--lora", "2",
+                "--lora-target", "fc", "--image-normalize", "0.3,0.4", "--export-adapters", "--epochs", "1",
+                "--batch-size", "50");
+        Path again = tmp.resolve("merged.onnx");
+        cli("merge", "--model", base.toString(), "--adapters", run.resolve("adapters.onnx").toString(), "--out",
+                again.toString()).ok();
+        assertArrayEquals(Files.readAllBytes(run.resolve("model.onnx")), Files.readAllBytes(again));
+        String input = OnnxModel.load(base).proto().getGraph().getInput(0).getName();
+        assertTrue(OnnxModel.load(again).proto().getGraph().getNodeList().stream()
+                .anyMatch(n -> n.getOpType().equals("Sub") && n.getInput(0).equals(input)), "the image normalization");
     }
 
     /** The adapters file's {@code delta/WEIGHT} output, run by plain ONNX Runtime. */
