@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.trainer.edit.TrapModels;
 import dev.trainer.onnx.OnnxModel;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -118,6 +119,27 @@ class LoraScenarioTest {
         String input = OnnxModel.load(base).proto().getGraph().getInput(0).getName();
         assertTrue(OnnxModel.load(again).proto().getGraph().getNodeList().stream()
                 .anyMatch(n -> n.getOpType().equals("Sub") && n.getInput(0).equals(input)), "the image normalization");
+    }
+
+    @Test
+    void aMergeUntiesSharedInitializersAsTheRunDid() throws Exception {
+        // fc2 sits between two LayerNorms that share one weight and one bias: --untie-shared gives
+        // each its own, the adapter goes beside fc2, and both LayerNorms train in full
+        Path base = tmp.resolve("layernorms.onnx");
+        Files.write(base, TrapModels.mergedLayerNorms().proto().toByteArray());
+        Path data = tmp.resolve("data.npz");
+        TrapModels.writeData(data, "x", 4);
+        Path run = tmp.resolve("untied");
+        Scenario.Outcome outcome = fineTune(run, "--model", base.toString(), "--train", data.toString(), "--lora", "2",
+                "--lora-also", "ln.*", "--untie-shared", "--export-adapters", "--epochs", "2", "--lr", "0.05");
+        assertTrue(outcome.out().contains("beside 1 weights: fc2"), outcome.out());
+        assertFalse(Arrays.equals(weights(run.resolve("model.onnx"), "ln.weight"),
+                weights(run.resolve("model.onnx"), "ln.weight_1")), "untied, the LayerNorms trained apart");
+
+        Path again = tmp.resolve("merged.onnx");
+        cli("merge", "--model", base.toString(), "--adapters", run.resolve("adapters.onnx").toString(), "--out",
+                again.toString()).ok();
+        assertArrayEquals(Files.readAllBytes(run.resolve("model.onnx")), Files.readAllBytes(again));
     }
 
     /** The adapters file's {@code delta/WEIGHT} output, run by plain ONNX Runtime. */
