@@ -87,6 +87,7 @@ final class CsvReader {
         private int[] classes;
         private float[] targets;
         private float[] weights;
+        private int[] lines = new int[1 << 12];
         private int count;
 
         Rows(List<String> header, int labelIndex, int weightIndex, InputSpec input, Task task) {
@@ -133,7 +134,7 @@ final class CsvReader {
             if (column != columns) {
                 throw cellCountError(lineNumber, line, columns);
             }
-            count++;
+            lines[count++] = lineNumber;
         }
 
         private void grow(int columns) {
@@ -151,6 +152,9 @@ final class CsvReader {
             }
             if (count == weights.length && weights.length > 0) {
                 weights = Arrays.copyOf(weights, weights.length * 2);
+            }
+            if (count == lines.length) {
+                lines = Arrays.copyOf(lines, lines.length * 2);
             }
         }
 
@@ -189,7 +193,7 @@ final class CsvReader {
             if (labels != null && weightIndex >= 0) {
                 labels = labels.withWeights(Arrays.copyOf(weights, count));
             }
-            return new Dataset(source, Map.of(input.name(), feature), labels);
+            return new Dataset(source, Map.of(input.name(), feature), labels, Arrays.copyOf(lines, count));
         }
     }
 
@@ -253,7 +257,8 @@ final class CsvReader {
                                     String problem) {
         String cell = line.substring(start, end).strip();
         return new DataException(source + " line " + lineNumber + ", column " + (column + 1) + " ('"
-                + header.get(column) + "')" + (cell.isEmpty() ? "" : ": \"" + cell + "\"") + ": " + problem);
+                + Excerpt.of(header.get(column)) + "')" + (cell.isEmpty() ? "" : ": " + Excerpt.quoted(cell)) + ": "
+                + problem);
     }
 
     private DataException cellCountError(int lineNumber, String line, int columns) {
@@ -278,7 +283,7 @@ final class CsvReader {
     }
 
     private static String abbreviate(List<String> names) {
-        return names.size() <= NAMES_SHOWN ? String.join(", ", names)
-                : String.join(", ", names.subList(0, NAMES_SHOWN)) + ", ... " + names.size() + " in all";
+        List<String> shown = names.subList(0, Math.min(names.size(), NAMES_SHOWN)).stream().map(Excerpt::of).toList();
+        return String.join(", ", shown) + (names.size() > NAMES_SHOWN ? ", ... " + names.size() + " in all" : "");
     }
 }

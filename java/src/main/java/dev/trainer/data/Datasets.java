@@ -2,6 +2,7 @@ package dev.trainer.data;
 
 import dev.trainer.DataException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -106,6 +107,8 @@ public final class Datasets {
             try {
                 return TextReader.read(file, inputs, labelling.task(), text.tokenizer(), text.knownClasses(),
                         labelling.required());
+            } catch (CharacterCodingException e) {
+                throw Utf8.notUtf8(file, e);
             } catch (IOException e) {
                 throw new DataException(file + " could not be read: " + e.getMessage(), e);
             }
@@ -114,6 +117,8 @@ public final class Datasets {
         Dataset dataset;
         try {
             dataset = csv ? CsvReader.read(file, inputs, labelling) : NpzReader.read(file, inputs, labelling);
+        } catch (CharacterCodingException e) {
+            throw Utf8.notUtf8(file, e);
         } catch (IOException e) {
             throw new DataException(file + " could not be read: " + e.getMessage(), e);
         }

@@ -2,7 +2,10 @@ package dev.trainer.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.trainer.DataException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,7 +27,10 @@ import java.util.TreeSet;
  */
 final class TextReader {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One object a line, and nothing after it: a line {@code {"text": "a"} {"text": "b"}} is an error, not one sample. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
 
     private final String source;
     private final Task task;
@@ -35,6 +41,7 @@ final class TextReader {
     private int[] typeIds = new int[1 << 14];
     private int tokenCount;
     private int[] offsets = new int[1 << 10];
+    private int[] lines = new int[1 << 10];
     private int samples;
 
     /** Labels as read: class ids, names or targets, whichever the file has. */
@@ -64,6 +71,9 @@ final class TextReader {
             int lineNumber = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
+                if (lineNumber == 1 && !line.isEmpty() && line.charAt(0) == BYTE_ORDER_MARK) {
+                    line = line.substring(1);
+                }
                 if (!line.isBlank()) {
                     readLine(line, lineNumber, tokenizer, labelsRequired);
                 }
@@ -75,7 +85,8 @@ final class TextReader {
         offsets[samples] = tokenCount;
         List<String> classNames = classNames();
         return new TextDataset(source, inputs, tokenizer.padId(), Arrays.copyOf(offsets, samples + 1),
-                Arrays.copyOf(ids, tokenCount), Arrays.copyOf(typeIds, tokenCount), labels(classNames), classNames);
+                Arrays.copyOf(ids, tokenCount), Arrays.copyOf(typeIds, tokenCount), labels(classNames), classNames,
+                Arrays.copyOf(lines, samples));
     }
 
     private void readLine(String line, int lineNumber, TextTokenizer tokenizer, boolean labelsRequired) {
@@ -83,6 +94,8 @@ final class TextReader {
         JsonNode json;
         try {
             json = JSON.readTree(line);
+        } catch (MismatchedInputException trailing) {
+            throw new DataException(where + ": more after the JSON object; put one object on a line");
         } catch (JsonProcessingException e) {
             throw new DataException(where + ": invalid JSON: " + e.getOriginalMessage());
         }
@@ -95,7 +108,7 @@ final class TextReader {
         }
         String pair = string(json, "text_pair", where);
         readLabel(json.get("label"), where, labelsRequired);
-        add(tokenizer.encode(text, pair));
+        add(tokenizer.encode(text, pair), lineNumber);
     }
 
     /** A field's string value, null when absent or JSON null, and an error when it is anything else. */
@@ -105,7 +118,7 @@ final class TextReader {
             return null;
         }
         if (!value.isTextual()) {
-            throw new DataException(where + ": \"" + field + "\" must be a string, not " + value);
+            throw new DataException(where + ": \"" + field + "\" must be a string, not " + Excerpt.of(value.toString()));
         }
         return value.asText();
     }
@@ -130,7 +143,8 @@ final class TextReader {
         }
         if (task == Task.REGRESSION) {
             if (!label.isNumber() || !Double.isFinite(label.asDouble())) {
-                throw new DataException(where + ": the label must be a finite number for regression, not " + label);
+                throw new DataException(where + ": the label must be a finite number for regression, not "
+                        + Excerpt.of(label.toString()));
             }
             labels.add((float) label.asDouble());
             return;
@@ -141,21 +155,23 @@ final class TextReader {
         } else if (label.isTextual()) {
             value = label.asText();
             if (knownClasses != null && !knownClasses.contains(value)) {
-                throw new DataException(where + ": unknown class '" + value + "'; the training data's classes are "
-                        + (knownClasses.isEmpty() ? "integer ids" : String.join(", ", knownClasses)));
+                throw new DataException(where + ": unknown class " + Excerpt.quoted((String) value)
+                        + "; the training data's classes are "
+                        + (knownClasses.isEmpty() ? "integer ids" : Excerpt.of(String.join(", ", knownClasses))));
             }
         } else {
             throw new DataException(where + ": the label must be a class id (an integer >= 0) or a class name"
-                    + " (a string), not " + label);
+                    + " (a string), not " + Excerpt.of(label.toString()));
         }
         if (!labels.isEmpty() && labels.getFirst().getClass() != value.getClass()) {
-            throw new DataException(where + ": the label " + label + " is a class " + (value instanceof String ? "name" : "id")
-                    + ", but the lines before it give class " + (value instanceof String ? "ids" : "names"));
+            throw new DataException(where + ": the label " + Excerpt.of(label.toString()) + " is a class "
+                    + (value instanceof String ? "name" : "id") + ", but the lines before it give class "
+                    + (value instanceof String ? "ids" : "names"));
         }
         labels.add(value);
     }
 
-    private void add(TextTokenizer.Tokens tokens) {
+    private void add(TextTokenizer.Tokens tokens, int lineNumber) {
         int n = tokens.ids().length;
         if (tokenCount + n > ids.length) {
             int capacity = Math.max(ids.length * 2, tokenCount + n);
@@ -164,7 +180,9 @@ final class TextReader {
         }
         if (samples + 1 >= offsets.length) {
             offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            lines = Arrays.copyOf(lines, offsets.length);
         }
+        lines[samples] = lineNumber;
         offsets[samples++] = tokenCount;
         for (int t = 0; t < n; t++) {
             ids[tokenCount] = Math.toIntExact(tokens.ids()[t]);

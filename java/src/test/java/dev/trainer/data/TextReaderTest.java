@@ -93,7 +93,7 @@ class TextReaderTest {
 
         assertArrayEquals(new int[] {1}, validation.labels().classes());
         assertEquals(List.of("x", "z"), validation.classNames());
-        assertTrue(unknown.endsWith("val.jsonl line 2: unknown class 'y'; the training data's classes are x, z"), unknown);
+        assertTrue(unknown.endsWith("val.jsonl line 2: unknown class \"y\"; the training data's classes are x, z"), unknown);
         assertFalse(unknown.contains("\n"));
     }
 
