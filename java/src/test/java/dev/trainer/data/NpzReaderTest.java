@@ -94,7 +94,7 @@ class NpzReaderTest {
     void integersOutOfTheInputsRangeAreRejected() {
         String message = formatsError("i8", ElementType.BOOL);
 
-        assertTrue(message.contains("value 2 of sample 1 does not fit input 'i8' of type BOOL"), message);
+        assertTrue(message.contains("value 2 of sample 2 does not fit input 'i8' of type BOOL"), message);
     }
 
     @Test
@@ -110,7 +110,7 @@ class NpzReaderTest {
     void nanValuesAreRejectedAtLoad() {
         String message = formatsError("nan", ElementType.FLOAT);
 
-        assertTrue(message.contains("input 'nan' of sample 1 holds NaN"), message);
+        assertTrue(message.contains("input 'nan' of sample 2 holds NaN"), message);
     }
 
     @Test
