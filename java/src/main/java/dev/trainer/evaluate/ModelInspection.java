@@ -10,6 +10,7 @@ import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
+import dev.trainer.runtime.ModelReadiness;
 import dev.trainer.runtime.ShapeInference;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.TreeMap;
  * What {@code trainer inspect} tells about a model: its interface, parameters, ops and what blocks training.
  *
  * @param report the description, several lines
- * @param ready  whether every default trainable parameter can be differentiated with respect to the first output
+ * @param ready  whether the model is ready to train ({@link ModelReadiness}) and every default trainable
+ *               parameter can be differentiated with respect to the first output
  */
 public record ModelInspection(String report, boolean ready) {
 
@@ -36,6 +38,11 @@ public record ModelInspection(String report, boolean ready) {
         parameters(graph, trainable, s);
         ops(graph, s);
         s.append("training: ");
+        List<String> problems = ModelReadiness.problems(model, null);
+        if (!problems.isEmpty()) {
+            s.append("blocked: ").append(String.join("; ", problems)).append('\n');
+            return new ModelInspection(s.toString(), false);
+        }
         try {
             String output = graph.outputNames().getFirst();
             ReverseMode.differentiate(model, trainable, List.of(output), types);

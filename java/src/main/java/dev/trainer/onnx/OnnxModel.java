@@ -54,6 +54,9 @@ public final class OnnxModel {
      *     is missing or too short
      */
     public static OnnxModel load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ModelException(file + " is a folder, not an ONNX model file; give the .onnx file in it");
+        }
         if (!Files.isRegularFile(file)) {
             throw new ModelException("model file not found: " + file);
         }
@@ -68,6 +71,9 @@ public final class OnnxModel {
         }
         if (!proto.hasGraph() || proto.getOpsetImportCount() == 0) {
             throw new ModelException("not an ONNX model (no graph or opset): " + file);
+        }
+        if (proto.getGraph().getOutputCount() == 0) {
+            throw new ModelException(file + " has no outputs: there is nothing to train, evaluate or predict");
         }
         Path folder = file.toAbsolutePath().getParent();
         Map<String, ByteBuffer> external = new HashMap<>();

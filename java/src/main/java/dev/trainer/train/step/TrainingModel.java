@@ -8,7 +8,9 @@ import dev.trainer.edit.FinalSoftmax;
 import dev.trainer.edit.HeadEdit;
 import dev.trainer.edit.HeadReplacement;
 import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.PositionTable;
 import dev.trainer.onnx.TensorTypes;
+import dev.trainer.runtime.ModelReadiness;
 import dev.trainer.train.optim.ParameterGroups;
 import dev.trainer.train.optim.TrainableSelection;
 import java.util.LinkedHashMap;
@@ -35,12 +37,17 @@ public record TrainingModel(OnnxModel exported, OnnxModel trained, String output
     /**
      * Loads and edits the configured model.
      *
-     * @throws dev.trainer.ModelException for a model that cannot be read or edited as asked
+     * @throws dev.trainer.ModelException for a model that cannot be read or edited as asked, or is not
+     *         ready to train ({@link ModelReadiness})
      * @throws IllegalArgumentException for freezing or group patterns that match no parameter
      */
     public static TrainingModel of(RunConfig config) {
         HeadEdit edit = headEdit(OnnxModel.load(config.model().file()), config.model(), config.loop().seed());
         OnnxModel exported = edit.model();
+        ModelReadiness.require(exported, edit.output());
+        if (config.data().text()) {
+            PositionTable.requireFits(exported, config.text().maxLength());
+        }
         TrainableSelection selection = TrainableSelection.of(exported, config.freezing());
         String output = edit.output();
         OnnxModel trained = exported;
