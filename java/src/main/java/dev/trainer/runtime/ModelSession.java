@@ -56,11 +56,12 @@ public final class ModelSession implements AutoCloseable {
      */
     public static ModelSession open(OnnxModel model, OrtSession.SessionOptions.OptLevel level, int threads,
                                     boolean memoryPattern) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtLogging.environment();
         GraphProto.Builder graph = model.proto().getGraph().toBuilder().clearInitializer();
         Map<String, ai.onnxruntime.OnnxTensorLike> byReference = new HashMap<>();
         List<OnnxTensor> tensors = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            OrtLogging.configure(options);
             options.setOptimizationLevel(level);
             options.setMemoryPatternOptimization(memoryPattern);
             if (threads > 0) {
@@ -85,7 +86,8 @@ public final class ModelSession implements AutoCloseable {
             return new ModelSession(env.createSession(bytes, options), tensors);
         } catch (OrtException e) {
             tensors.forEach(OnnxTensor::close);
-            throw new ModelException("ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new ModelException("ONNX Runtime cannot load the model: " + OrtErrors.message(e), e);
         }
     }
 
@@ -114,14 +116,6 @@ public final class ModelSession implements AutoCloseable {
 
     public OrtSession session() {
         return session;
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     @Override
