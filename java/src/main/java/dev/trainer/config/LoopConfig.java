@@ -26,8 +26,14 @@ public record LoopConfig(int epochs, int batchSize, long maxSteps, boolean shuff
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         }
-        if (maxSteps < 0 || evalEvery < 0 || statsEvery < 0) {
-            throw new IllegalArgumentException("--max-steps, --eval-every and --stats-every must be >= 0");
+        requireNotNegative("--max-steps", maxSteps);
+        requireNotNegative("--eval-every", evalEvery);
+        requireNotNegative("--stats-every", statsEvery);
+    }
+
+    private static void requireNotNegative(String option, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " must be >= 0 (0: off), got " + value);
         }
     }
 }

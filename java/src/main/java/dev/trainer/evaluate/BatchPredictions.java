@@ -25,7 +25,7 @@ public final class BatchPredictions {
     public static void forEach(Predictor model, Samples data, int batchSize, List<String> outputs,
                                BiConsumer<Batch, Map<String, float[]>> each) {
         try (Arena arena = Arena.ofConfined()) {
-            BatchSource batches = data.batches(batchSize, arena);
+            BatchSource batches = data.batches(Math.max(1, Math.min(batchSize, data.size())), arena);
             for (int[] indices : BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0)) {
                 Batch batch = batches.assemble(indices);
                 each.accept(batch, model.predict(batch, outputs));

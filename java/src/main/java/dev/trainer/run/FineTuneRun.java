@@ -54,6 +54,8 @@ public final class FineTuneRun {
     private final Listeners listeners;
     private final SampleSource train;
     private final SampleSource validation;
+    /** Whether training has begun (the folder exists): a failure is then the run's, not the input's. */
+    private boolean started;
 
     /**
      * A run of the configured files.
@@ -84,12 +86,40 @@ public final class FineTuneRun {
      * Runs the whole job.
      *
      * @throws dev.trainer.ModelException, dev.trainer.DataException, IllegalArgumentException for bad
-     *         input, before anything is written
-     * @throws TrainingFailedException when training itself goes wrong (the loss diverges)
+     *         input, before anything is written (memory too short for the model and batches, found
+     *         before training, is bad input too)
+     * @throws TrainingFailedException when training itself goes wrong (the loss diverges, memory runs out)
      */
     public Result run() {
+        requireValidationData(config, validation);
         RunFolder.requireEmpty(folder.dir());
-        Instant started = Instant.now();
+        try {
+            return prepareAndTrain();
+        } catch (OutOfMemoryError e) {
+            String shortage = MemoryShortage.describe(e, config);
+            throw started ? new TrainingFailedException(shortage) : new IllegalArgumentException(shortage);
+        }
+    }
+
+    /**
+     * Options that act on validation results need validation data: without it they would be
+     * silently ignored.
+     *
+     * @param validation validation samples given in memory, or {@code null}
+     */
+    static void requireValidationData(RunConfig config, SampleSource validation) {
+        if (validation != null || config.data().validation() != null || config.data().valSplit() > 0) {
+            return;
+        }
+        String option = config.stopping().enabled() ? "--early-stopping-patience"
+                : config.loop().evalEvery() > 0 ? "--eval-every" : null;
+        if (option != null) {
+            throw new IllegalArgumentException(option + " needs validation data; give --val FILE or --val-split F");
+        }
+    }
+
+    private Result prepareAndTrain() {
+        Instant startedAt = Instant.now();
         TrainingModel model = TrainingModel.of(config);
         if (model.note() != null) {
             listeners.note(model.note());
@@ -99,12 +129,19 @@ public final class FineTuneRun {
                     train, validation, listeners::note);
             step.weighClasses(data.classWeights());
             listeners.note(ParameterCounts.of(step.parameters(), model.exported()));
+            if (data.batchCapacity(config.loop()) < config.loop().batchSize()) {
+                listeners.note("--batch-size " + config.loop().batchSize() + " is more than the "
+                        + data.batchCapacity(config.loop()) + " samples of an epoch: each step takes all of them");
+            }
             RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data,
-                    train != null && config.data().train() != null, started);
+                    train != null && config.data().train() != null, startedAt);
+            TrainingLoop loop = new TrainingLoop(config, step, data, listeners, kernels, arena,
+                    "trainer diagnose " + folder.dir());
             folder.create();
+            started = true;
             try (MetricsFile metrics = new MetricsFile(folder.metrics())) {
                 listeners.attach(metrics);
-                TrainingLoop.Outcome outcome = train(step, data, arena);
+                TrainingLoop.Outcome outcome = train(loop);
                 finish(step, data, record, outcome);
                 return new Result(outcome, folder, listeners.events());
             }
@@ -112,9 +149,9 @@ public final class FineTuneRun {
     }
 
     /** The loop; when training fails, the diagnosis and plot of what was recorded, then the failure. */
-    private TrainingLoop.Outcome train(TrainingStep step, PreparedData data, Arena arena) {
+    private TrainingLoop.Outcome train(TrainingLoop loop) {
         try {
-            return new TrainingLoop(config, step, data, listeners, kernels, arena, "trainer diagnose " + folder.dir()).run();
+            return loop.run();
         } catch (TrainingFailedException e) {
             report();
             throw e;

@@ -2,8 +2,11 @@ package dev.trainer.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.trainer.evaluate.OutputPaths;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -38,12 +41,11 @@ public record RunFolder(Path dir) {
     }
 
     /**
-     * @throws IllegalArgumentException when the folder is a file or holds anything
+     * @throws IllegalArgumentException when the folder is a file, holds anything, or cannot be
+     *         created or written
      */
     public static RunFolder requireEmpty(Path dir) {
-        if (Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file, not a folder");
-        }
+        OutputPaths.requireCreatableFolder("--out", dir);
         if (Files.isDirectory(dir)) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
@@ -60,8 +62,12 @@ public record RunFolder(Path dir) {
     public void create() {
         try {
             Files.createDirectories(dir);
+        } catch (FileSystemException e) {
+            throw new IllegalArgumentException("cannot create --out " + dir + ": " + e.getClass().getSimpleName()
+                    .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT)
+                    + (e.getReason() == null ? "" : ", " + e.getReason()) + " (" + e.getFile() + ")");
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create --out " + dir + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot create --out " + dir + ": " + e);
         }
     }
 }

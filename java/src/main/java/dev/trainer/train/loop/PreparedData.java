@@ -149,8 +149,21 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
 
     /** Batches in every epoch. */
     public int batchesPerEpoch(LoopConfig loop) {
-        int samples = sampler != null ? sampler.epochSize() : train.size();
-        return (samples + loop.batchSize() - 1) / loop.batchSize();
+        return Math.ceilDiv(epochSize(), loop.batchSize());
+    }
+
+    /**
+     * The most samples a batch holds: the batch size, or an epoch's samples when there are fewer,
+     * which is what the batch buffers are allocated for ({@code --batch-size 2147483647} takes the
+     * whole data set each step rather than asking for terabytes).
+     */
+    public int batchCapacity(LoopConfig loop) {
+        return Math.min(loop.batchSize(), epochSize());
+    }
+
+    /** Samples drawn in an epoch: the training set's, or as many as the sampler draws. */
+    private int epochSize() {
+        return sampler != null ? sampler.epochSize() : train.size();
     }
 
     private static Samples read(Path file, List<InputSpec> inputs, RunConfig config, ValueType outputType,
