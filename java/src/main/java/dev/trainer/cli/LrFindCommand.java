@@ -2,6 +2,7 @@ package dev.trainer.cli;
 
 import dev.trainer.FineTuning;
 import dev.trainer.LearningRateFinding;
+import dev.trainer.evaluate.OutputPaths;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,6 +36,7 @@ final class LrFindCommand implements Callable<Integer> {
         if (!plot.getFileName().toString().endsWith(".png")) {
             throw new IllegalArgumentException("--plot must name a .png file: " + plot);
         }
+        OutputPaths.requireWritableFile("--plot", plot);
         LearningRateFinding finding = FineTuning.of(options.toConfig()).console().findLearningRate(minLr, maxLr, steps);
         System.out.println(finding.reasoning());
         finding.writePlot(plot);
