@@ -32,7 +32,7 @@ final class OneLine {
         if (s.length() <= MAX_LENGTH) {
             return s.toString();
         }
-        int keep = MAX_LENGTH / 2 - 1;
+        int keep = (MAX_LENGTH - " … ".length()) / 2;
         return s.substring(0, keep) + " … " + s.substring(s.length() - keep);
     }
 }

@@ -37,6 +37,13 @@ final class LrFindCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--plot must name a .png file: " + plot);
         }
         OutputPaths.requireWritableFile("--plot", plot);
+        if (steps < 10) {
+            throw new IllegalArgumentException("--steps must be at least 10, got " + steps);
+        }
+        if (!(minLr > 0 && minLr < maxLr) || Double.isInfinite(maxLr)) {
+            throw new IllegalArgumentException("--min-lr " + minLr + " and --max-lr " + maxLr
+                    + ": the range test needs 0 < --min-lr < --max-lr");
+        }
         LearningRateFinding finding = FineTuning.of(options.toConfig()).console().findLearningRate(minLr, maxLr, steps);
         System.out.println(finding.reasoning());
         finding.writePlot(plot);

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  */
 public final class MemoryShortage {
 
-    private static final Pattern BYTES = Pattern.compile("Unable to allocate (\\d+) bytes");
+    /** The JDK's "Unable to allocate 549755813680 bytes", ORT's "buffer of size 703687441776640". */
+    private static final Pattern BYTES = Pattern.compile("(?:allocate|of size) (\\d+)");
 
     private MemoryShortage() {
     }

@@ -36,9 +36,11 @@ public final class ModelReadiness {
             problems.add("the model has no output named '" + read + "' (outputs: " + String.join(", ", graph.outputNames())
                     + ")");
         } else {
-            ValueType type = ValueType.of(graph.outputs().get(graph.outputNames().indexOf(read)));
-            if (type != null && type.elementType() != TensorProto.DataType.FLOAT_VALUE) {
-                problems.add("output '" + read + "' is " + type + "; trainer trains a float32 output"
+            ValueInfoProto declared = graph.outputs().get(graph.outputNames().indexOf(read));
+            int elementType = declared.getType().getTensorType().getElemType();
+            if (elementType != TensorProto.DataType.UNDEFINED_VALUE && elementType != TensorProto.DataType.FLOAT_VALUE) {
+                ValueType type = ValueType.of(declared);
+                problems.add(notFloat(read, type != null ? type.toString() : TensorTypes.name(elementType))
                         + (graph.outputNames().size() > 1 ? " (choose one with --output)" : ""));
             }
         }
@@ -57,6 +59,11 @@ public final class ModelReadiness {
             problems.add(nonFinite);
         }
         return problems;
+    }
+
+    /** The problem of an output the loss cannot read, whose type is {@code type}. */
+    public static String notFloat(String output, String type) {
+        return "output '" + output + "' is " + type + "; trainer trains a float32 output";
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  */
 final class OrtErrors {
 
+    /** ORT Java's prefix, {@code Error code - ORT_FAIL - message: }. */
+    private static final Pattern ERROR_CODE = Pattern.compile("^Error code - \\w+ - message: ");
     /** {@code /onnxruntime_src/onnxruntime/core/graph/model_load_utils.h:46 void onnxruntime::...(...) }. */
     private static final Pattern SOURCE_LOCATION = Pattern.compile("/onnxruntime_src/\\S+:\\d+ ");
     private static final Pattern OPSET = Pattern.compile("Opset (\\d+) is under development.*till opset (\\d+)");
@@ -20,9 +22,10 @@ final class OrtErrors {
     private OrtErrors() {
     }
 
-    /** The first line of ORT's message, without ORT's source location and C++ signature. */
+    /** The first line of ORT's message, without its error code, source location and C++ signature. */
     static String message(OrtException e) {
         String message = e.getMessage() == null ? "unknown error" : e.getMessage().lines().findFirst().orElse("");
+        message = ERROR_CODE.matcher(message).replaceFirst("");
         Matcher opset = OPSET.matcher(message);
         if (opset.find()) {
             return "the model needs opset " + opset.group(1) + "; ONNX Runtime " + OrtLogging.environment().getVersion()

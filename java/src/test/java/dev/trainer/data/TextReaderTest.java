@@ -197,4 +197,37 @@ class TextReaderTest {
             assertTrue(data.longest() <= 32);
         }
     }
+
+    @Test
+    void aByteOrderMarkIsAcceptedAsInCsv() {
+        TextDataset data = train("\uFEFF{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 0}\n");
+
+        assertArrayEquals(new int[] {1, 0}, data.labels().classes());
+    }
+
+    @Test
+    void anythingAfterALinesObjectIsRefusedWithItsLine() {
+        String second = error("{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 0} {\"text\": \"c\"}\n");
+        String garbage = error("{\"text\": \"a\", \"label\": 1} trailing\n");
+
+        assertTrue(second.endsWith("train.jsonl line 2: more after the JSON object; put one object on a line"), second);
+        assertTrue(garbage.contains("train.jsonl line 1: invalid JSON"), garbage);
+    }
+
+    @Test
+    void samplesAreNamedByTheirLineAfterBlankLinesAndSplits() {
+        TextDataset data = train("\n{\"text\": \"a\", \"label\": 1}\n\n{\"text\": \"b\", \"label\": 0}\n");
+
+        assertEquals("line 2", data.sampleName(0));
+        assertEquals("line 4", data.sampleName(1));
+        assertEquals("line 4", data.subset(new int[] {1}).sampleName(0));
+    }
+
+    @Test
+    void aHugeLabelIsQuotedShort() {
+        String message = error("{\"text\": \"a\", \"label\": [" + "1,".repeat(10_000) + "1]}\n");
+
+        assertTrue(message.length() < 300, message);
+        assertTrue(message.contains("… ("), message);
+    }
 }
