@@ -173,6 +173,9 @@ final class CsvReader {
             } else if (column == labelIndex) {
                 targets[count] = (float) value;
             } else if (floating) {
+                if (Float.isInfinite((float) value)) {
+                    return "is beyond float32's range (±3.4e38)";
+                }
                 floats[valueCount++] = (float) value;
             } else {
                 if (value != Math.rint(value) || !input.type().fits((long) value)) {

@@ -110,7 +110,7 @@ public final class Datasets {
             } catch (CharacterCodingException e) {
                 throw Utf8.notUtf8(file, e);
             } catch (IOException e) {
-                throw new DataException(file + " could not be read: " + e.getMessage(), e);
+                throw new DataException(file + " could not be read: " + reason(e), e);
             }
         }
         boolean csv = extension.equals(".csv");
@@ -120,10 +120,18 @@ public final class Datasets {
         } catch (CharacterCodingException e) {
             throw Utf8.notUtf8(file, e);
         } catch (IOException e) {
-            throw new DataException(file + " could not be read: " + e.getMessage(), e);
+            throw new DataException(file + " could not be read: " + reason(e), e);
         }
         dataset.requireFinite();
         return dataset;
+    }
+
+    /** Why reading failed, in words: some of the JDK's I/O exceptions carry no message. */
+    static String reason(IOException e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e instanceof java.io.EOFException ? "it ends too early" : e.getClass().getSimpleName();
     }
 
     /** The file name's extension, lower case with its dot, or "" without one. */

@@ -39,8 +39,8 @@ final class NpzReader {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException notAZip) {
-            throw new DataException(source + " is not an .npz file (not a zip archive): " + notAZip.getMessage(),
+        } catch (IOException notAZip) {
+            throw new DataException(source + " is not an .npz file (not a zip archive): " + Datasets.reason(notAZip),
                     notAZip);
         }
         try (zip) {
@@ -102,7 +102,7 @@ final class NpzReader {
             }
             return array;
         } catch (ZipException | EOFException e) {
-            throw new DataException(where(name) + " is corrupt: " + e.getMessage(), e);
+            throw new DataException(where(name) + " is corrupt: " + Datasets.reason(e), e);
         }
     }
 

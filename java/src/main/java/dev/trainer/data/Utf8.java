@@ -54,7 +54,7 @@ final class Utf8 {
                 chars.clear();
             }
         } catch (IOException e) {
-            return new DataException(file + " could not be read: " + e.getMessage(), e);
+            return new DataException(file + " could not be read: " + Datasets.reason(e), e);
         }
         return new DataException(file + " is not UTF-8; save the file as UTF-8", cause);
     }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -121,8 +122,11 @@ public final class OnnxModel {
                 throw new ModelException("external data file " + dataFile + " is too short for " + tensor.getName());
             }
             return channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (NoSuchFileException e) {
+            throw new ModelException("external data file of " + tensor.getName() + " not found: " + dataFile);
         } catch (IOException e) {
-            throw new ModelException("cannot read external data of " + tensor.getName() + ": " + dataFile);
+            throw new ModelException("cannot read external data of " + tensor.getName() + ": " + dataFile + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
     }
 

@@ -13,8 +13,8 @@ final class OrtErrors {
 
     /** ORT Java's prefix, {@code Error code - ORT_FAIL - message: }. */
     private static final Pattern ERROR_CODE = Pattern.compile("^Error code - \\w+ - message: ");
-    /** {@code /onnxruntime_src/onnxruntime/core/graph/model_load_utils.h:46 void onnxruntime::...(...) }. */
-    private static final Pattern SOURCE_LOCATION = Pattern.compile("/onnxruntime_src/\\S+:\\d+ ");
+    /** {@code /onnxruntime_src/onnxruntime/core/graph/model_load_utils.h:46 void onnxruntime::...(...) }, or {@code tensorprotoutils.cc:1026 }. */
+    private static final Pattern SOURCE_LOCATION = Pattern.compile("(/onnxruntime_src/\\S+|\\b\\w+\\.(cc|h)):\\d+ ");
     private static final Pattern OPSET = Pattern.compile("Opset (\\d+) is under development.*till opset (\\d+)");
     private static final Pattern ALLOCATION = Pattern.compile(
             "(?i)(failed to allocate memory|bad_alloc|bad allocation|out of memory)");
@@ -53,7 +53,7 @@ final class OrtErrors {
     /** Text after a C++ signature {@code type name(arguments) [const] }, or the text itself when it has none. */
     private static String withoutSignature(String text) {
         int open = text.indexOf('(');
-        if (open < 0 || text.substring(0, open).contains(". ")) {
+        if (open < 0 || !text.substring(0, open).contains("::") || text.substring(0, open).contains(". ")) {
             return text;
         }
         int depth = 0;
