@@ -13,12 +13,17 @@
 module dev.trainer {
     requires ai.djl.api;
     requires ai.djl.tokenizers;
+    requires com.drew.metadata;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.csv;
     requires com.google.protobuf;
     requires com.microsoft.onnxruntime;
     requires info.picocli;
     requires java.desktop;
     requires org.tribuo.util.onnx;
+    // no class of it is named: its JPEG reader (CMYK, YCCK, broken files) registers with ImageIO as
+    // a service, and requiring it is what puts it in the module graph
+    requires com.twelvemonkeys.imageio.jpeg;
 
     exports dev.trainer;
     exports dev.trainer.config;

@@ -3,6 +3,7 @@ package dev.trainer.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.config.GraphTraps;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.OptimizerConfig;
@@ -106,7 +107,7 @@ public class MiniLmStepBenchmark {
             // fine-tune --head classify:5 --optimizer adamw --weight-decay 0.01 --no-dropout: decay on
             // matrices, none on biases and LayerNorm
             RunConfig config = RunConfig.defaults(model)
-                    .with(new ModelConfig(model, null, HeadSpec.parse("classify:" + CLASSES), 0, false))
+                    .with(new ModelConfig(model, null, HeadSpec.parse("classify:" + CLASSES), 0, false, GraphTraps.DEFAULT))
                     .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, LEARNING_RATE).withWeightDecay(WEIGHT_DECAY))
                     .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads));
             step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());

@@ -1,8 +1,6 @@
 package dev.trainer.cli;
 
-import dev.trainer.DataException;
-import dev.trainer.ModelException;
-import dev.trainer.TrainingFailedException;
+import dev.trainer.run.Failure;
 import dev.trainer.runtime.OrtLogging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCommand.Version.class,
         description = "Fine-tunes ONNX models on ONNX Runtime and hands back an ONNX model ready to deploy.",
         subcommands = {FineTuneCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class,
-                LrFindCommand.class, CvCommand.class, DiagnoseCommand.class,
+                LrFindCommand.class, CvCommand.class, DiagnoseCommand.class, GradientsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCommand implements Runnable {
 
@@ -25,7 +23,7 @@ public final class TrainerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv or diagnose");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv, diagnose or gradients");
     }
 
     /** Runs the command line and exits with its code (0 success, 1 training failed, 2 bad input). */
@@ -40,7 +38,7 @@ public final class TrainerCommand implements Runnable {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
             cli.getErr().println("trainer: error: " + dev.trainer.run.MemoryShortage.describe(e, null));
-            return ExitCode.FAILED;
+            return Failure.FAILED;
         }
     }
 
@@ -56,19 +54,15 @@ public final class TrainerCommand implements Runnable {
             return new CommandLine.RunLast().execute(parsed);
         });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            return switch (e) {
-                case ModelException m -> fail(commandLine, m.getMessage(), ExitCode.BAD_INPUT);
-                case DataException d -> fail(commandLine, d.getMessage(), ExitCode.BAD_INPUT);
-                case IllegalArgumentException i -> fail(commandLine, i.getMessage(), ExitCode.BAD_INPUT);
-                case TrainingFailedException t -> fail(commandLine, "training failed: " + t.getMessage(), ExitCode.FAILED);
-                default -> {
-                    if (verbose(parsed)) {
-                        e.printStackTrace(commandLine.getErr());
-                    }
-                    yield fail(commandLine, "internal error: " + e + (verbose(parsed) ? ""
-                            : " (run with --verbose for the stack trace)"), ExitCode.FAILED);
-                }
-            };
+            Failure failure = Failure.of(e);
+            if (!failure.internal()) {
+                return fail(commandLine, failure.message(), failure.exitCode());
+            }
+            if (verbose(parsed)) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return fail(commandLine, failure.message() + (verbose(parsed) ? "" : " (run with --verbose for the stack trace)"),
+                    failure.exitCode());
         });
         return cli;
     }

@@ -29,6 +29,15 @@ final class TrainingOptions {
     @Mixin
     HeadSection heads;
 
+    @Mixin
+    GraphTrapSection traps;
+
+    @Mixin
+    ImageSection images;
+
+    @Mixin
+    ReportingSection reporting;
+
     /**
      * The run's configuration, checked whole.
      *
@@ -36,9 +45,11 @@ final class TrainingOptions {
      */
     RunConfig toConfig() {
         return new RunConfig(
-                new ModelConfig(data.model, data.loss.output, heads.head, heads.replaceHead, !loop.noDropout),
-                data.toConfig(), heads.text.toConfig(), new LossConfig(data.loss.loss, stopping.labelSmoothing),
-                loop.toConfig(), optimizer.toConfig(), optimizer.schedule(), optimizer.regularization(),
-                balance.toConfig(), stopping.toConfig(), freezing.toConfig(), loop.runtime());
+                new ModelConfig(data.model, data.loss.output, heads.head, heads.replaceHead, !loop.noDropout,
+                        traps.toConfig()),
+                data.toConfig(), heads.text.toConfig(), images.toConfig(),
+                new LossConfig(data.loss.loss, stopping.labelSmoothing), loop.toConfig(), optimizer.toConfig(),
+                optimizer.schedule(), optimizer.regularization(), balance.toConfig(), stopping.toConfig(),
+                reporting.toConfig(), freezing.toConfig(), loop.runtime());
     }
 }

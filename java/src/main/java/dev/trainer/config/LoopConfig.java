@@ -36,4 +36,9 @@ public record LoopConfig(int epochs, int batchSize, long maxSteps, boolean shuff
             throw new IllegalArgumentException(option + " must be >= 0 (0: off), got " + value);
         }
     }
+
+    /** This loop with another batch size. */
+    public LoopConfig withBatchSize(int size) {
+        return new LoopConfig(epochs, size, maxSteps, shuffle, seed, evalEvery, statsEvery);
+    }
 }

@@ -6,12 +6,9 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * A line chart of one or more {@link Panel}s stacked over a shared x axis (linear or log),
@@ -110,14 +107,7 @@ public record Chart(String title, String xLabel, boolean logX, List<Panel> panel
      * @throws UncheckedIOException when the file cannot be written
      */
     public void writePng(Path file, int width, int height) {
-        BufferedImage image = render(width, height);
-        try (var out = Files.newOutputStream(file)) {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("no PNG writer in this JDK");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        Pictures.writePng(render(width, height), file);
     }
 
     /**

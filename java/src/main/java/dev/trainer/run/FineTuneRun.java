@@ -2,6 +2,10 @@ package dev.trainer.run;
 
 import dev.trainer.TrainingFailedException;
 import dev.trainer.config.RunConfig;
+import dev.trainer.data.ImageDataset;
+import dev.trainer.data.TextDataset;
+import dev.trainer.distributed.BatchShards;
+import dev.trainer.distributed.Collective;
 import dev.trainer.edit.InputNormalization;
 import dev.trainer.events.DiagnosisEvent;
 import dev.trainer.events.Scores;
@@ -35,6 +39,10 @@ import java.util.List;
  * ({@link TrainingLoop}), and writes {@code model.onnx}, {@code run.json}, {@code metrics.jsonl}
  * (every event the listeners heard) and {@code training.png}, ending with a diagnosis. A run that
  * fails in training still leaves its metrics, diagnosis and plot.
+ *
+ * <p>As a rank of a data-parallel job, every rank reads and checks the inputs and the ranks agree
+ * on the outcome ({@link DistributedJob#agree}) before rank 0's parameters are broadcast and they
+ * train together; rank 0 alone tells the listeners and writes the folder.
  */
 public final class FineTuneRun {
 
@@ -54,32 +62,33 @@ public final class FineTuneRun {
     private final Listeners listeners;
     private final SampleSource train;
     private final SampleSource validation;
+    private final Collective ranks;
     /** Whether training has begun (the folder exists): a failure is then the run's, not the input's. */
-    private boolean started;
+    private boolean trainingBegan;
 
     /**
-     * A run of the configured files.
-     *
-     * @param listeners hear every event; the metrics file is added once the folder exists
-     */
-    public FineTuneRun(RunConfig config, Path outDir, Kernels kernels, List<TrainingListener> listeners) {
-        this(config, outDir, kernels, listeners, null, null);
-    }
-
-    /**
-     * A run on samples from elsewhere (cross-validation folds, the Java API's arrays) instead of the files.
-     *
+     * @param listeners  hear every event (on rank 0 of a job); the metrics file is added once the folder exists
      * @param train      the training samples, or {@code null} for the configured file
      * @param validation the validation samples, or {@code null} for the configured file (if any)
+     * @param ranks      the job the run trains in: a single process, or this rank of several
      */
     public FineTuneRun(RunConfig config, Path outDir, Kernels kernels, List<TrainingListener> listeners,
-                       SampleSource train, SampleSource validation) {
+                       SampleSource train, SampleSource validation, Collective ranks) {
         this.config = config;
         this.folder = new RunFolder(outDir);
         this.kernels = kernels;
-        this.listeners = new Listeners(listeners);
+        this.listeners = new Listeners(ranks.rank() == 0 ? listeners : List.of());
         this.train = train;
         this.validation = validation;
+        this.ranks = ranks;
+    }
+
+    /** A run's inputs, read and checked: the model's step (owned: closing closes it), the data, the record. */
+    private record Inputs(TrainingStep step, PreparedData data, RunRecord record) implements AutoCloseable {
+        @Override
+        public void close() {
+            step.close();
+        }
     }
 
     /**
@@ -91,13 +100,36 @@ public final class FineTuneRun {
      * @throws TrainingFailedException when training itself goes wrong (the loss diverges, memory runs out)
      */
     public Result run() {
-        requireValidationData(config, validation);
-        RunFolder.requireEmpty(folder.dir());
         try {
-            return prepareAndTrain();
+            return checkAndTrain();
         } catch (OutOfMemoryError e) {
             String shortage = MemoryShortage.describe(e, config);
-            throw started ? new TrainingFailedException(shortage) : new IllegalArgumentException(shortage);
+            throw trainingBegan ? new TrainingFailedException(shortage) : new IllegalArgumentException(shortage);
+        }
+    }
+
+    /** The inputs checked, the loop and its batch buffers made, and only then the folder created and the run trained. */
+    private Result checkAndTrain() {
+        try (Inputs inputs = agreedInputs(Instant.now()); Arena arena = Arena.ofConfined()) {
+            TrainingStep step = inputs.step();
+            // every rank starts from rank 0's parameters, whatever its setup drew
+            ranks.broadcast(step.parameters().values(), step.parameters().length());
+            try (TrainingLoop loop = new TrainingLoop(config, step, inputs.data(), listeners, kernels, ranks, arena,
+                    "trainer diagnose " + folder.dir())) {
+                if (ranks.rank() != 0) {
+                    trainingBegan = true;
+                    return new Result(train(loop), folder, listeners.events());
+                }
+                folder.create();
+                trainingBegan = true;
+                try (MetricsFile metrics = new MetricsFile(folder.metrics());
+                     ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
+                    listeners.attach(metrics);
+                    TrainingLoop.Outcome outcome = train(loop);
+                    finish(step, inputs.data(), inputs.record(), outcome);
+                    return new Result(outcome, folder, listeners.events());
+                }
+            }
         }
     }
 
@@ -118,13 +150,33 @@ public final class FineTuneRun {
         }
     }
 
-    private Result prepareAndTrain() {
-        Instant startedAt = Instant.now();
-        TrainingModel model = TrainingModel.of(config);
-        if (model.note() != null) {
-            listeners.note(model.note());
+    /** Every input read and checked on every rank, and the ranks agreed that none failed. */
+    private Inputs agreedInputs(Instant started) {
+        Inputs inputs = null;
+        RuntimeException failure = null;
+        try {
+            inputs = inputs(started);
+        } catch (RuntimeException e) {
+            failure = e;
         }
-        try (TrainingStep step = TrainingStep.open(model, config, kernels); Arena arena = Arena.ofConfined()) {
+        try {
+            DistributedJob.agree(ranks, failure);
+        } catch (RuntimeException e) {
+            if (inputs != null) {
+                inputs.close();
+            }
+            throw e;
+        }
+        return inputs;
+    }
+
+    private Inputs inputs(Instant started) {
+        requireValidationData(config, validation);
+        RunFolder.requireEmpty(folder.dir());
+        TrainingModel model = TrainingModel.of(config);
+        model.notes().forEach(listeners::note);
+        TrainingStep step = TrainingStep.open(model, config, kernels, ranks);
+        try {
             PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(),
                     train, validation, listeners::note);
             step.weighClasses(data.classWeights());
@@ -133,27 +185,31 @@ public final class FineTuneRun {
                 listeners.note("--batch-size " + config.loop().batchSize() + " is more than the "
                         + data.batchCapacity(config.loop()) + " samples of an epoch: each step takes all of them");
             }
-            RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data,
-                    train != null && config.data().train() != null, startedAt);
-            TrainingLoop loop = new TrainingLoop(config, step, data, listeners, kernels, arena,
-                    "trainer diagnose " + folder.dir());
-            folder.create();
-            started = true;
-            try (MetricsFile metrics = new MetricsFile(folder.metrics())) {
-                listeners.attach(metrics);
-                TrainingLoop.Outcome outcome = train(loop);
-                finish(step, data, record, outcome);
-                return new Result(outcome, folder, listeners.events());
+            if (ranks.size() > 1) {
+                int batch = config.loop().batchSize();
+                listeners.note(String.format("data-parallel over %s: batch %d per rank, effective batch %d",
+                        ranks.description(), batch, BatchShards.globalBatchSize(batch, ranks.size())));
             }
+            return new Inputs(step, data, new RunRecord(config, step.session(), model.exported().opset(), data,
+                    train != null && config.data().train() != null, started, ranks));
+        } catch (RuntimeException e) {
+            step.close();
+            throw e;
         }
     }
 
-    /** The loop; when training fails, the diagnosis and plot of what was recorded, then the failure. */
+    /**
+     * The loop; when training fails (on every rank alike: the loss the ranks reduced diverged),
+     * the diagnosis and plot of what was recorded, then the failure.
+     */
     private TrainingLoop.Outcome train(TrainingLoop loop) {
         try {
             return loop.run();
         } catch (TrainingFailedException e) {
-            report();
+            if (ranks.rank() == 0) {
+                report();
+            }
+            DistributedJob.agree(ranks, e);
             throw e;
         }
     }
@@ -163,7 +219,7 @@ public final class FineTuneRun {
         export(step, data, record);
         record.write(folder.record(), outcome, Instant.now());
         Scores validation = outcome.validation();
-        if (validation != null && validation.classification()) {
+        if (validation != null && validation.isClassification()) {
             listeners.note(String.format("validation accuracy: %.2f%% (%d samples)", 100 * validation.accuracy(),
                     validation.samples()));
         } else if (validation != null) {
@@ -174,8 +230,8 @@ public final class FineTuneRun {
     }
 
     /**
-     * Writes the fine-tuned inference model (with the normalization it was trained behind as its
-     * first nodes) and, for text, its tokenizer beside it.
+     * Writes the fine-tuned inference model (with the normalization it was trained behind, of
+     * features or of image channels, as its first nodes) and, for text, its tokenizer beside it.
      */
     private void export(TrainingStep step, PreparedData data, RunRecord record) {
         OnnxModel exported = ModelExport.trained(step.model().exported(), step.parameters(), record.modelMetadata());
@@ -183,8 +239,13 @@ public final class FineTuneRun {
             exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
                     n.offset(), n.scale()));
         }
+        if (data.train() instanceof ImageDataset images && images.preprocessing().normalizes()) {
+            var p = images.preprocessing();
+            exported = exported.withProto(InputNormalization.prependBroadcast(exported.proto(), images.inputName(),
+                    p.affineShape(), p.mean(), p.std()));
+        }
         ModelWriter.write(exported, folder.model());
-        if (config.data().text()) {
+        if (data.train() instanceof TextDataset) {
             copy(config.text().tokenizerFile(config.model().file()), folder.tokenizer());
         }
     }

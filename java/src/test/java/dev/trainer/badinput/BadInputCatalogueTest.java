@@ -169,7 +169,7 @@ class BadInputCatalogueTest {
                 fineTune("a split of everything", "--val-split must be in \\[0, 1\\), got 1.5", "--val-split", "1.5"),
                 fineTune("two heads", "give either --head or --replace-head, not both", "--head", "classify:3",
                         "--replace-head", "3"),
-                fineTune("class weights for regression", "--class-weights, --sampler and --augment need a classification"
+                fineTune("class weights for regression", "--class-weights, --sampler and --augment smote need a classification"
                         + " loss", "--loss", "mse", "--class-weights", "auto"),
                 fineTune("full label smoothing", "--label-smoothing must be in \\[0, 1\\), got 1.0", "--label-smoothing", "1"),
                 fineTune("negative threads", "--threads must be >= 0, got -1", "--threads", "-1"),

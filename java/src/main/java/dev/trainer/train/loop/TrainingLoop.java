@@ -7,6 +7,9 @@ import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.augment.Mix;
 import dev.trainer.data.augment.Mixup;
+import dev.trainer.distributed.BatchShards;
+import dev.trainer.distributed.Collective;
+import dev.trainer.evaluate.GatheredOutputs;
 import dev.trainer.evaluate.Scorer;
 import dev.trainer.events.CheckpointEvent;
 import dev.trainer.events.EpochEvent;
@@ -16,11 +19,13 @@ import dev.trainer.events.RestoreEvent;
 import dev.trainer.events.Scores;
 import dev.trainer.events.StepEvent;
 import dev.trainer.kernels.Kernels;
+import dev.trainer.runtime.Predictor;
 import dev.trainer.train.optim.TrainableSelection;
 import dev.trainer.train.schedule.Schedules;
 import dev.trainer.train.step.StepResult;
 import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -29,8 +34,17 @@ import java.util.Optional;
  * then runs epochs ({@link #runEpoch}) of steps ({@link #runStep}) until the last epoch, the step
  * limit, early stopping or a listener ends it, then restores early stopping's best checkpoint.
  * Every event goes to the run's {@link Listeners}.
+ *
+ * <p>As one rank of a data-parallel job, the loop takes the steps a single process would take with
+ * the global batch, {@code --batch-size} times the ranks: the same epoch order, each rank training
+ * on its slice of every batch ({@link BatchShards}), the step's gradient and figures summed over the
+ * ranks. Validation is shared out the same way ({@link GatheredOutputs}), and a listener's request to
+ * stop is agreed on, so every decision is the same on every rank and the ranks stay in step.
+ *
+ * <p>Owns the training data's batch source (an image loader holds decoding threads): close the loop
+ * when done.
  */
-public final class TrainingLoop {
+public final class TrainingLoop implements AutoCloseable {
 
     /**
      * How the loop ended.
@@ -44,6 +58,9 @@ public final class TrainingLoop {
 
     private final RunConfig config;
     private final LoopConfig loop;
+    /** The loop as a single process would run it: the batches of every rank together. */
+    private final LoopConfig global;
+    private final Collective ranks;
     private final TrainingStep step;
     private final PreparedData data;
     private final Listeners listeners;
@@ -54,13 +71,17 @@ public final class TrainingLoop {
     private final LoopState state;
 
     /**
+     * @param ranks        the job this process trains in: a single process, or the ranks of a
+     *                     data-parallel job, each running this loop with a step opened on them
      * @param arena        holds the batch buffers; it must outlive the loop
      * @param diagnoseHint what the failure message suggests running, e.g. {@code trainer diagnose DIR}, or {@code null}
      */
     public TrainingLoop(RunConfig config, TrainingStep step, PreparedData data, Listeners listeners, Kernels kernels,
-                        Arena arena, String diagnoseHint) {
+                        Collective ranks, Arena arena, String diagnoseHint) {
         this.config = config;
         this.loop = config.loop();
+        this.global = loop.withBatchSize(BatchShards.globalBatchSize(loop.batchSize(), ranks.size()));
+        this.ranks = ranks;
         this.step = step;
         this.data = data;
         this.listeners = listeners;
@@ -68,7 +89,7 @@ public final class TrainingLoop {
         this.batches = data.train().batches(data.batchCapacity(loop), arena);
         this.mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         this.diagnoseHint = diagnoseHint;
-        long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(loop);
+        long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(global);
         if (loop.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, loop.maxSteps());
         }
@@ -119,7 +140,10 @@ public final class TrainingLoop {
                     + "; " + ParameterCounts.of(step.parameters(), step.model().exported()));
         }
         state.startEpoch(epoch);
-        int[][] epochBatches = data.epochBatches(loop, epoch);
+        int[][] epochBatches = data.epochBatches(global, epoch);
+        batches.plan(epoch, Arrays.stream(epochBatches)
+                .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
+                .filter(shard -> shard.length > 0).toArray(int[][]::new));
         listeners.emit(new EpochStartEvent(epoch, state.step, epochBatches.length));
         for (int b = 0; b < epochBatches.length; b++) {
             if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
@@ -137,29 +161,35 @@ public final class TrainingLoop {
         return endEpoch(epoch);
     }
 
-    /** Runs one step; returns whether the epoch goes on. */
-    private boolean runStep(int epoch, int[] indices, boolean statistics) {
+    /**
+     * Runs one step on this rank's slice of the global batch (all of it in a single process);
+     * returns whether the epoch goes on.
+     */
+    private boolean runStep(int epoch, int[] globalBatch, boolean statistics) {
         long start = System.nanoTime();
         double lr = state.schedule.learningRate(state.step);
         double momentum = state.schedule.momentum(state.step);
-        Batch batch = batches.assemble(indices);
+        int[] shard = BatchShards.of(globalBatch, ranks.rank(), ranks.size());
+        Batch batch = shard.length == 0 ? null : batches.assemble(shard);
         Mix mix = null;
-        if (mixup != null) {
+        if (mixup != null && batch != null) {
             mix = mixup.mix(batch);
             state.mixedBatches++;
         }
-        StepResult result = step.run(batch, mix, lr, momentum, statistics, state.step + 1);
+        // the ranks' parameters are identical: their statistics too, so only rank 0's are taken
+        StepResult result = step.run(batch, mix, lr, momentum, statistics && ranks.rank() == 0, state.step + 1);
         state.step++;
         double millis = (System.nanoTime() - start) / 1e6;
+        int samples = result.loss().samples();
         if (!result.applied()) {
-            listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, batch.size()));
+            listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, samples));
             throw diverged(result.loss().value(), lr, epoch);
         }
         if (result.layers() != null) {
             listeners.emit(result.layers());
         }
-        listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, batch.size()));
-        state.record(result.loss().value(), batch.size(), result.loss().correct());
+        listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, samples));
+        state.record(result.loss().value(), samples, result.loss().correct());
         if (data.validation() != null && loop.evalEvery() > 0 && state.step % loop.evalEvery() == 0) {
             Scores mid = validate();
             listeners.emit(new EvaluationEvent(epoch, state.step, mid));
@@ -198,17 +228,28 @@ public final class TrainingLoop {
         return false;
     }
 
+    /** Whether a listener asked to stop, on any rank: the ranks must leave the loop together. */
     private boolean stoppedByListener() {
-        if (listeners.stopRequested()) {
-            state.stopReason = "stopped by a listener: " + listeners.stopReason();
-            return true;
+        boolean stop = listeners.stopRequested();
+        if (ranks.size() > 1) {
+            double[] requests = {stop ? 1 : 0};
+            ranks.allReduceSum(requests);
+            stop = requests[0] > 0;
         }
-        return false;
+        if (stop) {
+            state.stopReason = "stopped by a listener: "
+                    + (listeners.stopRequested() ? listeners.stopReason() : "on another rank");
+        }
+        return stop;
     }
 
+    /** The validation scores, each rank of a job scoring its share of the batches. */
     private Scores validate() {
-        return Scorer.score(step.session(), step.model().output(), data.validation(), loop.batchSize(),
-                config.loss().kind(), kernels);
+        String output = step.model().output();
+        Predictor model = ranks.size() == 1 ? step.session()
+                : GatheredOutputs.of(step.session(), output, data.validation(), loop.batchSize(), ranks);
+        return Scorer.score(model, output, data.validation(), loop.batchSize(), config.loss().kind(), kernels,
+                new Scorer.Reporting(data.classNames(), config.reporting().topK()));
     }
 
     private TrainingFailedException diverged(double loss, double lr, int epoch) {
@@ -221,5 +262,11 @@ public final class TrainingLoop {
     /** The loop's state now. */
     LoopState.Snapshot snapshot() {
         return state.snapshot();
+    }
+
+    /** Stops the batch source's background work. */
+    @Override
+    public void close() {
+        batches.close();
     }
 }

@@ -4,6 +4,8 @@ import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.augment.Mix;
+import dev.trainer.distributed.Collective;
+import dev.trainer.distributed.SingleProcess;
 import dev.trainer.events.LayersEvent;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.monitor.LayerStatistics;
@@ -28,7 +30,9 @@ import java.util.Map;
  *       backward graph overwrites the buffer, so one batch per step; accumulating several
  *       micro-batches would sum each into it weighted by its {@link BatchLoss#weight()} and divide
  *       by the window's total weight;</li>
- *   <li>{@link #reduceGradients()}: the {@link GradientReducer} (one process: nothing to do);</li>
+ *   <li>{@link #reduceGradients()}: the {@link GradientReducer}: one process has nothing to do; the
+ *       ranks of a data-parallel job make their gradients the whole global batch's
+ *       ({@link GlobalGradient});</li>
  *   <li>the non-finite check on the loss, then {@link #clipGradients()};</li>
  *   <li>{@link #apply}: L1/L2 penalties and the optimizer update in place.</li>
  * </ol>
@@ -44,25 +48,37 @@ public final class TrainingStep implements AutoCloseable {
     private final Kernels kernels;
     private final TrainingRuntime runtime;
     private final GradientReducer reducer;
+    private final long dropoutSeed;
     private Loss loss;
     private TrainingSession session;
     private GroupedOptimizer optimizer;
     private ValueSnapshot snapshot;
-    private double accumulatedWeight;
+    private BatchLoss local = BatchLoss.NONE;
 
-    private TrainingStep(TrainingModel model, RunConfig config, Kernels kernels, Loss loss, GradientReducer reducer) {
+    private TrainingStep(TrainingModel model, RunConfig config, Kernels kernels, Loss loss, Collective ranks) {
         this.model = model;
         this.config = config;
         this.kernels = kernels;
         this.runtime = TrainingRuntime.of(config.runtime().device());
         this.loss = loss;
-        this.reducer = reducer;
+        this.reducer = ranks.size() == 1 ? GradientReducer.LOCAL : new GlobalGradient(ranks, kernels);
+        // each rank draws its own Dropout masks for its own samples; rank 0 draws what a single process would
+        this.dropoutSeed = config.loop().seed() + ranks.rank();
     }
 
-    /** Opens the step for the parameters trainable in the first epoch, on the configured device. */
+    /** Opens the step for the parameters trainable in the first epoch, on the configured device, in one process. */
     public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels) {
+        return open(model, config, kernels, new SingleProcess());
+    }
+
+    /**
+     * Opens the step as one rank of a data-parallel job: its gradients are summed over the ranks
+     * before clipping ({@link GlobalGradient}). The ranks must step together: every rank runs
+     * {@link #reduceGradients()} in every step, with or without samples of its own.
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels, Collective ranks) {
         Loss loss = new Loss(config.loss(), kernels, null);
-        TrainingStep step = new TrainingStep(model, config, kernels, loss, GradientReducer.LOCAL);
+        TrainingStep step = new TrainingStep(model, config, kernels, loss, ranks);
         try {
             step.session = step.runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
             step.optimizer = step.newOptimizer();
@@ -74,7 +90,7 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     private TrainingPlan plan(List<String> trainable) {
-        return TrainingPlan.of(model.trained(), trainable, model.output(), config.model().dropout(), config.loop().seed());
+        return TrainingPlan.of(model.trained(), trainable, model.output(), config.model().dropout(), dropoutSeed);
     }
 
     private GroupedOptimizer newOptimizer() {
@@ -97,7 +113,7 @@ public final class TrainingStep implements AutoCloseable {
 
     /** Starts a step: no gradient accumulated yet. */
     public void zeroGradients() {
-        accumulatedWeight = 0;
+        local = BatchLoss.NONE;
     }
 
     /**
@@ -111,14 +127,17 @@ public final class TrainingStep implements AutoCloseable {
             result[0] = loss.compute(outputs, shape, b, mix, dOutputs);
             return result[0].value();
         });
-        accumulatedWeight += result[0].weight();
-        return result[0];
+        local = result[0];
+        return local;
     }
 
-    /** Combines the gradients of every process; returns the step's total sample weight. */
-    public double reduceGradients() {
+    /**
+     * Combines the gradients of every process; returns what the loss made of the step's samples
+     * on all of them (in one process, what {@link #accumulate} returned).
+     */
+    public BatchLoss reduceGradients() {
         ParameterBuffer p = session.parameters();
-        return reducer.reduce(p.gradients(), p.length(), accumulatedWeight);
+        return reducer.reduce(p.gradients(), p.length(), local);
     }
 
     /** Scales the gradients down to the configured global norm; returns the norm before, or NaN when clipping is off. */
@@ -146,15 +165,19 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /**
-     * Every phase on one batch.
+     * Every phase on one batch; its result is the whole step's, over every process of a job.
      *
+     * @param batch      this process's samples, or {@code null} when the step gave it none (it still
+     *                   takes part in the reduction and the update)
      * @param statistics whether to measure the update per layer ({@code LayersEvent} of step {@code stepNumber})
      */
     public StepResult run(Batch batch, Mix mix, double learningRate, double momentum, boolean statistics,
                           long stepNumber) {
         zeroGradients();
-        BatchLoss batchLoss = accumulate(batch, mix);
-        reduceGradients();
+        if (batch != null) {
+            accumulate(batch, mix);
+        }
+        BatchLoss batchLoss = reduceGradients();
         if (!batchLoss.finite()) {
             return new StepResult(batchLoss, 0, Double.NaN, null, false);
         }
