@@ -23,6 +23,8 @@ final class BadDataFiles {
     static final Path DIGITS_TRAIN = Path.of("../models/digits/train.csv");
     static final Path DIGITS_VAL = Path.of("../models/digits/val.csv");
     static final Path BERT = Path.of("src/test/resources/fixtures/bert_tiny_torchscript/model.onnx");
+    /** A model of [B, 1, 8, 8] float images. */
+    static final Path CNN = Path.of("src/test/resources/fixtures/cnn/model.onnx");
 
     private static final String HEADER = IntStream.range(0, 64).mapToObj(i -> "px" + i).collect(Collectors.joining(","))
             + ",label";
@@ -43,6 +45,7 @@ final class BadDataFiles {
         csv(dir, files);
         npz(dir, files);
         text(dir, files);
+        images(dir, files);
         models(dir, files);
         return files;
     }
@@ -140,6 +143,17 @@ final class BadDataFiles {
         put(files, "model.truncated", Files.write(dir.resolve("truncated.onnx"), java.util.Arrays.copyOf(digits, 1000)));
         put(files, "model.folder", Files.createDirectories(dir.resolve("model-folder.onnx")));
         put(files, "model.empty", Files.write(dir.resolve("empty.onnx"), new byte[0]));
+    }
+
+    private static void images(Path dir, Map<String, Path> files) throws IOException {
+        put(files, "cnn", CNN);
+        put(files, "images.empty", Files.createDirectories(dir.resolve("no-images")));
+        Path broken = dir.resolve("broken-images");
+        for (String label : List.of("a", "b")) {
+            Files.writeString(Files.createDirectories(broken.resolve(label)).resolve(label + ".png"), "not a png");
+        }
+        put(files, "images.broken", broken);
+        put(files, "images.missing", Files.writeString(dir.resolve("missing-image.csv"), "path,label\nabsent.png,0\n"));
     }
 
     private static void put(Map<String, Path> files, String name, Path file) {

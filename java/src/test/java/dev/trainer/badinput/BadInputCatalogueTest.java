@@ -119,6 +119,7 @@ class BadInputCatalogueTest {
         cases.addAll(models());
         cases.addAll(tabularData());
         cases.addAll(textData());
+        cases.addAll(images());
         cases.addAll(otherCommands());
         return cases;
     }
@@ -197,6 +198,10 @@ class BadInputCatalogueTest {
                         "--model", "{digits}", "--train", "{train}", "--plot", "{scratch}/no/such/lr.png"),
                 bad("d3 an lr-find plot where nothing can be written", "--plot /sys/lr.png: cannot write in /sys", "lr-find",
                         "--model", "{digits}", "--train", "{train}", "--plot", "/sys/lr.png"),
+                bad("d3 gradients into a missing folder", "--out .*no/such/g.npz: the folder .*no/such does not exist",
+                        "gradients", "--model", "{digits}", "--data", "{val}", "--out", "{scratch}/no/such/g.npz"),
+                bad("d3 gradients where nothing can be written", "--out /sys/g.npz: cannot write in /sys", "gradients",
+                        "--model", "{digits}", "--data", "{val}", "--out", "/sys/g.npz"),
                 bad("d3 a diagnose plot into a missing folder", "--plot .*: the folder .*no/such does not exist", "diagnose",
                         "{scratch}", "--plot", "{scratch}/no/such/run.png"),
                 fineTune("d9 a run folder where nothing can be written", "^trainer: error: --out /sys/run: cannot write in"
@@ -295,6 +300,18 @@ class BadInputCatalogueTest {
                         "--max-length", "16"),
                 fineTuneOn("text without the model's tokenizer", "no tokenizer.json beside .*; give --tokenizer PATH",
                         "{bert.no-tokenizer}", "{jsonl.good}", "--max-length", "16"));
+    }
+
+    private static List<Case> images() {
+        return List.of(
+                fineTuneOn("an image folder without class folders", "no-images has no class folders: labelled images go"
+                        + " in DIR/CLASS/", "{cnn}", "{images.empty}"),
+                fineTuneOn("an image that is not one", "a.png: not an image of a known format \\(PNG, JPEG, BMP or GIF\\)"
+                        + " \\(--skip-bad-images leaves broken images out\\)$", "{cnn}", "{images.broken}"),
+                fineTuneOn("a manifest naming a missing image", "absent.png: cannot be read: no such file", "{cnn}",
+                        "{images.missing}"),
+                fineTune("image augmentation of tabular data", "--augment flip works on images, not on tabular data",
+                        "--augment", "flip"));
     }
 
     private static List<Case> otherCommands() {
