@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.DataException;
 import dev.trainer.Inspection;
 import dev.trainer.badinput.StoredNpz;
 import dev.trainer.data.Dataset;
@@ -16,22 +17,28 @@ import dev.trainer.data.NpzWriter;
 import dev.trainer.data.Task;
 import dev.trainer.data.TextDataset;
 import dev.trainer.data.TextTokenizer;
+import dev.trainer.data.image.BadImageException;
+import dev.trainer.data.image.FloatImage;
+import dev.trainer.data.image.ImageDecoder;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.PositionTable;
 import dev.trainer.runtime.ModelReadiness;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fuzzes the loaders of every file a user gives trainer: CSV, NPZ and JSONL data and ONNX models.
+ * Fuzzes the loaders of every file a user gives trainer: CSV, NPZ and JSONL data, images and ONNX models.
  * A few hundred cases per loader by default (seconds); {@code scripts/fuzz} runs thousands, with
  * {@code -Dtrainer.fuzz.cases=N} and {@code -Dtrainer.fuzz.seed=S}. A failing case's file is kept
  * under {@code target/fuzz/} and named in the failure.
@@ -203,6 +210,53 @@ class LoaderFuzzTest {
                         assertEquals(List.of(), i.problems(), "inspect says ready where fine-tune refuses");
                     }
                 }));
+    }
+
+    /**
+     * Image files as the loader decodes them during training, after the up-front header check:
+     * PNG, BMP, GIF and JPEG, damaged. A file refused is a {@link BadImageException}, which the
+     * loader turns into a {@link DataException} as this does.
+     */
+    @Test
+    void images() throws Exception {
+        BufferedImage picture = new BufferedImage(12, 9, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 9; y++) {
+            for (int x = 0; x < 12; x++) {
+                picture.setRGB(x, y, (x * 20) << 16 | (y * 28) << 8 | (x + y) * 9);
+            }
+        }
+        List<byte[]> files = new ArrayList<>();
+        for (String format : List.of("png", "bmp", "gif", "jpeg")) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            assertTrue(ImageIO.write(picture, format, bytes), format);
+            files.add(bytes.toByteArray());
+        }
+        List<Mutation> mutations = new ArrayList<>(ByteMutations.all());
+        mutations.add(Mutation.rewrite("a huge size in a PNG header", LoaderFuzzTest::hugePng));
+        assertNoFailures(new Fuzz.Target("image", ".img", files, mutations, file -> {
+            try {
+                ImageDecoder.probe(file);
+                return ImageDecoder.decode(file, 3);
+            } catch (BadImageException e) {
+                throw new DataException(e.getMessage(), e);
+            }
+        }, (loaded, seed, onlyCorruption) -> {
+            FloatImage image = (FloatImage) loaded;
+            assertEquals(3L * image.height() * image.width(), image.values().length);
+            for (float v : image.values()) {
+                assertTrue(v >= 0 && v <= 1, "a pixel outside [0, 1]: " + v);
+            }
+        }));
+    }
+
+    /** A PNG whose header claims a width and height of tens of thousands of pixels (its IHDR's CRC left stale). */
+    private static byte[] hugePng(byte[] bytes, java.util.SplittableRandom random) {
+        if (bytes.length < 24 || bytes[1] != 'P' || bytes[2] != 'N' || bytes[3] != 'G') {
+            return bytes;
+        }
+        byte[] b = bytes.clone();
+        java.nio.ByteBuffer.wrap(b).putInt(16, 1 + random.nextInt(1 << 16)).putInt(20, 1 + random.nextInt(1 << 16));
+        return b;
     }
 
     private static List<byte[]> models() throws IOException {
