@@ -109,6 +109,9 @@ public final class OnnxModel {
         } catch (NumberFormatException e) {
             throw new ModelException("external data of " + tensor.getName() + " has a malformed offset or length: "
                     + e.getMessage());
+        } catch (ArithmeticException overflow) {
+            throw new ModelException("initializer " + tensor.getName() + " has an impossible shape "
+                    + tensor.getDimsList() + ": more elements than a long counts");
         }
         if (offset < 0 || length < 0) {
             throw new ModelException("external data of " + tensor.getName() + " has a negative offset or length");
