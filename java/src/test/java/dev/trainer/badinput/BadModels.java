@@ -1,5 +1,8 @@
 package dev.trainer.badinput;
 
+import static dev.trainer.onnx.GraphParts.longs;
+import static dev.trainer.onnx.GraphParts.node;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -146,22 +149,5 @@ public final class BadModels {
                 .addNode(NodeProto.newBuilder().setOpType("Add").setName("add").addInput("logits_inner").addInput("nothing")
                         .addOutput(logits));
         return write(m.toBuilder().setGraph(g).build(), file);
-    }
-
-    private static NodeProto node(String op, String output, String... inputs) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(output).addOutput(output);
-        for (String in : inputs) {
-            n.addInput(in);
-        }
-        return n.build();
-    }
-
-    private static TensorProto longs(String name, long... values) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            bytes.putLong(v);
-        }
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-                .addDims(values.length).setRawData(ByteString.copyFrom(bytes.flip())).build();
     }
 }

@@ -1,19 +1,18 @@
 package dev.trainer.onnx;
 
+import static dev.trainer.onnx.GraphParts.longs;
+import static dev.trainer.onnx.GraphParts.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,22 +83,5 @@ class PositionTableTest {
                 .build();
         return OnnxModel.of(ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder()
                 .setVersion(17)).setGraph(graph).build());
-    }
-
-    private static NodeProto node(String op, String output, String... inputs) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(output).addOutput(output);
-        for (String in : inputs) {
-            n.addInput(in);
-        }
-        return n.build();
-    }
-
-    private static TensorProto longs(String name, long... values) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            bytes.putLong(v);
-        }
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(values.length)
-                .setRawData(ByteString.copyFrom(bytes.flip())).build();
     }
 }
