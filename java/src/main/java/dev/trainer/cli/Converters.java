@@ -2,6 +2,7 @@ package dev.trainer.cli;
 
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
+import dev.trainer.config.Device;
 import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ImageNormalization;
@@ -13,6 +14,7 @@ import dev.trainer.config.NormalizeMethod;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.SamplerKind;
 import dev.trainer.config.Sink;
 import dev.trainer.config.StoppingMetric;
@@ -153,6 +155,18 @@ final class Converters {
     static final class Distributed extends Parsed<DistributedMode> {
         Distributed() {
             super(DistributedMode::parse);
+        }
+    }
+
+    static final class Devices extends Parsed<Device> {
+        Devices() {
+            super(Device::parse);
+        }
+    }
+
+    static final class Api extends Parsed<RuntimeApi> {
+        Api() {
+            super(RuntimeApi::parse);
         }
     }
 }

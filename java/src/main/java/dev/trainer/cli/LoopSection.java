@@ -1,7 +1,9 @@
 package dev.trainer.cli;
 
+import dev.trainer.config.Device;
 import dev.trainer.config.DistributedMode;
 import dev.trainer.config.LoopConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import picocli.CommandLine.Option;
 
@@ -39,6 +41,16 @@ final class LoopSection implements OptionSection {
                     + " Small models often step faster on 1.")
     int threads;
 
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", converter = Converters.Devices.class,
+            description = "Where to train (default: cpu); cuda needs an NVIDIA GPU with CUDA 13, cuDNN 9 and the GPU"
+                    + " build of ONNX Runtime (docs/gpu.md).")
+    Device device = RuntimeConfig.DEFAULT.device();
+
+    @Option(names = "--runtime", paramLabel = "capi|java", converter = Converters.Api.class,
+            description = "ONNX Runtime's API for the graphs (default: capi); java runs the same graphs through ORT's"
+                    + " Java API, on the CPU only.")
+    RuntimeApi api = RuntimeConfig.DEFAULT.api();
+
     @Option(names = "--distributed", paramLabel = "auto|mpi|none", converter = Converters.Distributed.class,
             description = "Data-parallel over MPI (fine-tune, cv): auto when mpirun or srun started trainer (the"
                     + " default), mpi always, none never.")
@@ -54,6 +66,6 @@ final class LoopSection implements OptionSection {
     }
 
     RuntimeConfig runtime() {
-        return new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads, distributed);
+        return new RuntimeConfig(device, api, threads, distributed);
     }
 }

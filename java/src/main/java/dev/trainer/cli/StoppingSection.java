@@ -11,11 +11,10 @@ final class StoppingSection implements OptionSection {
             description = "Stop after N validations without improvement and export the best checkpoint (0: off).")
     int patience;
 
-    // no defaultValue: picocli would apply it after parsing, over a value the older name set
     @Option(names = "--best-metric", paramLabel = "NAME", converter = Converters.Metric.class,
             description = "Metric of early stopping and the best checkpoint: val_loss (default), val_accuracy,"
                     + " val_macro_f1, ... (README).")
-    StoppingMetric metric;
+    StoppingMetric metric = StoppingConfig.DEFAULT.metric();
 
     /** The option's earlier name, kept working for scripts that use it. */
     @Option(names = "--early-stopping-metric", hidden = true, converter = Converters.Metric.class)
@@ -36,6 +35,6 @@ final class StoppingSection implements OptionSection {
     }
 
     StoppingConfig toConfig() {
-        return new StoppingConfig(patience, metric != null ? metric : StoppingMetric.VAL_LOSS, minDelta);
+        return new StoppingConfig(patience, metric, minDelta);
     }
 }

@@ -29,6 +29,7 @@ import dev.trainer.config.OptionValue;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
 import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.SamplerKind;
 import dev.trainer.config.Sink;
 import dev.trainer.config.StoppingMetric;
@@ -124,6 +125,7 @@ public final class ConfigJson {
         parsed(module, Sink.class, Sink::parse);
         parsed(module, ImageNormalization.class, ImageNormalization::parse);
         parsed(module, DistributedMode.class, DistributedMode::parse);
+        parsed(module, RuntimeApi.class, RuntimeApi::parse);
         return module;
     }
 

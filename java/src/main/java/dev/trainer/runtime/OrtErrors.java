@@ -1,6 +1,5 @@
 package dev.trainer.runtime;
 
-import ai.onnxruntime.OrtException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,8 +21,8 @@ final class OrtErrors {
     private OrtErrors() {
     }
 
-    /** The first line of ORT's message, without its error code, source location and C++ signature. */
-    static String message(OrtException e) {
+    /** The first line of ORT's message (ORT Java's or the C API's), without its error code, source location and C++ signature. */
+    static String message(Throwable e) {
         String message = e.getMessage() == null ? "unknown error" : e.getMessage().lines().findFirst().orElse("");
         message = ERROR_CODE.matcher(message).replaceFirst("");
         Matcher opset = OPSET.matcher(message);
@@ -42,7 +41,7 @@ final class OrtErrors {
      * Throws an {@link OutOfMemoryError}, which a run reports with the sizes involved, when ORT
      * failed because it could not allocate memory; returns otherwise.
      */
-    static void rethrowShortage(OrtException e) {
+    static void rethrowShortage(Throwable e) {
         if (e.getMessage() != null && ALLOCATION.matcher(e.getMessage()).find()) {
             OutOfMemoryError shortage = new OutOfMemoryError("ONNX Runtime: " + message(e));
             shortage.initCause(e);

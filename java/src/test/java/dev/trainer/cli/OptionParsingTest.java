@@ -113,7 +113,7 @@ class OptionParsingTest {
         assertTrue(epochs > loop && epochs < optimizer, help);
         assertTrue(help.indexOf("\n      --out") < help.indexOf("Model and data:"), "options of no section come first:\n" + help);
         assertEquals(1, help.split("\n      --label-smoothing", -1).length - 1, "each option is listed once:\n" + help);
-        // 133 lines with the image and reporting sections: three screens
-        assertTrue(help.lines().count() < 140, "the help fits a few screens: " + help.lines().count() + " lines");
+        // about 60 options in ten sections: a bound that notices a section's descriptions growing into paragraphs
+        assertTrue(help.lines().count() < 200, "the help fits a few screens: " + help.lines().count() + " lines");
     }
 }

@@ -35,6 +35,7 @@ import dev.trainer.config.Pooling;
 import dev.trainer.config.RegularizationConfig;
 import dev.trainer.config.ReportingConfig;
 import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import dev.trainer.config.SamplerKind;
 import dev.trainer.config.ScheduleConfig;
@@ -70,7 +71,7 @@ class ConfigJsonTest {
                 new StoppingConfig(4, StoppingMetric.VAL_MACRO_F1, 0.01),
                 new ReportingConfig(3, java.util.Set.of(Sink.CSV, Sink.TENSORBOARD)),
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
-                new RuntimeConfig(new Device("cuda", 1), 2, DistributedMode.NONE));
+                new RuntimeConfig(new Device("cuda", 1), RuntimeApi.CAPI, 2, DistributedMode.NONE));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.trainer.kernels.Kernels;
 import dev.trainer.monitor.LayerStatistics;
 import dev.trainer.monitor.ValueSnapshot;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.PlacedParameters;
 import dev.trainer.runtime.TrainingPlan;
 import dev.trainer.runtime.TrainingRuntime;
 import dev.trainer.runtime.TrainingSession;
@@ -39,7 +40,13 @@ import java.util.Map;
  * {@link #run} does them all. The optimizer's state (moments, step counts) can be read and put back
  * ({@link #optimizerState()}, {@link #restoreOptimizerState}).
  *
- * <p>Owns native memory and sessions: close it when done.
+ * <p>Every phase computes where the runtime keeps the buffers ({@link dev.trainer.runtime.Placement}),
+ * with the kernels for that memory: the same code on the host and on a GPU. On a GPU only the
+ * batch goes in and the loss, the accuracy's hits and the gradient norm (when clipping) come back
+ * per step, plus the penalties with L1/L2 and the statistics when asked for; {@link #parameters()}
+ * is the host copy, brought up to date when read (checkpoints, early stopping's best, export).
+ *
+ * <p>Owns native memory, sessions and the runtime: close it when done.
  */
 public final class TrainingStep implements AutoCloseable {
 
@@ -55,32 +62,54 @@ public final class TrainingStep implements AutoCloseable {
     private ValueSnapshot snapshot;
     private BatchLoss local = BatchLoss.NONE;
 
-    private TrainingStep(TrainingModel model, RunConfig config, Kernels kernels, Loss loss, Collective ranks) {
+    private TrainingStep(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks) {
         this.model = model;
         this.config = config;
-        this.kernels = kernels;
-        this.runtime = TrainingRuntime.of(config.runtime().device());
-        this.loss = loss;
+        this.runtime = runtime;
+        this.kernels = runtime.placement().kernels();
         this.reducer = ranks.size() == 1 ? GradientReducer.LOCAL : new GlobalGradient(ranks, kernels);
         // each rank draws its own Dropout masks for its own samples; rank 0 draws what a single process would
         this.dropoutSeed = config.loop().seed() + ranks.rank();
     }
 
-    /** Opens the step for the parameters trainable in the first epoch, on the configured device, in one process. */
-    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels) {
-        return open(model, config, kernels, new SingleProcess());
+    /**
+     * Opens the step for the parameters trainable in the first epoch, on the configured device, in one process.
+     *
+     * @param hostKernels the kernels on the host; a GPU runs its own
+     * @throws IllegalArgumentException for a device this machine cannot train on, naming what is missing
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels) {
+        return open(model, config, hostKernels, new SingleProcess());
     }
 
     /**
      * Opens the step as one rank of a data-parallel job: its gradients are summed over the ranks
      * before clipping ({@link GlobalGradient}). The ranks must step together: every rank runs
      * {@link #reduceGradients()} in every step, with or without samples of its own.
+     *
+     * @throws IllegalArgumentException for a device this machine cannot train on, or a GPU in a
+     *                                  job of several ranks (the all-reduce runs on host memory)
      */
-    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels, Collective ranks) {
-        Loss loss = new Loss(config.loss(), kernels, null);
-        TrainingStep step = new TrainingStep(model, config, kernels, loss, ranks);
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels, Collective ranks) {
+        return open(model, config, TrainingRuntime.of(config.runtime(), hostKernels), ranks);
+    }
+
+    /** As {@link #open(TrainingModel, RunConfig, Kernels)} on a given runtime, which the step then owns. */
+    public static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime) {
+        return open(model, config, runtime, new SingleProcess());
+    }
+
+    private static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks) {
+        if (ranks.size() > 1 && !runtime.placement().isHost()) {
+            runtime.close();
+            throw new IllegalArgumentException("--device " + config.runtime().device().spec()
+                    + " trains in one process: data-parallel jobs train on the CPU (GPU all-reduce over NCCL is"
+                    + " designed in docs/distributed.md, not built)");
+        }
+        TrainingStep step = new TrainingStep(model, config, runtime, ranks);
         try {
-            step.session = step.runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
+            step.loss = new Loss(config.loss(), runtime.placement(), null);
+            step.session = runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
             step.optimizer = step.newOptimizer();
             return step;
         } catch (RuntimeException e) {
@@ -95,8 +124,8 @@ public final class TrainingStep implements AutoCloseable {
 
     private GroupedOptimizer newOptimizer() {
         OptimizerConfig o = config.optimizer();
-        return new GroupedOptimizer(o.kind(), kernels, session.parameters(), model.groups().settings(session.graphs()
-                .trainable()), o.momentum(), o.nesterov());
+        return new GroupedOptimizer(o.kind(), session.placed(), model.groups().settings(session.graphs().trainable()),
+                o.momentum(), o.nesterov());
     }
 
     /**
@@ -106,7 +135,7 @@ public final class TrainingStep implements AutoCloseable {
      * @param classWeights one weight per class, or {@code null} for none
      */
     public void weighClasses(double[] classWeights) {
-        Loss weighted = new Loss(config.loss(), kernels, classWeights);
+        Loss weighted = new Loss(config.loss(), runtime.placement(), classWeights);
         loss.close();
         loss = weighted;
     }
@@ -117,7 +146,7 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /**
-     * Forward, loss and backward on one batch; its gradient is then in {@link ParameterBuffer#gradients()}.
+     * Forward, loss and backward on one batch; its gradient is then in {@link PlacedParameters#gradients()}.
      *
      * @param mix how the batch's inputs were mixed (mixup), or {@code null}
      */
@@ -136,7 +165,7 @@ public final class TrainingStep implements AutoCloseable {
      * on all of them (in one process, what {@link #accumulate} returned).
      */
     public BatchLoss reduceGradients() {
-        ParameterBuffer p = session.parameters();
+        PlacedParameters p = session.placed();
         return reducer.reduce(p.gradients(), p.length(), local);
     }
 
@@ -146,10 +175,11 @@ public final class TrainingStep implements AutoCloseable {
         if (maxNorm <= 0) {
             return Double.NaN;
         }
-        ParameterBuffer p = session.parameters();
+        PlacedParameters p = session.placed();
         double norm = Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
         if (norm > maxNorm) {
             kernels.scale(p.gradients(), p.length(), (float) (maxNorm / norm));
+            p.changed();
         }
         return norm;
     }
@@ -187,18 +217,18 @@ public final class TrainingStep implements AutoCloseable {
         }
         double penalty = apply(learningRate, momentum);
         LayersEvent layers = statistics
-                ? LayerStatistics.compute(session.parameters(), snapshot.values(), model.lookupTables(), stepNumber) : null;
+                ? LayerStatistics.compute(session.placed(), snapshot.values(), model.lookupTables(), stepNumber) : null;
         return new StepResult(batchLoss, penalty, norm, layers, true);
     }
 
     /** The snapshot buffer for the current parameters; a new one after unfreezing changed their layout. */
     private ValueSnapshot snapshot() {
-        if (snapshot != null && !snapshot.covers(session.parameters())) {
+        if (snapshot != null && !snapshot.covers(session.placed())) {
             snapshot.close();
             snapshot = null;
         }
         if (snapshot == null) {
-            snapshot = new ValueSnapshot(session.parameters());
+            snapshot = new ValueSnapshot(session.placed());
         }
         return snapshot;
     }
@@ -243,9 +273,17 @@ public final class TrainingStep implements AutoCloseable {
         return session;
     }
 
-    /** The trainable parameters and their gradients. */
+    /**
+     * The trainable parameters and their gradients on the host; on a GPU a copy, brought up to
+     * date when read (a whole copy of both buffers, so not per step).
+     */
     public ParameterBuffer parameters() {
         return session.parameters();
+    }
+
+    /** The runtime the step runs on, and through it the placement of its buffers. */
+    public TrainingRuntime runtime() {
+        return runtime;
     }
 
     @Override
@@ -259,6 +297,9 @@ public final class TrainingStep implements AutoCloseable {
         if (session != null) {
             session.close();
         }
-        loss.close();
+        if (loss != null) {
+            loss.close();
+        }
+        runtime.close();
     }
 }
