@@ -1,5 +1,6 @@
 package dev.trainer.run;
 
+import dev.trainer.DataException;
 import dev.trainer.TrainingFailedException;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.ImageDataset;
@@ -205,6 +206,17 @@ public final class FineTuneRun {
     private TrainingLoop.Outcome train(TrainingLoop loop) {
         try {
             return loop.run();
+        } catch (DataException unreadable) {
+            // a file that passed the checks before training but fails when read in full (an image whose
+            // data is damaged behind a sound header): the run has begun, so the run failed
+            TrainingFailedException failed = new TrainingFailedException(unreadable.getMessage()
+                    + "; found during training, after the check of every file's header");
+            failed.initCause(unreadable);
+            if (ranks.rank() == 0) {
+                report();
+            }
+            DistributedJob.agree(ranks, failed);
+            throw failed;
         } catch (TrainingFailedException e) {
             if (ranks.rank() == 0) {
                 report();
