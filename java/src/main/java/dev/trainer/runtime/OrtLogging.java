@@ -4,13 +4,15 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import dev.trainer.ort.OrtApi;
 
 /**
  * How much ONNX Runtime prints. ORT logs to stderr by itself, in ANSI colour, for things trainer
  * already handles or reports in its own words (an unused initializer removed, a failed shape
  * probe); so it is quiet unless asked: only fatal errors by default, warnings with
- * {@code --verbose}. Every environment and session trainer makes goes through here, since ORT
- * fixes its environment's level when the first one is made.
+ * {@code --verbose}. Every environment and session trainer makes goes through here (the C API
+ * runtime's through {@link OrtApi#verbose}), since ORT fixes its environment's level when the
+ * first one is made.
  */
 public final class OrtLogging {
 
@@ -25,6 +27,7 @@ public final class OrtLogging {
      */
     public static void verbose(boolean verbose) {
         level = verbose ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        OrtApi.verbose(verbose);
     }
 
     /** ORT's one environment, made at the current level if it is the first. */
