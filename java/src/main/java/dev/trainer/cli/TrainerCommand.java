@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCommand.Version.class,
         description = "Fine-tunes ONNX models on ONNX Runtime and hands back an ONNX model ready to deploy.",
         subcommands = {FineTuneCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class,
-                LrFindCommand.class, CvCommand.class, DiagnoseCommand.class, GradientsCommand.class,
+                LrFindCommand.class, CvCommand.class, DiagnoseCommand.class, GradientsCommand.class, MergeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCommand implements Runnable {
 
@@ -23,7 +23,7 @@ public final class TrainerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv, diagnose or gradients");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv, diagnose, gradients or merge");
     }
 
     /** Runs the command line and exits with its code (0 success, 1 training failed, 2 bad input). */

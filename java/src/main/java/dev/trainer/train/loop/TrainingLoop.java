@@ -22,6 +22,7 @@ import dev.trainer.kernels.Kernels;
 import dev.trainer.runtime.Predictor;
 import dev.trainer.train.optim.TrainableSelection;
 import dev.trainer.train.schedule.Schedules;
+import dev.trainer.train.step.MicroBatch;
 import dev.trainer.train.step.StepResult;
 import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
@@ -33,6 +34,8 @@ import java.util.Optional;
  * The epoch loop as a small state machine over one {@link LoopState}: {@link #run} validates once,
  * then runs epochs ({@link #runEpoch}) of steps ({@link #runStep}) until the last epoch, the step
  * limit, early stopping or a listener ends it, then restores early stopping's best checkpoint.
+ * A step is one optimizer update, over one batch or a window of {@code --grad-accum} batches:
+ * schedules, {@code --max-steps}, {@code --eval-every}, statistics and step events count these.
  * Every event goes to the run's {@link Listeners}.
  *
  * <p>As one rank of a data-parallel job, the loop takes the steps a single process would take with
@@ -89,7 +92,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.batches = data.train().batches(data.batchCapacity(loop), arena);
         this.mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         this.diagnoseHint = diagnoseHint;
-        long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(global);
+        long totalSteps = (long) loop.epochs() * data.stepsPerEpoch(global);
         if (loop.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, loop.maxSteps());
         }
@@ -116,7 +119,7 @@ public final class TrainingLoop implements AutoCloseable {
         EarlyStopping.State stopping = state.stopping.state();
         BestCheckpoint best = stopping.checkpoint();
         if (best != null) {
-            best.restore(step.parameters(), step.model().exported());
+            best.restore(step.parameters(), step.model().trained());
             validation = stopping.bestValidation();
             listeners.emit(new RestoreEvent(best.epoch(), best.step(), config.stopping().metric(), stopping.best()));
             listeners.note(String.format("restored the best checkpoint (epoch %d, step %d, %s %.4f)", best.epoch(),
@@ -137,22 +140,22 @@ public final class TrainingLoop implements AutoCloseable {
         if (unfreeze.isPresent()) {
             step.retrain(unfreeze.get().trainable());
             listeners.note("epoch " + epoch + ": unfroze " + unfreeze.get().groups().stream().map(g -> g.label()).toList()
-                    + "; " + ParameterCounts.of(step.parameters(), step.model().exported()));
+                    + "; " + ParameterCounts.of(step.parameters(), step.model().trained()));
         }
         state.startEpoch(epoch);
-        int[][] epochBatches = data.epochBatches(global, epoch);
-        batches.plan(epoch, Arrays.stream(epochBatches)
+        int[][][] windows = data.epochWindows(global, epoch);
+        batches.plan(epoch, Arrays.stream(windows).flatMap(Arrays::stream)
                 .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
                 .filter(shard -> shard.length > 0).toArray(int[][]::new));
-        listeners.emit(new EpochStartEvent(epoch, state.step, epochBatches.length));
-        for (int b = 0; b < epochBatches.length; b++) {
+        listeners.emit(new EpochStartEvent(epoch, state.step, windows.length));
+        for (int w = 0; w < windows.length; w++) {
             if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
                 state.stopReason = "reached --max-steps " + loop.maxSteps();
                 return false;
             }
             boolean statistics = loop.statsEvery() > 0 ? (state.step + 1) % loop.statsEvery() == 0
-                    : b == epochBatches.length - 1;
-            if (!runStep(epoch, epochBatches[b], statistics)) {
+                    : w == windows.length - 1;
+            if (!runStep(epoch, windows[w], statistics)) {
                 state.epochsRun = epoch;
                 return false;
             }
@@ -162,22 +165,21 @@ public final class TrainingLoop implements AutoCloseable {
     }
 
     /**
-     * Runs one step on this rank's slice of the global batch (all of it in a single process);
-     * returns whether the epoch goes on.
+     * Runs one optimizer step on a window of global batches (one, or {@code --grad-accum}), this
+     * rank training on its slice of each (all of it in a single process); returns whether the
+     * epoch goes on.
      */
-    private boolean runStep(int epoch, int[] globalBatch, boolean statistics) {
+    private boolean runStep(int epoch, int[][] window, boolean statistics) {
         long start = System.nanoTime();
         double lr = state.schedule.learningRate(state.step);
         double momentum = state.schedule.momentum(state.step);
-        int[] shard = BatchShards.of(globalBatch, ranks.rank(), ranks.size());
-        Batch batch = shard.length == 0 ? null : batches.assemble(shard);
-        Mix mix = null;
-        if (mixup != null && batch != null) {
-            mix = mixup.mix(batch);
-            state.mixedBatches++;
-        }
+        // Assembled as the step reaches each batch: they share the source's buffers. A rank with
+        // nothing of a batch skips it, and still takes part in the step's reduction.
+        Iterable<MicroBatch> microBatches = () -> Arrays.stream(window)
+                .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
+                .filter(shard -> shard.length > 0).map(this::microBatch).iterator();
         // the ranks' parameters are identical: their statistics too, so only rank 0's are taken
-        StepResult result = step.run(batch, mix, lr, momentum, statistics && ranks.rank() == 0, state.step + 1);
+        StepResult result = step.run(microBatches, lr, momentum, statistics && ranks.rank() == 0, state.step + 1);
         state.step++;
         double millis = (System.nanoTime() - start) / 1e6;
         int samples = result.loss().samples();
@@ -189,7 +191,7 @@ public final class TrainingLoop implements AutoCloseable {
             listeners.emit(result.layers());
         }
         listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, samples));
-        state.record(result.loss().value(), samples, result.loss().correct());
+        state.record(window.length, result.loss().value(), samples, result.loss().correct());
         if (data.validation() != null && loop.evalEvery() > 0 && state.step % loop.evalEvery() == 0) {
             Scores mid = validate();
             listeners.emit(new EvaluationEvent(epoch, state.step, mid));
@@ -198,6 +200,16 @@ public final class TrainingLoop implements AutoCloseable {
             }
         }
         return !stoppedByListener();
+    }
+
+    private MicroBatch microBatch(int[] indices) {
+        Batch batch = batches.assemble(indices);
+        Mix mix = null;
+        if (mixup != null) {
+            mix = mixup.mix(batch);
+            state.mixedBatches++;
+        }
+        return new MicroBatch(batch, mix);
     }
 
     /** Validates at the epoch's end and lets the schedule and early stopping hear it; returns whether to go on. */
