@@ -202,6 +202,8 @@ class BadInputCatalogueTest {
                         "gradients", "--model", "{digits}", "--data", "{val}", "--out", "{scratch}/no/such/g.npz"),
                 bad("d3 gradients where nothing can be written", "--out /sys/g.npz: cannot write in /sys", "gradients",
                         "--model", "{digits}", "--data", "{val}", "--out", "/sys/g.npz"),
+                bad("d3 a merged model into a missing folder", "--out .*no/such/m.onnx: the folder .*no/such does not"
+                        + " exist", "merge", "--model", "{digits}", "--adapters", "{digits}", "--out", "{scratch}/no/such/m.onnx"),
                 bad("d3 a diagnose plot into a missing folder", "--plot .*: the folder .*no/such does not exist", "diagnose",
                         "{scratch}", "--plot", "{scratch}/no/such/run.png"),
                 fineTune("d9 a run folder where nothing can be written", "^trainer: error: --out /sys/run: cannot write in"
@@ -322,6 +324,10 @@ class BadInputCatalogueTest {
                         "{scratch}/absent.csv"),
                 bad("inspect a missing model", "model file not found", "inspect", "--model", "{scratch}/absent.onnx"),
                 bad("inspect a folder", "is a folder, not an ONNX model file", "inspect", "--model", "{model.folder}"),
+                bad("merge adapters that are not there", "model file not found: .*absent.onnx", "merge", "--model",
+                        "{digits}", "--adapters", "{scratch}/absent.onnx", "--out", "{scratch}/m.onnx"),
+                bad("merge a model as adapters", "model.onnx is not a LoRA adapters file \\(no trainer.lora metadata\\)",
+                        "merge", "--model", "{digits}", "--adapters", "{digits}", "--out", "{scratch}/m.onnx"),
                 bad("diagnose a folder that is not a run", "case-[0-9]+ is not a run folder: it has no metrics.jsonl",
                         "diagnose", "{scratch}"),
                 bad("diagnose a missing folder", "absent is not a folder", "diagnose", "{scratch}/absent"),
