@@ -232,14 +232,14 @@ public final class FineTuneRun {
             return loop.run();
         } catch (DataException unreadable) {
             // a file that passed the checks before training but fails when read in full (an image whose
-            // data is damaged behind a sound header): the run has begun, so the run failed
+            // data is damaged behind a sound header): the run has begun, so the run failed. Only this
+            // rank reads that file: DistributedJob aborts the others, which no collective could reach.
             TrainingFailedException failed = new TrainingFailedException(unreadable.getMessage()
                     + "; found during training, after the check of every file's header");
             failed.initCause(unreadable);
             if (ranks.rank() == 0) {
                 report();
             }
-            DistributedJob.agree(ranks, failed);
             throw failed;
         } catch (TrainingFailedException e) {
             if (ranks.rank() == 0) {
