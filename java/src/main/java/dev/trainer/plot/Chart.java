@@ -6,9 +6,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.trainer.io.AtomicFile;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -107,17 +105,15 @@ public record Chart(String title, String xLabel, boolean logX, List<Panel> panel
     /**
      * Renders and writes a PNG, replacing any file there.
      *
-     * @throws UncheckedIOException when the file cannot be written
+     * @throws java.io.UncheckedIOException when the file cannot be written (the old file is kept)
      */
     public void writePng(Path file, int width, int height) {
         BufferedImage image = render(width, height);
-        try (var out = Files.newOutputStream(file)) {
+        AtomicFile.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IllegalStateException("no PNG writer in this JDK");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        });
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.trainer.data.Samples;
 import dev.trainer.data.Split;
 import dev.trainer.events.Scores;
 import dev.trainer.events.TrainingListener;
+import dev.trainer.io.AtomicFile;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.onnx.ValueType;
 import dev.trainer.runtime.ModelInputs;
@@ -16,9 +17,6 @@ import dev.trainer.train.loop.Listeners;
 import dev.trainer.train.loop.PreparedData;
 import dev.trainer.train.loop.SampleSource;
 import dev.trainer.train.step.TrainingModel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,11 +116,6 @@ public final class CrossValidation {
     }
 
     private static void write(Path file, Result result) {
-        try {
-            Files.createDirectories(file.getParent());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFile.write(file, out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, result));
     }
 }
