@@ -6,12 +6,11 @@ import dev.trainer.train.schedule.ScheduleState;
 
 /**
  * Everything that changes as the loop runs, in one place: where it is (epoch, step, batch of the
- * epoch), the epoch's running sums, the schedule's and early stopping's memory, and how far the
- * random streams the loop owns have gone. The rest follows from these and the configuration:
- * batch orders and samplers are functions of (seed, epoch), the trainable set of gradual unfreezing
- * a function of the epoch. {@link #snapshot()} copies it out; {@link #restore} puts a copy back,
- * which is what a checkpoint saves and a resumed run loads. (ONNX Runtime's Dropout draws from a
- * generator inside its session, seeded when the session opens: not part of this state.)
+ * epoch), the epoch's running sums, the schedule's and early stopping's memory. The rest follows
+ * from these and the configuration: batch orders and samplers are functions of (seed, epoch),
+ * mixup and Dropout masks of (seed, step), the trainable set of gradual unfreezing a function of
+ * the epoch ({@link dev.trainer.data.Seeds}). {@link #snapshot()} copies it out; {@link #restore}
+ * puts a copy back, which is what a checkpoint saves and a resumed run loads.
  */
 final class LoopState {
 
@@ -25,14 +24,13 @@ final class LoopState {
      * @param samples        the epoch's samples so far
      * @param correct        argmax hits counted over the epoch
      * @param counted        samples whose hits were counted
-     * @param mixedBatches   batches mixup has drawn for: its random stream's position
-     * @param lastTrainLoss  the last finished epoch's training loss
+         * @param lastTrainLoss  the last finished epoch's training loss
      * @param lastValidation the last epoch-end validation, or {@code null}
      * @param schedule       the schedule's memory, or {@code null} for a stateless schedule
      * @param stopping       early stopping's memory
      */
     record Snapshot(int epoch, long step, int batchInEpoch, double lossSum, long samples, long correct, long counted,
-                    long mixedBatches, double lastTrainLoss, Scores lastValidation, ScheduleState schedule,
+                    double lastTrainLoss, Scores lastValidation, ScheduleState schedule,
                     EarlyStopping.State stopping) {
     }
 
@@ -45,7 +43,6 @@ final class LoopState {
     long samples;
     long correct;
     long counted;
-    long mixedBatches;
     double lastTrainLoss = Double.NaN;
     Scores lastValidation;
     int epochsRun;
@@ -86,7 +83,7 @@ final class LoopState {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(epoch, step, batchInEpoch, lossSum, samples, correct, counted, mixedBatches, lastTrainLoss,
+        return new Snapshot(epoch, step, batchInEpoch, lossSum, samples, correct, counted, lastTrainLoss,
                 lastValidation, schedule.state(), stopping.state());
     }
 
@@ -98,7 +95,6 @@ final class LoopState {
         samples = s.samples();
         correct = s.correct();
         counted = s.counted();
-        mixedBatches = s.mixedBatches();
         lastTrainLoss = s.lastTrainLoss();
         lastValidation = s.lastValidation();
         if (s.schedule() != null) {

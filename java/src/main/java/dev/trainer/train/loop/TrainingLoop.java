@@ -145,8 +145,7 @@ public final class TrainingLoop {
         Batch batch = batches.assemble(indices);
         Mix mix = null;
         if (mixup != null) {
-            mix = mixup.mix(batch);
-            state.mixedBatches++;
+            mix = mixup.mix(batch, state.step + 1);
         }
         StepResult result = step.run(batch, mix, lr, momentum, statistics, state.step + 1);
         state.step++;

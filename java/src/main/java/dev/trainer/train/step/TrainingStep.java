@@ -23,7 +23,7 @@ import java.util.Map;
  * penalties, and the statistics snapshot. A step runs in phases, each public:
  *
  * <ol>
- *   <li>{@link #zeroGradients()}, then {@link #accumulate} per batch: forward, loss and backward,
+ *   <li>{@link #zeroGradients}, then {@link #accumulate} per batch: forward, loss and backward,
  *       the gradient landing in the flat gradient buffer. This is the single-batch path: the
  *       backward graph overwrites the buffer, so one batch per step; accumulating several
  *       micro-batches would sum each into it weighted by its {@link BatchLoss#weight()} and divide
@@ -39,6 +39,9 @@ import java.util.Map;
  */
 public final class TrainingStep implements AutoCloseable {
 
+    /** Micro-batches one step may accumulate before its random draws would run into the next step's. */
+    private static final long MAX_BATCHES_PER_STEP = 1 << 20;
+
     private final TrainingModel model;
     private final RunConfig config;
     private final Kernels kernels;
@@ -49,6 +52,9 @@ public final class TrainingStep implements AutoCloseable {
     private GroupedOptimizer optimizer;
     private ValueSnapshot snapshot;
     private double accumulatedWeight;
+    /** The step running, 1-based, and the batches it has accumulated: they number its random draws. */
+    private long stepNumber;
+    private int batchesInStep;
 
     private TrainingStep(TrainingModel model, RunConfig config, Kernels kernels, Loss loss, GradientReducer reducer) {
         this.model = model;
@@ -95,8 +101,14 @@ public final class TrainingStep implements AutoCloseable {
         loss = weighted;
     }
 
-    /** Starts a step: no gradient accumulated yet. */
-    public void zeroGradients() {
+    /**
+     * Starts step {@code stepNumber} (1-based): no gradient accumulated yet. The step's random draws
+     * (Dropout masks) are a function of its number and the batch's place in it, so a resumed run
+     * draws what the uninterrupted run did.
+     */
+    public void zeroGradients(long stepNumber) {
+        this.stepNumber = stepNumber;
+        batchesInStep = 0;
         accumulatedWeight = 0;
     }
 
@@ -107,7 +119,8 @@ public final class TrainingStep implements AutoCloseable {
      */
     public BatchLoss accumulate(Batch batch, Mix mix) {
         BatchLoss[] result = new BatchLoss[1];
-        session.step(batch, (outputs, shape, b, dOutputs) -> {
+        long draw = stepNumber * MAX_BATCHES_PER_STEP + batchesInStep++;
+        session.step(batch, draw, (outputs, shape, b, dOutputs) -> {
             result[0] = loss.compute(outputs, shape, b, mix, dOutputs);
             return result[0].value();
         });
@@ -152,7 +165,7 @@ public final class TrainingStep implements AutoCloseable {
      */
     public StepResult run(Batch batch, Mix mix, double learningRate, double momentum, boolean statistics,
                           long stepNumber) {
-        zeroGradients();
+        zeroGradients(stepNumber);
         BatchLoss batchLoss = accumulate(batch, mix);
         reduceGradients();
         if (!batchLoss.finite()) {
