@@ -18,6 +18,8 @@ module dev.trainer {
     requires com.microsoft.onnxruntime;
     requires info.picocli;
     requires java.desktop;
+    // sun.misc.Signal: SIGINT and SIGTERM stop a run with a checkpoint and the shell's exit codes
+    requires jdk.unsupported;
     requires org.tribuo.util.onnx;
 
     exports dev.trainer;

@@ -6,6 +6,7 @@ import dev.trainer.config.HeadSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
+import dev.trainer.config.NonFinitePolicy;
 import dev.trainer.config.NormalizeMethod;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
@@ -100,6 +101,12 @@ final class Converters {
     static final class Normalize extends Parsed<NormalizeMethod> {
         Normalize() {
             super(NormalizeMethod::parse);
+        }
+    }
+
+    static final class OnNonFinite extends Parsed<NonFinitePolicy> {
+        OnNonFinite() {
+            super(NonFinitePolicy::parse);
         }
     }
 

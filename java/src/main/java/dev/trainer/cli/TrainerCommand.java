@@ -1,9 +1,11 @@
 package dev.trainer.cli;
 
+import dev.trainer.CheckpointException;
 import dev.trainer.DataException;
 import dev.trainer.ModelException;
 import dev.trainer.TrainingFailedException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Comparator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,8 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code trainer} command line: the subcommands, parse errors in one line, exit codes. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCommand.Version.class,
         description = "Fine-tunes ONNX models on ONNX Runtime and hands back an ONNX model ready to deploy.",
-        subcommands = {FineTuneCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class,
-                LrFindCommand.class, CvCommand.class, DiagnoseCommand.class,
+        subcommands = {FineTuneCommand.class, ResumeCommand.class, EvaluateCommand.class, PredictCommand.class,
+                InspectCommand.class, LrFindCommand.class, CvCommand.class, DiagnoseCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCommand implements Runnable {
 
@@ -21,10 +23,13 @@ public final class TrainerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv or diagnose");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, resume, evaluate, predict, inspect, lr-find, cv or diagnose");
     }
 
-    /** Runs the command line and exits with its code (0 success, 1 training failed, 2 bad input). */
+    /**
+     * Runs the command line and exits with its code (0 success, 1 training failed, 2 bad input,
+     * 130 or 143 interrupted by SIGINT or SIGTERM).
+     */
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -44,6 +49,8 @@ public final class TrainerCommand implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             return switch (e) {
                 case ModelException m -> fail(commandLine, m.getMessage(), ExitCode.BAD_INPUT);
+                case CheckpointException c -> fail(commandLine, c.getMessage(), ExitCode.BAD_INPUT);
+                case UncheckedIOException io -> fail(commandLine, io.getMessage(), ExitCode.FAILED);
                 case DataException d -> fail(commandLine, d.getMessage(), ExitCode.BAD_INPUT);
                 case IllegalArgumentException i -> fail(commandLine, i.getMessage(), ExitCode.BAD_INPUT);
                 case TrainingFailedException t -> fail(commandLine, "training failed: " + t.getMessage(), ExitCode.FAILED);

@@ -29,6 +29,9 @@ final class TrainingOptions {
     @Mixin
     HeadSection heads;
 
+    @Mixin
+    RecoverySection recovery;
+
     /**
      * The run's configuration, checked whole.
      *
@@ -39,6 +42,6 @@ final class TrainingOptions {
                 new ModelConfig(data.model, data.loss.output, heads.head, heads.replaceHead, !loop.noDropout),
                 data.toConfig(), heads.text.toConfig(), new LossConfig(data.loss.loss, stopping.labelSmoothing),
                 loop.toConfig(), optimizer.toConfig(), optimizer.schedule(), optimizer.regularization(),
-                balance.toConfig(), stopping.toConfig(), freezing.toConfig(), loop.runtime());
+                balance.toConfig(), stopping.toConfig(), freezing.toConfig(), loop.runtime(), recovery.toConfig());
     }
 }

@@ -9,18 +9,23 @@ import java.nio.file.Path;
  * builders from their calls; {@code run.json} stores it as JSON (its {@code config} object) and
  * reads it back equal.
  *
- * @param runtime where the graphs run; the device defaults to the CPU
+ * @param runtime  where the graphs run; the device defaults to the CPU
+ * @param recovery checkpoints and non-finite steps; {@link RecoveryConfig#DEFAULT} when {@code null}
+ *                 (a run.json written before the section existed)
  */
 public record RunConfig(ModelConfig model, DataConfig data, TextConfig text, LossConfig loss, LoopConfig loop,
                         OptimizerConfig optimizer, ScheduleConfig schedule, RegularizationConfig regularization,
                         BalanceConfig balance, StoppingConfig stopping, FreezingConfig freezing,
-                        RuntimeConfig runtime) {
+                        RuntimeConfig runtime, RecoveryConfig recovery) {
 
     /**
      * @throws IllegalArgumentException for a missing section, or options that do not go together
      *         (one line naming them)
      */
     public RunConfig {
+        if (recovery == null) {
+            recovery = RecoveryConfig.DEFAULT;
+        }
         if (model == null || data == null || text == null || loss == null || loop == null || optimizer == null
                 || schedule == null || regularization == null || balance == null || stopping == null
                 || freezing == null || runtime == null) {
@@ -46,78 +51,85 @@ public record RunConfig(ModelConfig model, DataConfig data, TextConfig text, Los
     public static RunConfig defaults(Path model) {
         return new RunConfig(ModelConfig.of(model), DataConfig.DEFAULT, TextConfig.DEFAULT, LossConfig.DEFAULT,
                 LoopConfig.DEFAULT, OptimizerConfig.DEFAULT, ScheduleConfig.DEFAULT, RegularizationConfig.DEFAULT,
-                BalanceConfig.DEFAULT, StoppingConfig.DEFAULT, FreezingConfig.DEFAULT, RuntimeConfig.DEFAULT);
+                BalanceConfig.DEFAULT, StoppingConfig.DEFAULT, FreezingConfig.DEFAULT, RuntimeConfig.DEFAULT,
+                RecoveryConfig.DEFAULT);
     }
 
     /** This configuration with another {@code model} section, checked as a whole again. */
     public RunConfig with(ModelConfig section) {
         return new RunConfig(section, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code data} section, checked as a whole again. */
     public RunConfig with(DataConfig section) {
         return new RunConfig(model, section, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code text} section, checked as a whole again. */
     public RunConfig with(TextConfig section) {
         return new RunConfig(model, data, section, loss, loop, optimizer, schedule, regularization, balance, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code loss} section, checked as a whole again. */
     public RunConfig with(LossConfig section) {
         return new RunConfig(model, data, text, section, loop, optimizer, schedule, regularization, balance, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code loop} section, checked as a whole again. */
     public RunConfig with(LoopConfig section) {
         return new RunConfig(model, data, text, loss, section, optimizer, schedule, regularization, balance, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code optimizer} section, checked as a whole again. */
     public RunConfig with(OptimizerConfig section) {
         return new RunConfig(model, data, text, loss, loop, section, schedule, regularization, balance, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code schedule} section, checked as a whole again. */
     public RunConfig with(ScheduleConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, section, regularization, balance, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code regularization} section, checked as a whole again. */
     public RunConfig with(RegularizationConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, section, balance, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code balance} section, checked as a whole again. */
     public RunConfig with(BalanceConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, section, stopping,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code stopping} section, checked as a whole again. */
     public RunConfig with(StoppingConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, section,
-                freezing, runtime);
+                freezing, runtime, recovery);
     }
 
     /** This configuration with another {@code freezing} section, checked as a whole again. */
     public RunConfig with(FreezingConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
-                section, runtime);
+                section, runtime, recovery);
+    }
+
+    /** This configuration with another {@code recovery} section, checked as a whole again. */
+    public RunConfig with(RecoveryConfig section) {
+        return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
+                freezing, runtime, section);
     }
 
     /** This configuration with another {@code runtime} section, checked as a whole again. */
     public RunConfig with(RuntimeConfig section) {
         return new RunConfig(model, data, text, loss, loop, optimizer, schedule, regularization, balance, stopping,
-                freezing, section);
+                freezing, section, recovery);
     }
 }

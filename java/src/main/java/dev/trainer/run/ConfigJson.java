@@ -19,6 +19,7 @@ import dev.trainer.config.HeadSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
+import dev.trainer.config.NonFinitePolicy;
 import dev.trainer.config.NormalizeMethod;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.OptionValue;
@@ -102,6 +103,7 @@ public final class ConfigJson {
         parsed(module, ParameterPattern.class, ParameterPattern::parse);
         parsed(module, HeadSpec.class, HeadSpec::parse);
         parsed(module, Device.class, Device::parse);
+        parsed(module, NonFinitePolicy.class, NonFinitePolicy::parse);
         return module;
     }
 

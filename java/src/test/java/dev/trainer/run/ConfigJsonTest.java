@@ -27,6 +27,8 @@ import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
 import dev.trainer.config.Pooling;
+import dev.trainer.config.NonFinitePolicy;
+import dev.trainer.config.RecoveryConfig;
 import dev.trainer.config.RegularizationConfig;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.RuntimeConfig;
@@ -60,7 +62,8 @@ class ConfigJsonTest {
                         new Augmentation(3), 0.4),
                 new StoppingConfig(4, StoppingMetric.VAL_ACCURACY, 0.01),
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
-                new RuntimeConfig(new Device("cuda", 1), 2));
+                new RuntimeConfig(new Device("cuda", 1), 2),
+                new RecoveryConfig(50, 3, NonFinitePolicy.STOP));
     }
 
     @Test

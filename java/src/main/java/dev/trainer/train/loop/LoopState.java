@@ -10,14 +10,15 @@ import dev.trainer.train.schedule.ScheduleState;
  * from these and the configuration: batch orders and samplers are functions of (seed, epoch),
  * mixup and Dropout masks of (seed, step), the trainable set of gradual unfreezing a function of
  * the epoch ({@link dev.trainer.data.Seeds}). {@link #snapshot()} copies it out; {@link #restore}
- * puts a copy back, which is what a checkpoint saves and a resumed run loads.
+ * puts a copy back, which is what a checkpoint saves and a resumed run loads ({@link SnapshotJson}).
  */
-final class LoopState {
+public final class LoopState {
 
     /**
      * A copy of the loop's state.
      *
      * @param epoch          the epoch running (1-based), 0 before the first
+     * @param epochsRun      epochs finished: {@code epoch} when the epoch has ended (validation included)
      * @param step           steps taken
      * @param batchInEpoch   batches of the current epoch taken
      * @param lossSum        Σ loss × samples over the epoch's batches
@@ -28,14 +29,34 @@ final class LoopState {
      * @param lastValidation the last epoch-end validation, or {@code null}
      * @param schedule       the schedule's memory, or {@code null} for a stateless schedule
      * @param stopping       early stopping's memory
+     * @param lrScale        what the schedule's rate is multiplied by: halved at each skipped non-finite step
+     * @param nonFiniteSteps steps skipped for a non-finite loss or gradient
+     * @param guard          the divergence guard's memory
      */
-    record Snapshot(int epoch, long step, int batchInEpoch, double lossSum, long samples, long correct, long counted,
-                    double lastTrainLoss, Scores lastValidation, ScheduleState schedule,
-                    EarlyStopping.State stopping) {
+    public record Snapshot(int epoch, int epochsRun, long step, int batchInEpoch, double lossSum, long samples,
+                           long correct, long counted, double lastTrainLoss, Scores lastValidation,
+                           ScheduleState schedule, EarlyStopping.State stopping, double lrScale, int nonFiniteSteps,
+                           DivergenceGuard.State guard) {
+
+        /** Whether the epoch it is in has ended: a resumed loop starts the next one. */
+        public boolean atEpochEnd() {
+            return epochsRun == epoch;
+        }
+
+        /** The best validation metric so far (early stopping's), NaN before any validation. */
+        public double bestMetric() {
+            return stopping.best();
+        }
+
+        /** Whether the last validation was the best so far. */
+        public boolean lastValidationBest() {
+            return stopping.sinceBest() == 0 && !Double.isNaN(stopping.best());
+        }
     }
 
     final LearningRateSchedule schedule;
     final EarlyStopping stopping;
+    final DivergenceGuard guard = new DivergenceGuard();
     int epoch;
     long step;
     int batchInEpoch;
@@ -46,6 +67,8 @@ final class LoopState {
     double lastTrainLoss = Double.NaN;
     Scores lastValidation;
     int epochsRun;
+    double lrScale = 1;
+    int nonFiniteSteps;
     String stopReason;
 
     LoopState(LearningRateSchedule schedule, EarlyStopping stopping) {
@@ -83,12 +106,13 @@ final class LoopState {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(epoch, step, batchInEpoch, lossSum, samples, correct, counted, lastTrainLoss,
-                lastValidation, schedule.state(), stopping.state());
+        return new Snapshot(epoch, epochsRun, step, batchInEpoch, lossSum, samples, correct, counted, lastTrainLoss,
+                lastValidation, schedule.state(), stopping.state(), lrScale, nonFiniteSteps, guard.state());
     }
 
     void restore(Snapshot s) {
         epoch = s.epoch();
+        epochsRun = s.epochsRun();
         step = s.step();
         batchInEpoch = s.batchInEpoch();
         lossSum = s.lossSum();
@@ -101,5 +125,8 @@ final class LoopState {
             schedule.restore(s.schedule());
         }
         stopping.restore(s.stopping());
+        lrScale = s.lrScale();
+        nonFiniteSteps = s.nonFiniteSteps();
+        guard.restore(s.guard());
     }
 }

@@ -1,7 +1,7 @@
 package dev.trainer.train.loop;
 
-import dev.trainer.TrainingFailedException;
 import dev.trainer.config.LoopConfig;
+import dev.trainer.config.NonFinitePolicy;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
@@ -21,25 +21,53 @@ import dev.trainer.train.schedule.Schedules;
 import dev.trainer.train.step.StepResult;
 import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The epoch loop as a small state machine over one {@link LoopState}: {@link #run} validates once,
- * then runs epochs ({@link #runEpoch}) of steps ({@link #runStep}) until the last epoch, the step
- * limit, early stopping or a listener ends it, then restores early stopping's best checkpoint.
- * Every event goes to the run's {@link Listeners}.
+ * The epoch loop as a small state machine over one {@link LoopState}: {@link #run} validates once
+ * (or starts from a checkpoint's state), then runs epochs ({@link #runEpoch}) of steps
+ * ({@link #runStep}) until the last epoch, the step limit, early stopping or a listener ends it,
+ * saves a last checkpoint, then restores early stopping's best parameters. Checkpoints go to the
+ * run's {@link Checkpointing} every {@code --save-every} steps or at each epoch's end. A step whose
+ * loss or gradient is not finite is skipped (its learning rate halved from then on, and the last
+ * checkpoint put back if the parameters themselves broke); a loss that stays finite but grows by
+ * orders of magnitude ({@link DivergenceGuard}) stops the run. Every event goes to the run's
+ * {@link Listeners}.
  */
 public final class TrainingLoop {
+
+    /** Non-finite steps skipped before the run counts as diverged. */
+    static final int MAX_NON_FINITE_STEPS = 3;
+
+    /** Why the loop ended. */
+    public enum Ending {
+        /** Every epoch ran, or the step limit was reached. */
+        COMPLETED,
+        /** Early stopping saw no improvement for its patience. */
+        EARLY_STOPPING,
+        /** A listener (or a signal, through one) asked it to stop. */
+        STOP_REQUESTED
+    }
 
     /**
      * How the loop ended.
      *
+     * @param epochs     the epoch reached (the last one finished, or the one it stopped in)
      * @param validation the validation scores of the parameters now in the buffer (the best
      *                   checkpoint's when one was restored), or {@code null} without validation data
      * @param bestEpoch  the epoch of the restored checkpoint, or 0 when the last parameters were kept
      */
-    public record Outcome(long steps, int epochs, double trainLoss, Scores validation, String stopReason, int bestEpoch) {
+    public record Outcome(long steps, int epochs, double trainLoss, Scores validation, String stopReason, int bestEpoch,
+                          Ending ending) {
+    }
+
+    /** Thrown inside the loop when the last checkpoint was put back: carry on from its position. */
+    private static final class Rewound extends RuntimeException {
+        Rewound() {
+            super(null, null, false, false);
+        }
     }
 
     private final RunConfig config;
@@ -52,6 +80,12 @@ public final class TrainingLoop {
     private final Mixup mixup;
     private final String diagnoseHint;
     private final LoopState state;
+    private Checkpointing checkpoints = Checkpointing.NONE;
+    private LoopState.Snapshot resumeFrom;
+    /** The step and finished epochs of the last checkpoint written (or resumed from). */
+    private long savedStep = -1;
+    private int savedEpochs = -1;
+    private Ending ending = Ending.COMPLETED;
 
     /**
      * @param arena        holds the batch buffers; it must outlive the loop
@@ -76,21 +110,64 @@ public final class TrainingLoop {
                 new EarlyStopping(config.stopping()));
     }
 
+    /** Saves checkpoints there; without this call the loop saves none. */
+    public TrainingLoop checkpoints(Checkpointing checkpoints) {
+        this.checkpoints = checkpoints;
+        return this;
+    }
+
+    /**
+     * Continues a run from a checkpoint's loop state instead of starting one; the step must already
+     * hold the checkpoint's parameters and optimizer state, for the trainable set of its epoch.
+     */
+    public TrainingLoop resumeFrom(LoopState.Snapshot snapshot) {
+        this.resumeFrom = snapshot;
+        this.savedStep = snapshot.step();
+        this.savedEpochs = snapshot.epochsRun();
+        return this;
+    }
+
     /**
      * Trains until the loop ends.
      *
-     * @throws TrainingFailedException when the loss stops being a finite number
+     * @throws Divergence when the loss diverges or keeps being non-finite
      */
     public Outcome run() {
-        if (data.validation() != null) {
+        if (resumeFrom != null) {
+            state.restore(resumeFrom);
+        } else if (data.validation() != null) {
             listeners.emit(new EvaluationEvent(0, 0, validate()));
         }
         state.stopReason = "completed " + loop.epochs() + " epochs";
-        for (int epoch = state.epoch + 1; epoch <= loop.epochs(); epoch++) {
-            if (!runEpoch(epoch)) {
+        while (true) {
+            try {
+                runEpochs();
                 break;
+            } catch (Rewound rewound) {
+                // the state is the last checkpoint's: go on from where it was
             }
         }
+        save();
+        return finish();
+    }
+
+    /** Runs the epochs from where the state is: the rest of an unfinished epoch, then the next ones. */
+    private void runEpochs() {
+        int epoch = state.epoch;
+        int first = state.batchInEpoch;
+        if (epoch == 0 || state.epochsRun == epoch) {
+            epoch++;
+            first = 0;
+        }
+        for (; epoch <= loop.epochs(); epoch++, first = 0) {
+            if (!runEpoch(epoch, first)) {
+                return;
+            }
+        }
+    }
+
+    /** Restores early stopping's best checkpoint, if any, and says how the loop ended. */
+    private Outcome finish() {
         Scores validation = state.lastValidation;
         EarlyStopping.State stopping = state.stopping.state();
         BestCheckpoint best = stopping.checkpoint();
@@ -101,16 +178,43 @@ public final class TrainingLoop {
             listeners.note(String.format("restored the best checkpoint (epoch %d, step %d, %s %.4f)", best.epoch(),
                     best.step(), config.stopping().metric().spec(), stopping.best()));
         }
-        return new Outcome(state.step, state.epochsRun, state.lastTrainLoss, validation, state.stopReason,
-                best == null ? 0 : best.epoch());
+        return new Outcome(state.step, state.epoch, state.lastTrainLoss, validation, state.stopReason,
+                best == null ? 0 : best.epoch(), ending);
     }
 
-    /** Runs one epoch; returns whether the loop goes on. */
-    private boolean runEpoch(int epoch) {
-        if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
-            state.stopReason = "reached --max-steps " + loop.maxSteps();
+    /** Runs one epoch from batch {@code first}; returns whether the loop goes on. */
+    private boolean runEpoch(int epoch, int first) {
+        if (reachedMaxSteps()) {
             return false;
         }
+        int[][] epochBatches = data.epochBatches(loop, epoch);
+        if (first == 0) {
+            startEpoch(epoch, epochBatches.length);
+        }
+        for (int b = first; b < epochBatches.length; b++) {
+            if (reachedMaxSteps()) {
+                return false;
+            }
+            boolean statistics = loop.statsEvery() > 0 ? (state.step + 1) % loop.statsEvery() == 0
+                    : b == epochBatches.length - 1;
+            if (!runStep(epoch, epochBatches[b], statistics)) {
+                return false;
+            }
+        }
+        state.epochsRun = epoch;
+        return endEpoch(epoch);
+    }
+
+    private boolean reachedMaxSteps() {
+        if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
+            state.stopReason = "reached --max-steps " + loop.maxSteps();
+            return true;
+        }
+        return false;
+    }
+
+    /** Unfreezes what this epoch unfreezes and tells the listeners an epoch starts. */
+    private void startEpoch(int epoch, int batchCount) {
         TrainableSelection selection = step.model().selection();
         Optional<TrainableSelection.Unfreeze> unfreeze = selection.unfrozenAt(epoch);
         if (unfreeze.isPresent()) {
@@ -119,46 +223,35 @@ public final class TrainingLoop {
                     + "; " + ParameterCounts.of(step.parameters(), step.model().exported()));
         }
         state.startEpoch(epoch);
-        int[][] epochBatches = data.epochBatches(loop, epoch);
-        listeners.emit(new EpochStartEvent(epoch, state.step, epochBatches.length));
-        for (int b = 0; b < epochBatches.length; b++) {
-            if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
-                state.stopReason = "reached --max-steps " + loop.maxSteps();
-                return false;
-            }
-            boolean statistics = loop.statsEvery() > 0 ? (state.step + 1) % loop.statsEvery() == 0
-                    : b == epochBatches.length - 1;
-            if (!runStep(epoch, epochBatches[b], statistics)) {
-                state.epochsRun = epoch;
-                return false;
-            }
-        }
-        state.epochsRun = epoch;
-        return endEpoch(epoch);
+        listeners.emit(new EpochStartEvent(epoch, state.step, batchCount));
     }
 
     /** Runs one step; returns whether the epoch goes on. */
     private boolean runStep(int epoch, int[] indices, boolean statistics) {
         long start = System.nanoTime();
-        double lr = state.schedule.learningRate(state.step);
+        double lr = state.schedule.learningRate(state.step) * state.lrScale;
         double momentum = state.schedule.momentum(state.step);
         Batch batch = batches.assemble(indices);
-        Mix mix = null;
-        if (mixup != null) {
-            mix = mixup.mix(batch, state.step + 1);
-        }
+        Mix mix = mixup == null ? null : mixup.mix(batch, state.step + 1);
         StepResult result = step.run(batch, mix, lr, momentum, statistics, state.step + 1);
         state.step++;
         double millis = (System.nanoTime() - start) / 1e6;
         if (!result.applied()) {
             listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, batch.size()));
-            throw diverged(result.loss().value(), lr, epoch);
+            skipNonFinite(result, lr, epoch);
+            return afterStep(epoch);
         }
         if (result.layers() != null) {
             listeners.emit(result.layers());
         }
         listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, batch.size()));
         state.record(result.loss().value(), batch.size(), result.loss().correct());
+        if (state.guard.diverged(result.reportedLoss(), state.step)) {
+            throw new Divergence(String.format(Locale.ROOT, "the loss grew from %.4g (the median of the first %d steps)"
+                    + " to %.4g (of the last %d) by step %d (epoch %d): the learning rate %.3g is %s", state.guard.reference(),
+                    DivergenceGuard.EARLY, state.guard.recentMedian(), DivergenceGuard.RECENT, state.step, epoch, lr,
+                    tooHigh()), state.guard.onset());
+        }
         if (data.validation() != null && loop.evalEvery() > 0 && state.step % loop.evalEvery() == 0) {
             Scores mid = validate();
             listeners.emit(new EvaluationEvent(epoch, state.step, mid));
@@ -166,7 +259,52 @@ public final class TrainingLoop {
                 return false;
             }
         }
+        return afterStep(epoch);
+    }
+
+    /** Saves a checkpoint when one is due by steps; returns whether the epoch goes on. */
+    private boolean afterStep(int epoch) {
+        if (config.recovery().saveEvery() > 0 && state.step % config.recovery().saveEvery() == 0) {
+            save();
+        }
         return !stoppedByListener();
+    }
+
+    /**
+     * A step whose loss or gradient was not finite: nothing was applied. Halves the learning rate
+     * from now on, and puts the last checkpoint back when the parameters themselves are broken.
+     *
+     * @throws Divergence when the policy is to stop, after too many such steps, or with nothing to go back to
+     */
+    private void skipNonFinite(StepResult result, double lr, int epoch) {
+        String what = String.format(Locale.ROOT, "the %s became %s at step %d (epoch %d)",
+                result.loss().finite() ? "gradient" : "loss", result.loss().finite() ? "NaN or infinite"
+                        : Double.toString(result.loss().value()), state.step, epoch);
+        state.nonFiniteSteps++;
+        if (config.recovery().onNonFinite() == NonFinitePolicy.STOP || state.nonFiniteSteps > MAX_NON_FINITE_STEPS) {
+            String times = state.nonFiniteSteps > 1 ? " (" + state.nonFiniteSteps + " non-finite steps)" : "";
+            throw new Divergence(what + times + ": the learning rate " + String.format(Locale.ROOT, "%.3g", lr) + " is "
+                    + tooHigh(), 0);
+        }
+        state.lrScale /= 2;
+        state.batchInEpoch++;
+        if (step.parametersFinite()) {
+            listeners.note(what + ": skipped the step; the learning rate is now x" + state.lrScale + " of the schedule's");
+            return;
+        }
+        LoopState.Snapshot last = checkpoints.restoreLast();
+        if (last == null) {
+            throw new Divergence(what + " and the parameters are no longer finite, with no checkpoint to go back to: "
+                    + "the learning rate " + String.format(Locale.ROOT, "%.3g", lr) + " is " + tooHigh(), 0);
+        }
+        double scale = state.lrScale;
+        int skipped = state.nonFiniteSteps;
+        state.restore(last);
+        state.lrScale = scale;
+        state.nonFiniteSteps = skipped;
+        listeners.note(what + " and the parameters are no longer finite: went back to the checkpoint of step "
+                + last.step() + "; the learning rate is now x" + scale + " of the schedule's");
+        throw new Rewound();
     }
 
     /** Validates at the epoch's end and lets the schedule and early stopping hear it; returns whether to go on. */
@@ -174,13 +312,15 @@ public final class TrainingLoop {
         state.lastTrainLoss = state.epochLoss();
         state.lastValidation = data.validation() == null ? null : validate();
         listeners.emit(new EpochEvent(epoch, state.step, state.lastTrainLoss, state.epochAccuracy(), state.lastValidation));
+        boolean goOn = true;
         if (state.lastValidation != null) {
             state.schedule.observe(state.lastValidation.loss());
-            if (loop.evalEvery() == 0 && observe(state.lastValidation, epoch)) {
-                return false;
-            }
+            goOn = loop.evalEvery() != 0 || !observe(state.lastValidation, epoch);
         }
-        return !stoppedByListener();
+        if (config.recovery().saveEvery() == 0) {
+            save();
+        }
+        return goOn && !stoppedByListener();
     }
 
     /** Early stopping hears a validation; returns whether it stops the run. */
@@ -192,6 +332,7 @@ public final class TrainingLoop {
         }
         if (verdict == EarlyStopping.Verdict.STOP) {
             state.stopReason = state.stopping.stopMessage();
+            ending = Ending.EARLY_STOPPING;
             return true;
         }
         return false;
@@ -200,9 +341,23 @@ public final class TrainingLoop {
     private boolean stoppedByListener() {
         if (listeners.stopRequested()) {
             state.stopReason = "stopped by a listener: " + listeners.stopReason();
+            ending = Ending.STOP_REQUESTED;
             return true;
         }
         return false;
+    }
+
+    /** Writes a checkpoint of the state now, unless the last one holds this very state. */
+    private void save() {
+        if (savedStep == state.step && savedEpochs == state.epochsRun) {
+            return;
+        }
+        Path file = checkpoints.save(state.snapshot());
+        savedStep = state.step;
+        savedEpochs = state.epochsRun;
+        if (file != null) {
+            listeners.emit(new CheckpointEvent(state.epoch, state.step, null, Double.NaN, file));
+        }
     }
 
     private Scores validate() {
@@ -210,15 +365,14 @@ public final class TrainingLoop {
                 config.loss().kind(), kernels);
     }
 
-    private TrainingFailedException diverged(double loss, double lr, int epoch) {
-        return new TrainingFailedException("the loss became " + loss + " at step " + state.step + " (epoch " + epoch
-                + "): the learning rate " + lr + " is probably too high; try --lr "
-                + String.format(Locale.ROOT, "%.3g", config.optimizer().learningRate() / 10) + " or --max-grad-norm 1.0"
-                + (diagnoseHint == null ? "" : " (run `" + diagnoseHint + "`)"));
+    /** "probably too high; try --lr X or --max-grad-norm 1.0 (run `trainer diagnose DIR`)". */
+    private String tooHigh() {
+        return "probably too high; try --lr " + String.format(Locale.ROOT, "%.3g", config.optimizer().learningRate() / 10)
+                + " or --max-grad-norm 1.0" + (diagnoseHint == null ? "" : " (run `" + diagnoseHint + "`)");
     }
 
     /** The loop's state now. */
-    LoopState.Snapshot snapshot() {
+    public LoopState.Snapshot snapshot() {
         return state.snapshot();
     }
 }

@@ -67,10 +67,18 @@ public final class TrainingStep implements AutoCloseable {
 
     /** Opens the step for the parameters trainable in the first epoch, on the configured device. */
     public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels) {
+        return open(model, config, kernels, 1);
+    }
+
+    /**
+     * Opens the step for the parameters trainable in {@code epoch} (gradual unfreezing), on the
+     * configured device: a resumed run opens it for its checkpoint's epoch.
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels, int epoch) {
         Loss loss = new Loss(config.loss(), kernels, null);
         TrainingStep step = new TrainingStep(model, config, kernels, loss, GradientReducer.LOCAL);
         try {
-            step.session = step.runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
+            step.session = step.runtime.open(step.plan(model.selection().trainableAt(epoch)), config.runtime().threads());
             step.optimizer = step.newOptimizer();
             return step;
         } catch (RuntimeException e) {
@@ -136,16 +144,32 @@ public final class TrainingStep implements AutoCloseable {
 
     /** Scales the gradients down to the configured global norm; returns the norm before, or NaN when clipping is off. */
     public double clipGradients() {
-        double maxNorm = config.optimizer().maxGradNorm();
-        if (maxNorm <= 0) {
+        if (config.optimizer().maxGradNorm() <= 0) {
             return Double.NaN;
         }
+        double norm = gradientNorm();
+        clip(norm);
+        return norm;
+    }
+
+    /** The global norm of the gradient: infinite or NaN when any entry is. */
+    public double gradientNorm() {
         ParameterBuffer p = session.parameters();
-        double norm = Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
-        if (norm > maxNorm) {
+        return Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
+    }
+
+    private void clip(double norm) {
+        double maxNorm = config.optimizer().maxGradNorm();
+        if (maxNorm > 0 && norm > maxNorm) {
+            ParameterBuffer p = session.parameters();
             kernels.scale(p.gradients(), p.length(), (float) (maxNorm / norm));
         }
-        return norm;
+    }
+
+    /** Whether every parameter is a finite number (an update far too large can overflow them). */
+    public boolean parametersFinite() {
+        ParameterBuffer p = session.parameters();
+        return Double.isFinite(kernels.sumOfSquares(p.values(), p.length()));
     }
 
     /**
@@ -168,10 +192,11 @@ public final class TrainingStep implements AutoCloseable {
         zeroGradients(stepNumber);
         BatchLoss batchLoss = accumulate(batch, mix);
         reduceGradients();
-        if (!batchLoss.finite()) {
-            return new StepResult(batchLoss, 0, Double.NaN, null, false);
+        double norm = gradientNorm();
+        if (!batchLoss.finite() || !Double.isFinite(norm)) {
+            return new StepResult(batchLoss, 0, norm, null, false);
         }
-        double norm = clipGradients();
+        clip(norm);
         if (statistics) {
             snapshot().capture();
         }
@@ -221,6 +246,16 @@ public final class TrainingStep implements AutoCloseable {
     /** Puts optimizer state back; parameters it does not name start from zero state. */
     public void restoreOptimizerState(Map<String, GroupedOptimizer.ParameterState> state) {
         optimizer.importState(state);
+    }
+
+    /** The optimizer's memory in place, laid out like the parameter buffer: what a checkpoint writes. */
+    public GroupedOptimizer.Moments optimizerMoments() {
+        return optimizer.moments();
+    }
+
+    /** Puts back a checkpoint's optimizer memory, of the current layout. */
+    public void restoreOptimizerMoments(float[] first, float[] second, long[] stepCounts) {
+        optimizer.restoreMoments(first, second, stepCounts);
     }
 
     /** The model being trained. */
