@@ -60,7 +60,7 @@ final class ResumeCommand implements Callable<Integer> {
         Set<String> fineTune = new CommandLine(new FineTuneCommand()).getCommandSpec().optionsMap().keySet();
         List<String> settings = others.stream().map(a -> a.split("=", 2)[0]).filter(fineTune::contains).distinct().toList();
         if (!settings.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), String.join(", ", settings)
+            throw new IllegalArgumentException(String.join(", ", settings)
                     + (settings.size() == 1 ? " would" : " would each") + " change the run's result; resume goes on with"
                     + " the settings " + dir + "/run.json records (only --epochs and --max-steps may be raised; start a new"
                     + " fine-tune to change the others)");

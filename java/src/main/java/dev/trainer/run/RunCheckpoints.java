@@ -66,13 +66,22 @@ final class RunCheckpoints implements Checkpointing {
         lastEvent = new CheckpointEvent(checkpoint.header().epoch(), checkpoint.header().step(), null, Double.NaN,
                 resumedFrom);
         for (Path file : files.list().reversed()) {
-            if (Checkpoint.readHeader(file).best()) {
+            if (isBest(file)) {
                 best = file;
                 bestValue = checkpoint.loop().bestMetric();
                 break;
             }
         }
         return this;
+    }
+
+    /** Whether a checkpoint file says it is the best; a damaged one (passed over by the resume) is not. */
+    private static boolean isBest(Path file) {
+        try {
+            return Checkpoint.readHeader(file).best();
+        } catch (CheckpointException e) {
+            return false;
+        }
     }
 
     /** Writes the training graphs into the folder's artifacts when they are not the ones there. */
