@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -78,11 +79,11 @@ public record CheckpointFolder(Path dir) {
     public record Loaded(Path file, Checkpoint checkpoint) {
     }
 
-    /** Deletes the checkpoints but the newest {@code keep} and {@code alsoKeep} (the best; may be {@code null}). */
-    public void prune(int keep, Path alsoKeep) {
+    /** Deletes the checkpoints but the newest {@code keep} and those in {@code alsoKeep} (the best, the last good one). */
+    public void prune(int keep, Collection<Path> alsoKeep) {
         List<Path> files = new ArrayList<>(list());
         for (int i = 0; i < files.size() - keep; i++) {
-            if (!files.get(i).equals(alsoKeep)) {
+            if (!alsoKeep.contains(files.get(i))) {
                 delete(files.get(i));
             }
         }

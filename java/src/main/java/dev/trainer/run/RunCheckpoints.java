@@ -24,9 +24,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A run's checkpoints in its folder ({@code DIR/checkpoints}), as the loop asks for them: each is
@@ -113,10 +115,27 @@ final class RunCheckpoints implements Checkpointing {
         if (isBest) {
             best = file;
         }
-        files.prune(config.recovery().keepLast(), best);
+        files.prune(config.recovery().keepLast(), kept(loop));
         lastEvent = new CheckpointEvent(loop.epoch(), loop.step(), null, Double.NaN, file);
         record.write(folder.record(), RunStatus.RUNNING, null, lastEvent, null);
         return file;
+    }
+
+    /**
+     * What pruning keeps beyond the newest: the best, and while the loss is above the divergence
+     * line the newest checkpoint from before it rose, so that a run that goes on to diverge still
+     * has a good one to keep however small {@code --keep-last} is.
+     */
+    private Set<Path> kept(LoopState.Snapshot loop) {
+        Set<Path> kept = new HashSet<>();
+        if (best != null) {
+            kept.add(best);
+        }
+        long onset = loop.divergenceOnset();
+        if (onset > 0) {
+            files.list().stream().filter(f -> CheckpointFolder.step(f) < onset).reduce((a, b) -> b).ifPresent(kept::add);
+        }
+        return kept;
     }
 
     /** Whether the validation this checkpoint follows is the best so far and no checkpoint holds it yet. */

@@ -5,9 +5,14 @@ import java.util.Arrays;
 /**
  * Tells divergence from a bad batch while the loss is still finite: the run has diverged when the
  * median of its last {@value #RECENT} step losses is more than {@value #FACTOR} times the median of
- * its first {@value #EARLY} (a learning rate far too high takes the demo from 1.7 to 1e14 in a few
- * steps; a healthy run's loss falls, and a single bad batch moves a median of five not at all).
- * It also remembers where the current excursion above that line began, so that the checkpoints
+ * its early ones (a learning rate far too high takes the demo from 1.7 to 1e14 in a few steps; a
+ * healthy run's loss falls, and a single bad batch moves a median of five not at all).
+ *
+ * <p>The early losses are the first {@value #EARLY} that are not themselves above that line: the
+ * first step's loss is measured at the starting parameters, before the learning rate did anything,
+ * and a rate high enough to blow the loss up at the second step must not make the blown-up losses
+ * the reference (with {@code --lr 1e6} the demo's first ten losses are 1.7 and then nine above 1e11).
+ * It also remembers where the current excursion above the line began, so that the checkpoints
  * written since, which hold the diverging parameters, can be told from the good ones.
  */
 final class DivergenceGuard {
@@ -22,7 +27,7 @@ final class DivergenceGuard {
     /**
      * Everything it remembers, for a loop snapshot.
      *
-     * @param early  the first finite step losses, up to {@value #EARLY}
+     * @param early  the first finite step losses not above the line, up to {@value #EARLY}
      * @param recent the latest finite step losses, oldest first, up to {@value #RECENT}
      * @param onset  the first step of the current run of losses above the line, or 0 when the last one was below
      */
@@ -68,7 +73,7 @@ final class DivergenceGuard {
             return false;
         }
         double[] early = state.early();
-        if (early.length < EARLY) {
+        if (early.length < EARLY && !(early.length > 0 && loss > FACTOR * median(early))) {
             early = Arrays.copyOf(early, early.length + 1);
             early[early.length - 1] = loss;
         }
@@ -76,7 +81,7 @@ final class DivergenceGuard {
         recent = recent.length < RECENT ? Arrays.copyOf(recent, recent.length + 1)
                 : Arrays.copyOfRange(recent, 1, RECENT + 1);
         recent[recent.length - 1] = loss;
-        double line = early.length < EARLY ? Double.POSITIVE_INFINITY : FACTOR * median(early);
+        double line = FACTOR * median(early);
         long onset = loss > line ? (state.onset() == 0 ? step : state.onset()) : 0;
         state = new State(early, recent, onset);
         return recent.length == RECENT && median(recent) > line;
@@ -87,9 +92,14 @@ final class DivergenceGuard {
         return state.onset();
     }
 
-    /** The reference the losses are judged against: the median of the first ones. */
+    /** The reference the losses are judged against: the median of the early ones. */
     double reference() {
         return median(state.early());
+    }
+
+    /** How many early losses the reference is the median of. */
+    int earlyCount() {
+        return state.early().length;
     }
 
     double recentMedian() {

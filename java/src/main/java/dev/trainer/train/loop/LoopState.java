@@ -25,7 +25,7 @@ public final class LoopState {
      * @param samples        the epoch's samples so far
      * @param correct        argmax hits counted over the epoch
      * @param counted        samples whose hits were counted
-         * @param lastTrainLoss  the last finished epoch's training loss
+     * @param lastTrainLoss  the last finished epoch's training loss
      * @param lastValidation the last epoch-end validation, or {@code null}
      * @param schedule       the schedule's memory, or {@code null} for a stateless schedule
      * @param stopping       early stopping's memory
@@ -46,6 +46,14 @@ public final class LoopState {
         /** The best validation metric so far (early stopping's), NaN before any validation. */
         public double bestMetric() {
             return stopping.best();
+        }
+
+        /**
+         * The first step of the loss's current excursion above the divergence line, or 0 when it is
+         * below: checkpoints from that step on may hold diverging parameters.
+         */
+        public long divergenceOnset() {
+            return guard.onset();
         }
 
         /** Whether the last validation was the best so far. */

@@ -247,10 +247,11 @@ public final class TrainingLoop {
         listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, batch.size()));
         state.record(result.loss().value(), batch.size(), result.loss().correct());
         if (state.guard.diverged(result.reportedLoss(), state.step)) {
-            throw new Divergence(String.format(Locale.ROOT, "the loss grew from %.4g (the median of the first %d steps)"
-                    + " to %.4g (of the last %d) by step %d (epoch %d): the learning rate %.3g is %s", state.guard.reference(),
-                    DivergenceGuard.EARLY, state.guard.recentMedian(), DivergenceGuard.RECENT, state.step, epoch, lr,
-                    tooHigh()), state.guard.onset());
+            int early = state.guard.earlyCount();
+            throw new Divergence(String.format(Locale.ROOT, "the loss grew from %.4g (%s) to %.4g (the median of the last"
+                    + " %d) by step %d (epoch %d): the learning rate %.3g is %s", state.guard.reference(), early == 1
+                    ? "the first step's" : "the median of " + early + " early steps", state.guard.recentMedian(),
+                    DivergenceGuard.RECENT, state.step, epoch, lr, tooHigh()), state.guard.onset());
         }
         if (data.validation() != null && loop.evalEvery() > 0 && state.step % loop.evalEvery() == 0) {
             Scores mid = validate();
