@@ -6,6 +6,7 @@ import dev.trainer.checkpoint.Checkpoint;
 import dev.trainer.checkpoint.CheckpointFolder;
 import dev.trainer.config.LoopConfig;
 import dev.trainer.config.RunConfig;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,7 +51,14 @@ final class Resumption implements AutoCloseable {
         if (!Files.isDirectory(dir) || !Files.isRegularFile(folder.record())) {
             throw new CheckpointException(dir + " is not a run folder (it has no run.json)");
         }
-        RunLock lock = RunLock.acquire(folder);
+        // a folder resume cannot write in (read-only, not permitted) is bad input found before the run,
+        // not an I/O failure during it
+        RunLock lock;
+        try {
+            lock = RunLock.acquire(folder);
+        } catch (UncheckedIOException e) {
+            throw new CheckpointException(e.getMessage(), e);
+        }
         try {
             folder.removeTemporaries();
             RunRecord.Recorded recorded = RunRecord.read(folder.record());
@@ -64,7 +72,7 @@ final class Resumption implements AutoCloseable {
             return new Resumption(lock, recorded, config, loaded);
         } catch (RuntimeException e) {
             lock.close();
-            throw e;
+            throw e instanceof UncheckedIOException io ? new CheckpointException(io.getMessage(), io) : e;
         }
     }
 
