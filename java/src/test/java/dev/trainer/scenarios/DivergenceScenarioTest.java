@@ -82,6 +82,27 @@ class DivergenceScenarioTest {
     }
 
     /**
+     * {@code --lr 50} on an MLP: the loss blows up and the validation predictions collapse onto one
+     * class. The diagnosis names the learning rate as the cause, first, and the collapse as its
+     * consequence, without sending the user to class weights.
+     */
+    @Test
+    void theLearningRateIsNamedAsTheCauseAndTheClassCollapseAsItsConsequence() {
+        Path mlp = Path.of("src/test/resources/fixtures/mlp");
+        Path run = tmp.resolve("lr50");
+        var outcome = cli("fine-tune", "--out", run.toString(), "--model", mlp.resolve("model.onnx").toString(), "--train",
+                mlp.resolve("train.npz").toString(), "--val-split", "0.2", "--optimizer", "sgd", "--lr", "50", "--epochs", "5");
+        assertEquals(1, outcome.code(), outcome.err());
+        String diagnosis = cli("diagnose", run.toString()).ok().out();
+        assertEquals("divergence", findings(diagnosis).getFirst(), diagnosis);
+        assertTrue(diagnosis.replaceAll("\\s+", " ").contains("(the cause: the learning rate 50 is too high)"), diagnosis);
+        assertTrue(diagnosis.contains("INFO: class collapse:"), diagnosis);
+        assertTrue(diagnosis.replaceAll("\\s+", " ").contains("(a consequence of the learning rate 50: fix that first)"),
+                diagnosis);
+        assertFalse(diagnosis.contains("--class-weights"), "no remedy for the symptom:\n" + diagnosis);
+    }
+
+    /**
      * A rate so large that the weights overflow: the loss becomes NaN, the run fails with exit
      * code 1, and the diagnosis (divergence, critical) is printed all the same.
      */
