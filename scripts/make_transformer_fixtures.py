@@ -371,6 +371,70 @@ def export_style_bert(model, path):
     onnx.save(proto, path)
 
 
+def export_style_vit(model, path):
+    """ViTTiny as torch.export + the dynamo ONNX exporter lay it out (opset 20), built by hand.
+
+    Conv patch embedding, Reshape/Transpose to tokens, the CLS token Expanded over the batch and
+    Concatenated, LayerNormalization, every Linear as Reshape to 2-D -> Gemm(transB=1) -> Reshape
+    back, Gelu, inactive Dropout nodes, CLS pooling as Gather(axis=1). Initializers are the
+    state_dict tensors, under their state_dict names.
+    """
+    sd = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+    hidden = sd["cls_token"].shape[-1]
+    heads = model.blocks[0].attn.heads
+    tokens = sd["pos_embed"].shape[1]
+    patch = model.patch_embed.kernel_size
+    g = GraphMaker()
+    ratio = g.const(0.1, np.float32)
+
+    def dropout(x):
+        return g.op("Dropout", [x, ratio])
+
+    def linear(x3, prefix, d_out, lead):
+        x2 = g.op("Reshape", [x3, g.const([-1, sd[prefix + ".weight"].shape[1]], np.int64)])
+        y2 = g.op("Gemm", [x2, prefix + ".weight", prefix + ".bias"], transB=1)
+        return g.op("Reshape", [y2, g.op("Concat", [lead, g.const([d_out], np.int64)], axis=0)])
+
+    def layer_norm(x, prefix):
+        return g.op("LayerNormalization", [x, prefix + ".weight", prefix + ".bias"], axis=-1, epsilon=1e-6)
+
+    batch = g.op("Slice", [g.op("Shape", ["input"]), g.const([0], np.int64), g.const([1], np.int64)])
+    p = g.op("Conv", ["input", "patch_embed.weight", "patch_embed.bias"], kernel_shape=list(patch), strides=list(patch))
+    p = g.op("Transpose", [g.op("Reshape", [p, g.const([0, hidden, -1], np.int64)])], perm=[0, 2, 1])
+    cls = g.op("Expand", ["cls_token", g.op("Concat", [batch, g.const([1, hidden], np.int64)], axis=0)])
+    x = g.op("Add", [g.op("Concat", [cls, p], axis=1), "pos_embed"])
+    lead = g.op("Concat", [batch, g.const([tokens], np.int64)], axis=0)
+    head_shape = g.const([0, 0, heads, hidden // heads], np.int64)
+    scale = g.const(math.sqrt(hidden // heads), np.float32)
+    for i in range(len(model.blocks)):
+        b = "blocks.%d." % i
+
+        def split(t):
+            return g.op("Transpose", [g.op("Reshape", [t, head_shape])], perm=[0, 2, 1, 3])
+
+        h = layer_norm(x, b + "norm1")
+        q, k, v = (split(linear(h, b + "attn." + n, hidden, lead)) for n in ("query", "key", "value"))
+        scores = g.op("Div", [g.op("MatMul", [q, g.op("Transpose", [k], perm=[0, 1, 3, 2])]), scale])
+        probs = dropout(g.op("Softmax", [scores], axis=-1))
+        ctx = g.op("Transpose", [g.op("MatMul", [probs, v])], perm=[0, 2, 1, 3])
+        ctx = g.op("Reshape", [ctx, g.op("Concat", [lead, g.const([hidden], np.int64)], axis=0)])
+        x = g.op("Add", [x, dropout(linear(ctx, b + "proj", hidden, lead))])
+        f = g.op("Gelu", [linear(layer_norm(x, b + "norm2"), b + "fc1", sd[b + "fc1.weight"].shape[0], lead)])
+        x = g.op("Add", [x, dropout(linear(f, b + "fc2", hidden, lead))])
+    cls = g.op("Gather", [layer_norm(x, "norm"), g.const(0, np.int64)], axis=1)
+    g.op("Gemm", [cls, "head.weight", "head.bias"], transB=1, out="logits")
+
+    side = int(round(math.sqrt(tokens - 1))) * patch[0]
+    inputs = [oh.make_tensor_value_info("input", onnx.TensorProto.FLOAT, ["batch", 1, side, side])]
+    outputs = [oh.make_tensor_value_info("logits", onnx.TensorProto.FLOAT, ["batch", sd["head.weight"].shape[0]])]
+    inits = [onnx.numpy_helper.from_array(v, k) for k, v in sd.items()]
+    proto = oh.make_model(oh.make_graph(g.nodes, "main_graph", inputs, outputs, inits),
+                          opset_imports=[oh.make_opsetid("", 20)], producer_name="trainer-fixtures",
+                          producer_version="dynamo-style")
+    proto.ir_version = 9
+    onnx.save(proto, path)
+
+
 # --------------------------------------------------------------------------- checks
 
 def check_structure(m, input_names):

@@ -13,7 +13,9 @@
 module dev.trainer {
     requires ai.djl.api;
     requires ai.djl.tokenizers;
+    requires com.drew.metadata;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.csv;
     requires com.google.protobuf;
     requires com.microsoft.onnxruntime;
     requires info.picocli;
@@ -21,6 +23,9 @@ module dev.trainer {
     // sun.misc.Signal: SIGINT and SIGTERM stop a run with a checkpoint and the shell's exit codes
     requires jdk.unsupported;
     requires org.tribuo.util.onnx;
+    // no class of it is named: its JPEG reader (CMYK, YCCK, broken files) registers with ImageIO as
+    // a service, and requiring it is what puts it in the module graph
+    requires com.twelvemonkeys.imageio.jpeg;
 
     exports dev.trainer;
     exports dev.trainer.config;

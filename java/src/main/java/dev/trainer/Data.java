@@ -9,7 +9,9 @@ import java.nio.file.Path;
  *
  * <p>A file is read as the command line reads it: {@code .csv} (a header row, a label column and
  * feature columns filling the model's single input), {@code .npz} (an array per model input and
- * {@code labels}) or {@code .jsonl} (text, tokenized with the model's {@code tokenizer.json}).
+ * {@code labels}), {@code .jsonl} (text, tokenized with the model's {@code tokenizer.json}), or
+ * images: a folder {@code DIR/CLASS/*.png|jpg|...}, a manifest of paths and labels, one image
+ * (read as the configuration's {@link dev.trainer.config.ImageConfig} says).
  * Rows in memory fill the model's single float input, one row of values per sample, reshaped to
  * the input's sample shape as a CSV row would be.
  */
@@ -53,7 +55,7 @@ public sealed interface Data {
         }
     }
 
-    /** A {@code .csv}, {@code .npz} or {@code .jsonl} file. */
+    /** A {@code .csv}, {@code .npz} or {@code .jsonl} file, an image folder, a manifest or an image. */
     static Data file(Path path) {
         return new FromFile(path);
     }

@@ -1,7 +1,9 @@
 package dev.trainer;
 
 import dev.trainer.config.DataConfig;
+import dev.trainer.config.ImageConfig;
 import dev.trainer.config.LossKind;
+import dev.trainer.config.ReportingConfig;
 import dev.trainer.config.TextConfig;
 import dev.trainer.data.Labelling;
 import dev.trainer.data.Samples;
@@ -12,14 +14,18 @@ import dev.trainer.evaluate.OutputLabels;
 import dev.trainer.evaluate.Scorer;
 import dev.trainer.events.Scores;
 import dev.trainer.kernels.NativeKernels;
+import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.runtime.InferenceSession;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Scores a model on labelled data: its loss, and accuracy, macro-F1, per-class recall for
- * classes or MAE and R² for values. A classifier ending in a Softmax is scored on its logits, as
- * training reads them.
+ * Scores a model on labelled data: its loss, and for classes accuracy, per-class precision,
+ * recall, F1 and support, macro and weighted F1, ROC-AUC, PR-AUC, log loss, top-k accuracy and the
+ * confusion matrix; for values MAE, MSE, RMSE and R² (each as scikit-learn defines it). A
+ * classifier ending in a Softmax is scored on its logits, as training reads them. Classes are
+ * named as the model's fine-tune recorded, else as the data names them (image class folders).
  *
  * <pre>{@code
  * Scores scores = Evaluation.of(Path.of("runs/digits/model.onnx")).data(Data.file(Path.of("val.csv"))).run().scores();
@@ -42,6 +48,8 @@ public final class Evaluation {
     private int batchSize = 256;
     private String labelColumn = DataConfig.DEFAULT_LABEL_COLUMN;
     private TextConfig text = TextConfig.DEFAULT;
+    private ImageConfig images = ImageConfig.DEFAULT;
+    private int topK = ReportingConfig.DEFAULT.topK();
 
     private Evaluation(Path model) {
         this.model = model;
@@ -88,6 +96,25 @@ public final class Evaluation {
         return this;
     }
 
+    /** The k of the top-k accuracy (5 by default), reported when the model has more than k classes. */
+    public Evaluation topK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("--top-k must be at least 1, got " + k);
+        }
+        this.topK = k;
+        return this;
+    }
+
+    /**
+     * How images are read (the size the model's fine-tune recorded, no normalization, by default):
+     * give a size for a model with a dynamic input that trainer did not fine-tune, and the
+     * normalization it expects when it has none of its own.
+     */
+    public Evaluation images(ImageConfig config) {
+        this.images = config;
+        return this;
+    }
+
     /**
      * Reads the model and the data and scores it.
      *
@@ -110,11 +137,14 @@ public final class Evaluation {
         try (InferenceSession session = new InferenceSession(scored)) {
             Samples samples = switch (data) {
                 case Data.FromFile f -> DataFiles.read(f.path(), model, onnx, session.inputs(),
-                        new Labelling(Task.of(loss), labelColumn, null, true), text);
+                        new Labelling(Task.of(loss), labelColumn, null, true), text, images);
                 case Data.InMemory rows -> DataSources.samples(rows, session.inputs());
             };
             OutputLabels.requireFit(samples, session.type(name), data instanceof Data.FromFile f ? f.path() : model);
-            return new Result(Scorer.score(session, name, samples, batchSize, loss, NativeKernels.instance()), name, note);
+            List<String> recorded = ModelMetadata.classNames(onnx);
+            Scorer.Reporting names = new Scorer.Reporting(recorded != null ? recorded : samples.classNames(), topK);
+            return new Result(Scorer.score(session, name, samples, batchSize, loss, NativeKernels.instance(), names),
+                    name, note);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.trainer;
 
 import dev.trainer.config.DataConfig;
 import dev.trainer.config.LoopConfig;
+import dev.trainer.config.ModelConfig;
 import dev.trainer.config.LrSchedule;
 import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.RunConfig;
@@ -10,8 +11,11 @@ import dev.trainer.events.ConsoleListener;
 import dev.trainer.events.TrainingListener;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.run.CrossValidation;
+import dev.trainer.run.DistributedJob;
 import dev.trainer.run.FineTuneRun;
+import dev.trainer.run.GradientDump;
 import dev.trainer.run.RangeTest;
+import dev.trainer.train.loop.Listeners;
 import dev.trainer.train.loop.SampleSource;
 import dev.trainer.train.schedule.LearningRateFinder;
 import java.io.IOException;
@@ -37,6 +41,14 @@ import java.util.function.UnaryOperator;
  * The configuration is checked as it is built (an {@link IllegalArgumentException} names the bad
  * setting); the model and data are read when the run starts. Nothing is printed unless a listener
  * prints ({@link #console()}). A builder is not thread-safe; each {@code run} is independent.
+ *
+ * <p>Started by an MPI launcher ({@code mpirun -np N java ...}, {@code srun --mpi=pmix}), a run
+ * trains data-parallel unless {@link dev.trainer.config.RuntimeConfig#distributed()} says
+ * {@code none}: each process takes its share of every batch of {@code N} times the batch size, and
+ * only rank 0 tells its listeners and writes the run folder. A failure on any rank of such a job
+ * ends every rank: the failed rank prints one {@code trainer: error:} line and the job exits with
+ * the command line's code, since the others could not go on without it; nothing is thrown. MPI
+ * can be initialized once per process, so a process takes part in one such run.
  */
 public final class FineTuning {
 
@@ -140,8 +152,9 @@ public final class FineTuning {
      *         holds the metrics, diagnosis and plot of what happened
      */
     public FineTuningResult run(Path dir) {
-        return FineTuningResult.of(new FineTuneRun(config, dir, NativeKernels.instance(), listeners,
-                DataSources.sourceOf(train), DataSources.sourceOf(validation)).run());
+        return FineTuningResult.of(DistributedJob.run(config, (c, ranks) -> new FineTuneRun(c, dir,
+                NativeKernels.instance(), listeners, DataSources.sourceOf(train), DataSources.sourceOf(validation), ranks)
+                .run()));
     }
 
     /**
@@ -153,7 +166,10 @@ public final class FineTuning {
         return new Resume(dir);
     }
 
-    /** As {@link #run(Path)}, into a new temporary folder. */
+    /**
+     * As {@link #run(Path)}, into a new temporary folder: of this process, so in a data-parallel
+     * job give every rank the same folder with {@link #run(Path)} instead.
+     */
     public FineTuningResult run() {
         try {
             return run(Files.createTempDirectory("trainer-run"));
@@ -164,11 +180,13 @@ public final class FineTuning {
 
     /**
      * K-fold cross-validation: K fine-tunes into {@code dir/fold-k}, each validated on one
-     * stratified fold of the training data; the summary also goes to {@code dir/cv.json}.
+     * stratified fold of the training data; the summary goes to {@code dir/cv.json} and, as a
+     * table, to the listeners. Under an MPI launcher the folds run in parallel, fold k on rank
+     * (k - 1) mod N, and every rank returns the whole result.
      */
     public CrossValidationResult crossValidate(int folds, Path dir) {
-        return CrossValidationResult.of(CrossValidation.run(config, dir, folds, NativeKernels.instance(), listeners,
-                DataSources.sourceOf(train)));
+        return CrossValidationResult.of(DistributedJob.run(config, (c, ranks) -> CrossValidation.run(c, dir, folds,
+                NativeKernels.instance(), listeners, DataSources.sourceOf(train), ranks)));
     }
 
     /**
@@ -179,5 +197,21 @@ public final class FineTuning {
         SampleSource data = DataSources.sourceOf(train);
         return new LearningRateFinding(RangeTest.run(config, new LearningRateFinder(minLr, maxLr, steps),
                 NativeKernels.instance(), listeners, data));
+    }
+
+    /**
+     * The gradient of the loss on all of the training data as one batch, for every parameter that
+     * would train in the first epoch, at the model's own values: the first step's forward and
+     * backward, with Dropout inactive so that it is repeatable. Nothing is written; the listeners
+     * hear what trainer found in the model.
+     *
+     * @throws ModelException, DataException, IllegalArgumentException for bad input
+     */
+    public Gradients gradients() {
+        ModelConfig m = config.model();
+        RunConfig eval = config.with(new ModelConfig(m.file(), m.output(), m.head(), m.replaceHead(), false, m.traps()));
+        Listeners events = new Listeners(listeners);
+        return new Gradients(GradientDump.compute(eval, DataSources.sourceOf(train), NativeKernels.instance(),
+                events::note));
     }
 }

@@ -3,11 +3,14 @@ package dev.trainer.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.config.DistributedMode;
+import dev.trainer.config.GraphTraps;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.Datasets;
@@ -90,6 +93,10 @@ public class MiniLmStepBenchmark {
         @Param({"0"})
         public int threads;
 
+        /** ONNX Runtime's API ({@code --runtime}): {@code capi} or {@code java}. */
+        @Param({"capi"})
+        public String runtime;
+
         Path work;
         Arena arena;
         TextTokenizer tokenizer;
@@ -106,9 +113,9 @@ public class MiniLmStepBenchmark {
             // fine-tune --head classify:5 --optimizer adamw --weight-decay 0.01 --no-dropout: decay on
             // matrices, none on biases and LayerNorm
             RunConfig config = RunConfig.defaults(model)
-                    .with(new ModelConfig(model, null, HeadSpec.parse("classify:" + CLASSES), 0, false))
+                    .with(new ModelConfig(model, null, HeadSpec.parse("classify:" + CLASSES), 0, false, GraphTraps.DEFAULT))
                     .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, LEARNING_RATE).withWeightDecay(WEIGHT_DECAY))
-                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads));
+                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), threads, DistributedMode.NONE));
             step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
             tokenizer = TextTokenizer.load(tokenizerBeside(model), SEQUENCE);
             Path jsonl = writeRandomText(work.resolve("random.jsonl"), tokenizerBeside(model), BATCH, SEED);
@@ -165,7 +172,7 @@ public class MiniLmStepBenchmark {
         writeRandomText(Path.of(args[0]), tokenizerJson, Integer.parseInt(args[1]), SEED);
     }
 
-    static Path writeRandomText(Path out, Path tokenizerJson, int samples, long seed) throws IOException {
+    public static Path writeRandomText(Path out, Path tokenizerJson, int samples, long seed) throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode vocab = json.readTree(tokenizerJson.toFile()).path("model").path("vocab");
         List<String> words = new ArrayList<>();

@@ -9,6 +9,7 @@ final class ActivationGradients {
     }
 
     static void register(Map<String, GradientRule> rules) {
+        registerRectifierVariants(rules);
         rules.put("Relu", g -> g.dx(0, () -> g.y(0).greater(0).where(g.dy(), g.dy().scalar(0))));
         rules.put("LeakyRelu", g -> g.dx(0, () ->
                 g.x(0).greater(0).where(g.dy(), g.dy().mul(g.attr("alpha", 0.01f)))));
@@ -73,6 +74,24 @@ final class ActivationGradients {
             }
             return mask == null ? g.dy() : mask.where(g.dy(), g.dy().scalar(0));
         }));
+    }
+
+    /** The smooth and parametric relatives of ReLU. */
+    static void registerRectifierVariants(Map<String, GradientRule> rules) {
+        // y = log(1 + e^x): dx = dy sigmoid(x)
+        rules.put("Softplus", g -> g.dx(0, () -> g.dy().mul(g.x(0).sigmoid())));
+        // y = x above 0, alpha (e^x - 1) below: dx = dy, or dy (y + alpha)
+        rules.put("Elu", g -> g.dx(0, () -> {
+            double alpha = g.attr("alpha", 1f);
+            return g.x(0).greater(0).where(g.dy(), g.dy().mul(g.y(0).add(alpha)));
+        }));
+        // y = x above 0, slope x below (slope broadcast): dx = dy or dy slope, dslope = dy x below 0
+        rules.put("PRelu", g -> {
+            Value positive = g.x(0).greater(0);
+            Value zero = g.dy().scalar(0);
+            g.dx(0, () -> g.sumToInput(positive.where(g.dy(), g.dy().mul(g.x(1))), 0));
+            g.dx(1, () -> g.sumToInput(positive.where(zero, g.dy().mul(g.x(0))), 1));
+        });
     }
 
     /**

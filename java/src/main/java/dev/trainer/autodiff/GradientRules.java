@@ -23,6 +23,8 @@ public final class GradientRules {
         MathGradients.register(RULES);
         ReductionGradients.register(RULES);
         IndexingGradients.register(RULES);
+        PadGradients.register(RULES);
+        EinsumGradients.register(RULES);
     }
 
     /** Ops whose outputs carry no gradient whatever their inputs: shape and integer computations. */
@@ -30,7 +32,7 @@ public final class GradientRules {
             "Shape", "Size", "Constant", "ConstantOfShape", "Range", "NonZero", "ArgMax", "ArgMin",
             "Equal", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Not", "And", "Or", "Xor",
             "IsNaN", "IsInf", "Sign", "Floor", "Ceil", "Round", "EyeLike", "RandomNormal",
-            "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial");
+            "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli");
 
     private GradientRules() {
     }
@@ -38,6 +40,11 @@ public final class GradientRules {
     /** The rule for an op type, or {@code null} when trainer cannot differentiate it. */
     public static GradientRule of(String opType) {
         return RULES.get(opType);
+    }
+
+    /** Every op type with a rule. */
+    public static java.util.Set<String> differentiableOps() {
+        return java.util.Collections.unmodifiableSet(RULES.keySet());
     }
 
     public static boolean isDifferentiable(String opType) {

@@ -25,9 +25,12 @@ final class IndexingGradients {
             return scatterAddAlong(shape, indices, g.dy(), axis, g.xType(0).rank(), g.xType(1).rank());
         }));
         // y[i...] = data[indices[i...]] (index tuples along the last axis of indices): dx = ScatterND-add of dy
+        // with batch_dims > 0: the same gather taken of every element's flat position says where each dy goes
         rules.put("GatherND", g -> g.dx(0, () -> {
-            if (g.attr("batch_dims", 0L) != 0) {
-                throw new ModelException(g.describe() + ": trainer differentiates GatherND with batch_dims = 0 only");
+            long batchDims = g.attr("batch_dims", 0L);
+            if (batchDims != 0) {
+                Value shape = g.shapeOf(g.x(0));
+                return scatterAddFlat(shape, flatPositions(shape).gatherND(g.x(1), batchDims), g.dy());
             }
             long depth = g.staticDims(1, g.xType(1).rank() - 1)[g.xType(1).rank() - 1];
             Value shape = g.shapeOf(g.x(0));
@@ -40,6 +43,39 @@ final class IndexingGradients {
             return g.zerosLike(g.x(0)).scatterElements(nonNegative(g.x(1), dim), g.dy(), axis, "add");
         }));
         rules.put("Slice", IndexingGradients::slice);
+        // y = data with updates written at the index tuples: data's gradient is dy with those places
+        // zeroed (all of dy when updates are added in), the updates' is dy gathered from there
+        rules.put("ScatterND", g -> {
+            boolean added = addsUpdates(g);
+            g.dx(0, () -> added ? g.dy() : g.dy().scatterND(g.x(1), g.zerosLike(g.x(2)), null));
+            g.dx(2, () -> g.dy().gatherND(g.x(1), 0));
+        });
+        rules.put("ScatterElements", g -> {
+            boolean added = addsUpdates(g);
+            int axis = g.axis("axis", 0);
+            g.dx(0, () -> added ? g.dy() : g.dy().scatterElements(g.x(1), g.zerosLike(g.x(2)), axis, null));
+            g.dx(2, () -> g.dy().gatherElements(g.x(1), axis));
+        });
+    }
+
+    /** Whether a scatter adds its updates (reduction "add") rather than writing them; others have no rule. */
+    private static boolean addsUpdates(NodeGradient g) {
+        String reduction = g.attr("reduction", "none");
+        if (!reduction.equals("none") && !reduction.equals("add")) {
+            throw new ModelException(g.describe() + ": a scatter with reduction '" + reduction + "' has no gradient rule");
+        }
+        return reduction.equals("add");
+    }
+
+    /** The flat position of every element of a tensor of {@code shape}: 0, 1, ..., n - 1 laid out in that shape. */
+    private static Value flatPositions(Value shape) {
+        return shape.product().range().reshape(shape);
+    }
+
+    /** dy added into zeros of {@code shape} at the flat positions of the same shape as dy. */
+    private static Value scatterAddFlat(Value shape, Value positions, Value dy) {
+        Value zeros = shape.product().unsqueeze(0).constantOfShape(0, dy.elementType());
+        return zeros.scatterElements(positions.reshape(-1), dy.reshape(-1), 0, "add").reshape(shape);
     }
 
     /**
@@ -53,6 +89,12 @@ final class IndexingGradients {
             int rank = g.xType(0).rank();
             Value shape = g.shapeOf(g.x(0));
             boolean inputs = g.opset() >= 10;
+            if (inputs && g.hasInput(3) && g.knownInts(3) == null) {
+                // axes only the run knows: slice every element's flat position the same way
+                Value positions = b.op("Slice", java.util.Arrays.asList(flatPositions(shape), g.x(1), g.x(2), g.x(3),
+                        g.hasInput(4) ? g.x(4) : null));
+                return scatterAddFlat(shape, positions, g.dy());
+            }
             long[] axes = inputs
                     ? g.hasInput(3) ? g.constantInts(3) : ConvolutionGradients.range(0, (int) g.staticDims(1, 0)[0])
                     : g.attrInts("axes", ConvolutionGradients.range(0, g.attrInts("starts", new long[0]).length));

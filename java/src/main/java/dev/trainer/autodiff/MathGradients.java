@@ -1,5 +1,6 @@
 package dev.trainer.autodiff;
 
+import java.util.List;
 import java.util.Map;
 
 /** Pointwise math (powers, exponentials, erf), elementwise selection (Where, Max, Min) and Cast. */
@@ -39,6 +40,18 @@ final class MathGradients {
         });
         // Between floating-point types the gradient casts back; integer outputs carry none.
         rules.put("Cast", g -> g.dx(0, () -> g.dy().cast(g.x(0).elementType())));
+        // y = x - q d with q = trunc(x / d) (fmod) or floor(x / d): dx = dy, dd = -dy q, and q = (x - y) / d
+        // exactly (rounded to the integer it is), whichever the rounding
+        rules.put("Mod", g -> {
+            g.dx(0, () -> g.sumToInput(g.dy(), 0));
+            g.dx(1, () -> g.sumToInput(g.dy().mul(g.x(0).sub(g.y(0)).div(g.x(1)).round()).neg(), 1));
+        });
+        // dx = dy sign(x) (0 at 0, as PyTorch)
+        rules.put("Abs", g -> g.dx(0, () -> g.dy().mul(g.builder().op("Sign", List.of(g.x(0))))));
+        // y = 1 / x: dx = -dy y^2
+        rules.put("Reciprocal", g -> g.dx(0, () -> g.dy().mul(g.y(0)).mul(g.y(0)).neg()));
+        rules.put("Sin", g -> g.dx(0, () -> g.dy().mul(g.x(0).cos())));
+        rules.put("Cos", g -> g.dx(0, () -> g.dy().mul(g.x(0).sin()).neg()));
         rules.put("Max", MathGradients::extremum);
         rules.put("Min", MathGradients::extremum);
     }

@@ -1,8 +1,9 @@
 package dev.trainer.autodiff;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
-import dev.trainer.onnx.Attributes;
 import dev.trainer.ModelException;
+import dev.trainer.onnx.Attributes;
+import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.ValueType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,6 +91,14 @@ public final class NodeGradient {
                     + ") to be a constant to be differentiated");
         }
         return v;
+    }
+
+    /**
+     * The values of integer input {@code i} when they are constant or constant folding can compute
+     * them (pads, axes, starts built from static shapes); {@code null} when only the run knows them.
+     */
+    public long[] knownInts(int i) {
+        return hasInput(i) ? constants.apply(node.getInput(i)) : null;
     }
 
     /**
@@ -208,7 +217,40 @@ public final class NodeGradient {
      * that broadcasting added or stretched (ONNX multidirectional broadcasting).
      */
     public Value sumToInput(Value gradient, int i) {
-        return unbroadcast(gradient, yType(0).dims(), xType(i).dims());
+        long[] from = yType(0).dims();
+        long[] to = xType(i).dims();
+        return staticShapesTell(from, to) ? unbroadcast(gradient, from, to)
+                : sumToShape(gradient, shapeOf(x(i)), from.length, to.length);
+    }
+
+    /**
+     * Whether static shapes tell which axes broadcasting stretched. They do not where a symbolic
+     * dimension of the input faces a known size above 1 (the symbol may stand for 1). Two symbolic
+     * dimensions facing each other are taken to be equal, as in every exported batch or sequence axis.
+     */
+    static boolean staticShapesTell(long[] from, long[] to) {
+        int lead = from.length - to.length;
+        for (int a = 0; a < to.length; a++) {
+            if (to[a] < 0 && from[a + lead] > 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reduces a gradient of rank {@code rank} to {@code shape}, a 1-D int64 value of length
+     * {@code targetRank} that broadcast to it, summing over the axes where the shape is 1, found at run time.
+     */
+    public static Value sumToShape(Value gradient, Value shape, int rank, int targetRank) {
+        Value full = shape;
+        if (rank > targetRank) {
+            long[] ones = new long[rank - targetRank];
+            Arrays.fill(ones, 1);
+            full = gradient.b().ints(ones).concat(0, shape);
+        }
+        Value axes = full.equal(full.scalar(1)).nonZero();
+        return gradient.sum(axes, true).reshape(shape);
     }
 
     /** Reduces a gradient of shape {@code from} to shape {@code to}, which broadcast to {@code from}. */
@@ -233,6 +275,6 @@ public final class NodeGradient {
     }
 
     static String describe(NodeProto node) {
-        return node.getOpType() + " node '" + (node.getName().isEmpty() ? node.getOutput(0) : node.getName()) + "'";
+        return node.getOpType() + " node '" + ModelGraph.nameOf(node) + "'";
     }
 }

@@ -1,6 +1,5 @@
 package dev.trainer.autodiff;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -13,7 +12,6 @@ import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +45,7 @@ public final class ReverseMode {
     private final Map<String, ValueType> types;
     private final Map<String, NodeProto> producers;
     private final Map<String, TensorProto> initializers;
+    private final ConstantFolding folding;
 
     private ReverseMode(OnnxModel model, Collection<String> trainable, Map<String, ValueType> types) {
         this.model = model;
@@ -55,6 +54,7 @@ public final class ReverseMode {
         this.types = types;
         this.producers = model.graph().producersByValue();
         this.initializers = model.graph().initializersByName();
+        this.folding = new ConstantFolding(producers, initializers, types, this.trainable);
     }
 
     /**
@@ -148,64 +148,22 @@ public final class ReverseMode {
         return Math.max(BACKWARD_OPSET, forwardOpset);
     }
 
-    /** The values of an integer initializer or {@code Constant} output; {@code null} for anything computed. */
+    /** The values of an integer constant, or of an integer computation constant folding can evaluate; {@code null} otherwise. */
     private long[] constantInts(String name) {
-        TensorProto t = initializers.get(name);
-        NodeProto producer = producers.get(name);
-        if (t == null && producer != null && producer.getOpType().equals("Constant") && producer.getAttributeCount() == 1) {
-            AttributeProto a = producer.getAttribute(0);
-            switch (a.getName()) {
-                case "value" -> t = a.getT();
-                case "value_ints" -> {
-                    return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-                }
-                case "value_int" -> {
-                    return new long[] {a.getI()};
-                }
-                default -> {
-                    return null;
-                }
-            }
-        }
+        ConstantFolding.Tensor t = folding.value(name);
         if (t == null) {
             return null;
         }
-        ByteBuffer bytes = TensorTypes.bytesOf(t);
-        long[] out = new long[Math.toIntExact(TensorTypes.elementCount(t.getDimsList()))];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (TensorProto.DataType.forNumber(t.getDataType())) {
-                case INT64 -> bytes.getLong();
-                case INT32 -> bytes.getInt();
-                case null, default -> throw new ModelException(name + " holds " + TensorTypes.name(t.getDataType())
-                        + " where integers are expected");
-            };
+        if (!t.isInteger()) {
+            throw new ModelException(name + " holds " + TensorTypes.name(t.type()) + " where integers are expected");
         }
-        return out;
+        return t.longs();
     }
 
-    /** The values of a numeric initializer or Constant, as doubles; {@code null} when the value is not constant. */
+    /** The values of a numeric constant (or a folded computation), as doubles; {@code null} when not constant. */
     private double[] constantNumbers(String name) {
-        TensorProto t = initializers.get(name);
-        NodeProto producer = producers.get(name);
-        if (t == null && producer != null && producer.getOpType().equals("Constant") && producer.getAttributeCount() == 1
-                && producer.getAttribute(0).getName().equals("value")) {
-            t = producer.getAttribute(0).getT();
-        }
-        if (t == null || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            return null;
-        }
-        ByteBuffer bytes = TensorTypes.bytesOf(t);
-        double[] out = new double[Math.toIntExact(TensorTypes.elementCount(t.getDimsList()))];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (TensorProto.DataType.forNumber(t.getDataType())) {
-                case FLOAT -> bytes.getFloat();
-                case DOUBLE -> bytes.getDouble();
-                case INT64 -> bytes.getLong();
-                case INT32 -> bytes.getInt();
-                case null, default -> Double.NaN;
-            };
-        }
-        return out;
+        ConstantFolding.Tensor t = folding.value(name);
+        return t == null ? null : t.values();
     }
 
     private ModelException blocked(NodeProto node, String why) {

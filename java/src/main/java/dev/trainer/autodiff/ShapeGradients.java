@@ -12,6 +12,7 @@ final class ShapeGradients {
     }
 
     static void register(Map<String, GradientRule> rules) {
+        registerRepeats(rules);
         rules.put("Identity", g -> g.dx(0, g::dy));
         // Inactive (inference) Dropout is the identity. Active, it keeps the elements its mask
         // marks and scales them by 1 / (1 - ratio): the gradient takes the same path back.
@@ -27,8 +28,11 @@ final class ShapeGradients {
         rules.put("Reshape", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
         rules.put("Squeeze", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
         rules.put("Unsqueeze", g -> g.dx(0, () -> g.dy().reshape(g.shapeOf(g.x(0)))));
-        // dx = dy summed over the axes Expand broadcast along
-        rules.put("Expand", g -> g.dx(0, () -> g.sumToInput(g.dy(), 0)));
+        // dx = dy summed over the axes Expand broadcast along; found at run time where x has a
+        // symbolic dimension, which may stand for a broadcast 1
+        rules.put("Expand", g -> g.dx(0, () -> Arrays.stream(g.xType(0).dims()).anyMatch(d -> d < 0)
+                ? NodeGradient.sumToShape(g.dy(), g.shapeOf(g.x(0)), g.yType(0).rank(), g.xType(0).rank())
+                : g.sumToInput(g.dy(), 0)));
         // dx = the dy's joined along the axis, zeros for outputs nothing used (whatever gave the sizes)
         rules.put("Split", g -> g.dx(0, () -> {
             Value[] parts = new Value[g.node().getOutputCount()];
@@ -55,6 +59,28 @@ final class ShapeGradients {
                 g.dx(input, () -> parts.get(input));
             }
         });
+    }
+
+    /** Ops that repeat or accumulate elements along axes. */
+    private static void registerRepeats(Map<String, GradientRule> rules) {
+        // y = x repeated r_i times along each axis i: dy seen as [r_0, d_0, r_1, d_1, ...] summed over the r_i
+        rules.put("Tile", g -> g.dx(0, () -> {
+            long[] repeats = g.constantInts(1);
+            Value shape = g.shapeOf(g.x(0));
+            List<Value> split = new ArrayList<>();
+            long[] repeatAxes = new long[repeats.length];
+            for (int a = 0; a < repeats.length; a++) {
+                split.add(g.builder().ints(repeats[a]));
+                split.add(shape.slice(0, a, a + 1));
+                repeatAxes[a] = 2L * a;
+            }
+            Value splitShape = g.builder().op("Concat", split, dev.trainer.onnx.Attributes.ofInt("axis", 0));
+            return g.dy().reshape(splitShape).sum(repeatAxes, false);
+        }));
+        // y = running sums along the axis: dx = the running sums of dy taken the other way
+        rules.put("CumSum", g -> g.dx(0, () -> g.builder().op("CumSum", List.of(g.dy(), g.x(1)),
+                dev.trainer.onnx.Attributes.ofInt("exclusive", g.attr("exclusive", 0L)),
+                dev.trainer.onnx.Attributes.ofInt("reverse", 1 - g.attr("reverse", 0L)))));
     }
 
     private static long[] transposePerm(NodeGradient g) {

@@ -220,6 +220,63 @@ public record Value(GraphBuilder b, String name, int elementType) {
         return b.op("Slice", List.of(this, b.ints(start), b.ints(end), b.ints(axis)));
     }
 
+    public Value abs() {
+        return b.op("Abs", List.of(this));
+    }
+
+    public Value round() {
+        return b.op("Round", List.of(this));
+    }
+
+    public Value sin() {
+        return b.op("Sin", List.of(this));
+    }
+
+    public Value cos() {
+        return b.op("Cos", List.of(this));
+    }
+
+    public Value sigmoid() {
+        return b.op("Sigmoid", List.of(this));
+    }
+
+    /** Sums over axes given at run time (a 1-D int64 value); no axes is the identity. */
+    public Value sum(Value axes, boolean keepDims) {
+        return b.op("ReduceSum", List.of(this, axes), Attributes.ofInt("keepdims", keepDims ? 1 : 0),
+                Attributes.ofInt("noop_with_empty_axes", 1));
+    }
+
+    /** Elements of this at the index tuples of {@code indices} (ONNX GatherND). */
+    public Value gatherND(Value indices, long batchDims) {
+        return batchDims == 0 ? b.op("GatherND", List.of(this, indices))
+                : b.op("GatherND", List.of(this, indices), Attributes.ofInt("batch_dims", batchDims));
+    }
+
+    /** Elements of this at {@code indices} along {@code axis}, elementwise (ONNX GatherElements). */
+    public Value gatherElements(Value indices, long axis) {
+        return b.op("GatherElements", List.of(this, indices), Attributes.ofInt("axis", axis));
+    }
+
+    /** This padded by {@code pads} (begins then ends, one pair per axis; negative pads crop) with zeros. */
+    public Value pad(Value pads) {
+        return b.op("Pad", List.of(this, pads), Attributes.ofString("mode", "constant"));
+    }
+
+    /** The indices of the non-zero elements of this 1-D value, as a 1-D int64 tensor. */
+    public Value nonZero() {
+        return b.op("NonZero", TensorProto.DataType.INT64_VALUE, List.of(this)).reshape(-1);
+    }
+
+    /** The number of elements of this (backward) value, as an int64 scalar. */
+    public Value size() {
+        return b.op("Size", TensorProto.DataType.INT64_VALUE, List.of(this));
+    }
+
+    /** Elements of this along {@code axis} in reverse order. */
+    public Value reverse(long axis) {
+        return slice(b.ints(-1), b.ints(Long.MIN_VALUE), b.ints(axis), b.ints(-1));
+    }
+
     /** A tensor of {@code fill} with the shape given by this 1-D int64 value. */
     public Value constantOfShape(double fill, int fillType) {
         var value = dev.trainer.onnx.TensorTypes.tensor("", fillType, new long[] {1}, GraphBuilder.encode(fill, fillType));

@@ -17,8 +17,8 @@ final class BalanceSection implements OptionSection {
             description = "Draw batches to balance the classes.")
     SamplerKind sampler;
 
-    @Option(names = "--augment", paramLabel = "smote[:K]", converter = Converters.Augment.class,
-            description = "Add synthetic minority examples (tabular features).")
+    @Option(names = "--augment", paramLabel = "ITEM,..", converter = Converters.Augment.class,
+            description = "smote[:K] (tabular); flip, crop[:PAD], rotate:DEG, color:J, erase:P (images).")
     Augmentation augment;
 
     @Option(names = "--mixup", paramLabel = "ALPHA", description = "Mix pairs of examples, lambda ~ Beta(ALPHA, ALPHA).")
@@ -26,7 +26,7 @@ final class BalanceSection implements OptionSection {
 
     @Override
     public String heading() {
-        return "Class imbalance";
+        return "Class imbalance and augmentation";
     }
 
     BalanceConfig toConfig() {

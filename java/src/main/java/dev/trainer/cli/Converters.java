@@ -2,7 +2,11 @@ package dev.trainer.cli;
 
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
+import dev.trainer.config.Device;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
+import dev.trainer.config.ImageNormalization;
+import dev.trainer.config.ImageSize;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -11,8 +15,11 @@ import dev.trainer.config.NormalizeMethod;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.SamplerKind;
+import dev.trainer.config.Sink;
 import dev.trainer.config.StoppingMetric;
+import java.util.Set;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -116,6 +123,24 @@ final class Converters {
         }
     }
 
+    static final class Size extends Parsed<ImageSize> {
+        Size() {
+            super(ImageSize::parse);
+        }
+    }
+
+    static final class ImageNormalize extends Parsed<ImageNormalization> {
+        ImageNormalize() {
+            super(ImageNormalization::parse);
+        }
+    }
+
+    static final class ReportTo extends Parsed<Set<Sink>> {
+        ReportTo() {
+            super(Sink::parseList);
+        }
+    }
+
     static final class Head extends Parsed<HeadSpec> {
         Head() {
             super(HeadSpec::parse);
@@ -131,6 +156,24 @@ final class Converters {
     static final class TrainOnly extends Parsed<ParameterPattern> {
         TrainOnly() {
             super(v -> ParameterPattern.parse("--train-only", v));
+        }
+    }
+
+    static final class Distributed extends Parsed<DistributedMode> {
+        Distributed() {
+            super(DistributedMode::parse);
+        }
+    }
+
+    static final class Devices extends Parsed<Device> {
+        Devices() {
+            super(Device::parse);
+        }
+    }
+
+    static final class Api extends Parsed<RuntimeApi> {
+        Api() {
+            super(RuntimeApi::parse);
         }
     }
 }

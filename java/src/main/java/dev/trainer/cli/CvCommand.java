@@ -1,6 +1,5 @@
 package dev.trainer.cli;
 
-import dev.trainer.CrossValidationResult;
 import dev.trainer.FineTuning;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,7 +9,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "trainer cv --model M.onnx --train DATA --folds K --out DIR [options]",
-        description = "K-fold cross-validation (stratified, seeded): K fine-tunes into DIR/fold-k, metrics per fold and mean ± std in DIR/cv.json.")
+        description = "K-fold cross-validation (stratified, seeded): K fine-tunes into DIR/fold-k, metrics per fold and"
+                + " mean ± std in DIR/cv.json; under mpirun the folds run in parallel.")
 final class CvCommand implements Callable<Integer> {
 
     @Option(names = "--folds", defaultValue = "5", paramLabel = "K", description = "Number of folds (default: ${DEFAULT-VALUE}).", order = 0)
@@ -24,9 +24,7 @@ final class CvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CrossValidationResult result = FineTuning.of(options.toConfig()).console().crossValidate(folds, out);
-        System.out.println();
-        System.out.print(result.summary());
+        FineTuning.of(options.toConfig()).console().crossValidate(folds, out);
         return ExitCode.OK;
     }
 }

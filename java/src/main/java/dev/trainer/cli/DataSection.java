@@ -12,7 +12,7 @@ final class DataSection implements OptionSection {
     @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX model to fine-tune.")
     Path model;
 
-    @Option(names = "--train", required = true, paramLabel = "DATA", description = "Training data: .csv, .npz or .jsonl (text).")
+    @Option(names = "--train", required = true, paramLabel = "DATA", description = "Training data: .csv, .npz, .jsonl (text) or an image folder.")
     Path train;
 
     @Option(names = "--val", paramLabel = "DATA", description = "Validation data, evaluated after every epoch.")

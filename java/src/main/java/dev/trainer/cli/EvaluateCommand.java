@@ -1,15 +1,25 @@
 package dev.trainer.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trainer.Data;
 import dev.trainer.Evaluation;
-import dev.trainer.events.Scores;
+import dev.trainer.config.ReportingConfig;
+import dev.trainer.evaluate.ScoreTables;
+import dev.trainer.monitor.ScoresJson;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Prints a model's loss on labelled data, with accuracy and macro-F1 for classes, MAE and R² for values.")
+        description = {"Prints a model's scores on labelled data, as scikit-learn defines them: loss; for classes accuracy,",
+                "top-k accuracy, macro and weighted F1, ROC-AUC, PR-AUC, log loss, per-class precision, recall, F1",
+                "and support, and the confusion matrix; for values MAE, MSE, RMSE and R²."})
 final class EvaluateCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Mixin
     ModelDataOptions input;
@@ -17,22 +27,23 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     LossOptions scoring;
 
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Report the top-K accuracy, when there are more than K classes (default: ${DEFAULT-VALUE}).")
+    int topK = ReportingConfig.DEFAULT.topK();
+
+    @Option(names = "--json", description = "Print the scores as one JSON object (the fields of metrics.jsonl without val_).")
+    boolean json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws JsonProcessingException {
         Evaluation.Result result = Evaluation.of(input.model).data(Data.file(input.data)).loss(scoring.loss)
                 .output(scoring.output).batchSize(input.batchSize).labelColumn(input.labels.labelColumn)
-                .text(input.text.toConfig()).run();
+                .text(input.text.toConfig()).images(input.images.toConfig()).topK(topK).run();
         if (result.note() != null) {
             System.err.println("trainer: " + result.note());
         }
-        Scores e = result.scores();
-        System.out.printf("samples %d%nloss %.6f%n", e.samples(), e.loss());
-        if (e.classification()) {
-            System.out.printf("accuracy %.4f%nmacro_f1 %.4f%n", e.accuracy(), e.macroF1());
-        }
-        if (!Double.isNaN(e.meanAbsoluteError())) {
-            System.out.printf("mae %.6f%nr2 %.4f%n", e.meanAbsoluteError(), e.r2());
-        }
+        System.out.print(json ? JSON.writeValueAsString(ScoresJson.write(result.scores())) + System.lineSeparator()
+                : ScoreTables.render(result.scores()));
         return ExitCode.OK;
     }
 }

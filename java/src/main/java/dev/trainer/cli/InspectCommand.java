@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Shows a model's inputs, outputs, parameters, ops and whether trainer can train it.")
+        description = "Shows a model's inputs, outputs, parameters, ops, shared initializers and random ops, and whether trainer can train it.")
 final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "M.onnx")

@@ -1,16 +1,20 @@
 package dev.trainer.cli;
 
+import dev.trainer.config.Device;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.LoopConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import picocli.CommandLine.Option;
 
-/** The loop: epochs, batches, order, validation and statistics cadence, threads. */
+/** The loop: epochs, batches, order, validation and statistics cadence, threads, data parallelism. */
 final class LoopSection implements OptionSection {
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs = LoopConfig.DEFAULT.epochs();
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Samples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Samples per step, per process in a data-parallel job (default: ${DEFAULT-VALUE}).")
     int batchSize = LoopConfig.DEFAULT.batchSize();
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Stop after this many steps (0: no limit).")
@@ -33,8 +37,24 @@ final class LoopSection implements OptionSection {
     boolean noDropout;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "ONNX Runtime threads per op (0: one per core). Small models often step faster on 1.")
+            description = "ONNX Runtime threads per op (0: one per core, shared among the ranks on a node)."
+                    + " Small models often step faster on 1.")
     int threads;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", converter = Converters.Devices.class,
+            description = "Where to train (default: cpu); cuda needs an NVIDIA GPU with CUDA 13, cuDNN 9 and the GPU"
+                    + " build of ONNX Runtime (docs/gpu.md).")
+    Device device = RuntimeConfig.DEFAULT.device();
+
+    @Option(names = "--runtime", paramLabel = "capi|java", converter = Converters.Api.class,
+            description = "ONNX Runtime's API for the graphs (default: capi); java runs the same graphs through ORT's"
+                    + " Java API, on the CPU only.")
+    RuntimeApi api = RuntimeConfig.DEFAULT.api();
+
+    @Option(names = "--distributed", paramLabel = "auto|mpi|none", converter = Converters.Distributed.class,
+            description = "Data-parallel over MPI (fine-tune, cv): auto when mpirun or srun started trainer (the"
+                    + " default), mpi always, none never.")
+    DistributedMode distributed = RuntimeConfig.DEFAULT.distributed();
 
     @Override
     public String heading() {
@@ -46,6 +66,6 @@ final class LoopSection implements OptionSection {
     }
 
     RuntimeConfig runtime() {
-        return new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads);
+        return new RuntimeConfig(device, api, threads, distributed);
     }
 }

@@ -10,7 +10,7 @@ final class ModelDataOptions {
     @Option(names = "--model", required = true, paramLabel = "M.onnx")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Data: .csv, .npz or .jsonl (text).")
+    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Data: .csv, .npz, .jsonl (text) or an image folder.")
     Path data;
 
     @Option(names = "--batch-size", defaultValue = "256", description = "Samples per run (default: ${DEFAULT-VALUE}).")
@@ -21,4 +21,7 @@ final class ModelDataOptions {
 
     @Mixin
     TextOptions text;
+
+    @Mixin
+    ImageSection images;
 }

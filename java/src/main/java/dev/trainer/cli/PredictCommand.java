@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a model over data and writes its outputs.",
                 "P.npz: one array per model output. P.csv: the first output's values per row,",
-                "with the argmax class in a 'prediction' column when it has several values per sample."})
+                "with the argmax class in a 'prediction' column when it has several values per sample",
+                "(and its name, when the model records class names); images are named in a 'file' column."})
 final class PredictCommand implements Callable<Integer> {
 
     @Mixin
@@ -24,7 +25,8 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Predictions.requireWritable(out);
-        try (Prediction model = Prediction.open(input.model, input.text.toConfig(), input.batchSize)) {
+        try (Prediction model = Prediction.open(input.model, input.text.toConfig(), input.images.toConfig(),
+                input.batchSize)) {
             Predictions predictions = model.predict(Data.file(input.data));
             predictions.write(out);
             System.out.printf("wrote %d predictions to %s%n", predictions.samples(), out);

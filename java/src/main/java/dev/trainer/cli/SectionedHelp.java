@@ -41,7 +41,8 @@ final class SectionedHelp {
         for (CommandSpec section : sections) {
             out.append(System.lineSeparator()).append(((OptionSection) section.userObject()).heading()).append(':')
                     .append(System.lineSeparator());
-            out.append(help.optionListExcludingGroups(section.options(), help.createDefaultLayout(), null,
+            List<OptionSpec> shown = section.options().stream().filter(o -> !o.hidden()).toList();
+            out.append(help.optionListExcludingGroups(shown, help.createDefaultLayout(), null,
                     help.createDefaultParamLabelRenderer()));
         }
         return out.toString();

@@ -1,11 +1,7 @@
 package dev.trainer.cli;
 
-import dev.trainer.CheckpointException;
-import dev.trainer.DataException;
-import dev.trainer.ModelException;
-import dev.trainer.TrainingFailedException;
+import dev.trainer.run.Failure;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Comparator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCommand.Version.class,
         description = "Fine-tunes ONNX models on ONNX Runtime and hands back an ONNX model ready to deploy.",
         subcommands = {FineTuneCommand.class, ResumeCommand.class, EvaluateCommand.class, PredictCommand.class,
-                InspectCommand.class, LrFindCommand.class, CvCommand.class, DiagnoseCommand.class,
+                InspectCommand.class, LrFindCommand.class, CvCommand.class, DiagnoseCommand.class, GradientsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCommand implements Runnable {
 
@@ -23,7 +19,7 @@ public final class TrainerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, resume, evaluate, predict, inspect, lr-find, cv or diagnose");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, resume, evaluate, predict, inspect, lr-find, cv, diagnose or gradients");
     }
 
     /**
@@ -47,18 +43,11 @@ public final class TrainerCommand implements Runnable {
         cli.setParameterExceptionHandler(TrainerCommand::badUsage);
         SectionedHelp.install(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            return switch (e) {
-                case ModelException m -> fail(commandLine, m.getMessage(), ExitCode.BAD_INPUT);
-                case CheckpointException c -> fail(commandLine, c.getMessage(), ExitCode.BAD_INPUT);
-                case UncheckedIOException io -> fail(commandLine, io.getMessage(), ExitCode.FAILED);
-                case DataException d -> fail(commandLine, d.getMessage(), ExitCode.BAD_INPUT);
-                case IllegalArgumentException i -> fail(commandLine, i.getMessage(), ExitCode.BAD_INPUT);
-                case TrainingFailedException t -> fail(commandLine, "training failed: " + t.getMessage(), ExitCode.FAILED);
-                default -> {
-                    e.printStackTrace(commandLine.getErr());
-                    yield fail(commandLine, "internal error: " + e, ExitCode.FAILED);
-                }
-            };
+            Failure failure = Failure.of(e);
+            if (failure.internal()) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return fail(commandLine, failure.message(), failure.exitCode());
         });
         return cli;
     }

@@ -30,6 +30,15 @@ final class TrainingOptions {
     HeadSection heads;
 
     @Mixin
+    GraphTrapSection traps;
+
+    @Mixin
+    ImageSection images;
+
+    @Mixin
+    ReportingSection reporting;
+
+    @Mixin
     RecoverySection recovery;
 
     /**
@@ -39,9 +48,12 @@ final class TrainingOptions {
      */
     RunConfig toConfig() {
         return new RunConfig(
-                new ModelConfig(data.model, data.loss.output, heads.head, heads.replaceHead, !loop.noDropout),
-                data.toConfig(), heads.text.toConfig(), new LossConfig(data.loss.loss, stopping.labelSmoothing),
-                loop.toConfig(), optimizer.toConfig(), optimizer.schedule(), optimizer.regularization(),
-                balance.toConfig(), stopping.toConfig(), freezing.toConfig(), loop.runtime(), recovery.toConfig());
+                new ModelConfig(data.model, data.loss.output, heads.head, heads.replaceHead, !loop.noDropout,
+                        traps.toConfig()),
+                data.toConfig(), heads.text.toConfig(), images.toConfig(),
+                new LossConfig(data.loss.loss, stopping.labelSmoothing), loop.toConfig(), optimizer.toConfig(),
+                optimizer.schedule(), optimizer.regularization(), balance.toConfig(), stopping.toConfig(),
+                reporting.toConfig(), freezing.toConfig(), loop.runtime(),
+                recovery.toConfig());
     }
 }

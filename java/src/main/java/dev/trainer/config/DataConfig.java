@@ -7,7 +7,8 @@ import java.util.Locale;
  * Where the examples come from: files as the command line names them. A data set given in memory
  * (the Java API's arrays) has no file: its path is {@code null}.
  *
- * @param train         training data, .csv, .npz or .jsonl ({@code --train}), or {@code null} when given in memory
+ * @param train         training data, .csv, .tsv, .npz, .jsonl or an image folder, manifest or image
+ *                      ({@code --train}), or {@code null} when given in memory
  * @param validation    validation data ({@code --val}), or {@code null}
  * @param valSplit      fraction of the training data held out (stratified) when there is no validation file; 0 for none
  * @param labelColumn   the CSV column holding the labels ({@code --label-column})
@@ -40,7 +41,10 @@ public record DataConfig(Path train, Path validation, double valSplit, String la
         }
     }
 
-    /** Whether a data file holds text: JSONL, tokenized with the model's tokenizer. */
+    /**
+     * Whether a data file holds text by its name: JSONL, tokenized with the model's tokenizer.
+     * (A CSV file with a {@code text} column is text too, which only reading it can tell.)
+     */
     public static boolean isText(Path file) {
         return file != null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl");
     }

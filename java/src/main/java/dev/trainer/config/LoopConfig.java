@@ -30,4 +30,9 @@ public record LoopConfig(int epochs, int batchSize, long maxSteps, boolean shuff
             throw new IllegalArgumentException("--max-steps, --eval-every and --stats-every must be >= 0");
         }
     }
+
+    /** This loop with another batch size. */
+    public LoopConfig withBatchSize(int size) {
+        return new LoopConfig(epochs, size, maxSteps, shuffle, seed, evalEvery, statsEvery);
+    }
 }

@@ -1,10 +1,10 @@
 package dev.trainer.config;
 
 /**
- * Early stopping on a validation metric; the best checkpoint is restored and exported.
+ * Early stopping on a validation metric; the best checkpoint by it is restored and exported.
  *
  * @param patience evaluations without improvement before stopping ({@code --early-stopping-patience}); 0 is off
- * @param metric   what counts as better ({@code --early-stopping-metric})
+ * @param metric   what counts as better ({@code --best-metric}, also spelt {@code --early-stopping-metric})
  * @param minDelta how much better counts as an improvement ({@code --min-delta})
  */
 public record StoppingConfig(int patience, StoppingMetric metric, double minDelta) {
@@ -18,7 +18,7 @@ public record StoppingConfig(int patience, StoppingMetric metric, double minDelt
             throw new IllegalArgumentException("--early-stopping-patience and --min-delta must be >= 0");
         }
         if (metric == null) {
-            throw new IllegalArgumentException("--early-stopping-metric must be val_loss or val_accuracy");
+            throw new IllegalArgumentException("--best-metric must name a validation metric");
         }
     }
 

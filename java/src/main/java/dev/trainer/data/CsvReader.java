@@ -1,21 +1,18 @@
 package dev.trainer.data;
 
 import dev.trainer.DataException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a CSV file with a header row into a model's single input: every column but the label
- * column (and the sample-weight column, when named and present) is a feature, in file order, and
- * a row's features are reshaped to the input's sample shape. Cells are split by hand and numbers parsed without regular expressions, since files run
- * to hundreds of thousands of rows.
+ * Reads a CSV (or TSV) file with a header row into a model's single input: every column but the
+ * label column (and the sample-weight column, when named and present) is a feature, in file
+ * order, and a row's features are reshaped to the input's sample shape. Rows come from
+ * {@link CsvRows} (quoting as RFC 4180); numbers are parsed without regular expressions, since
+ * files run to hundreds of thousands of rows.
  */
 final class CsvReader {
 
@@ -38,12 +35,8 @@ final class CsvReader {
                     + "); use an NPZ file with one array per input");
         }
         InputSpec input = inputs.getFirst();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String headerLine = reader.readLine();
-            if (headerLine == null || headerLine.isBlank()) {
-                throw new DataException(source + " is empty: expected a header row of column names");
-            }
-            List<String> header = splitHeader(headerLine);
+        try (CsvRows rows = CsvRows.open(file)) {
+            List<String> header = rows.header();
             int labelIndex = header.indexOf(labelling.labelColumn());
             if (labelIndex < 0 && labelling.required()) {
                 throw new DataException(source + " has no label column '" + labelling.labelColumn() + "' (columns: "
@@ -52,25 +45,15 @@ final class CsvReader {
             int weightIndex = labelling.sampleWeights() == null ? -1 : header.indexOf(labelling.sampleWeights());
             int featureCount = header.size() - (labelIndex < 0 ? 0 : 1) - (weightIndex < 0 ? 0 : 1);
             long[] sampleShape = input.sampleShapeFor(featureCount, source, "feature columns");
-            return readRows(reader, header, new int[] {labelIndex, weightIndex}, input, sampleShape, labelling.task());
-        }
-    }
-
-    /** @param special the label column's index and the weight column's, each -1 when absent */
-    private Dataset readRows(BufferedReader reader, List<String> header, int[] special, InputSpec input,
-                             long[] sampleShape, Task task) throws IOException {
-        Rows rows = new Rows(header, special[0], special[1], input, task);
-        int lineNumber = 1;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            lineNumber++;
-            if (!line.isBlank()) {
-                rows.read(line, lineNumber);
+            Rows read = new Rows(header, labelIndex, weightIndex, input, labelling.task());
+            while (rows.next()) {
+                read.read(rows.cells(), rows.lineNumber());
             }
+            if (read.count == 0) {
+                throw new DataException(source + " has a header but no rows");
+            }
+            return read.dataset(sampleShape);
         }
-        if (rows.count == 0) {
-            throw new DataException(source + " has a header but no rows");
-        }
-        return rows.dataset(sampleShape);
     }
 
     /** The columns read so far, in growing arrays: features, then the labels and weights when present. */
@@ -103,35 +86,24 @@ final class CsvReader {
             weights = new float[weightIndex >= 0 ? 1 << 12 : 0];
         }
 
-        /** Splits one line into cells and stores each where its column goes. */
-        void read(String line, int lineNumber) {
+        /** Stores each cell of one row where its column goes. */
+        void read(List<String> cells, int lineNumber) {
             int columns = header.size();
+            if (cells.size() != columns) {
+                throw new DataException(source + " line " + lineNumber + " has " + cells.size()
+                        + " cells, but the header has " + columns + " columns");
+            }
             grow(columns);
-            int column = 0;
-            int start = 0;
-            while (true) {
-                int comma = line.indexOf(',', start);
-                int end = comma < 0 ? line.length() : comma;
-                if (column >= columns) {
-                    throw cellCountError(lineNumber, line, columns);
-                }
-                double value = parseNumber(line, start, end);
+            for (int column = 0; column < columns; column++) {
+                String cell = cells.get(column);
+                double value = parseNumber(cell);
                 if (Double.isNaN(value) || Double.isInfinite(value)) {
-                    throw cellError(lineNumber, column, header, line, start, end,
-                            isBlank(line, start, end) ? "empty cell" : "is not a finite number");
+                    throw cellError(lineNumber, column, header, cell, cell.isEmpty() ? "empty cell" : "is not a finite number");
                 }
                 String problem = store(column, value);
                 if (problem != null) {
-                    throw cellError(lineNumber, column, header, line, start, end, problem);
+                    throw cellError(lineNumber, column, header, cell, problem);
                 }
-                column++;
-                if (comma < 0) {
-                    break;
-                }
-                start = comma + 1;
-            }
-            if (column != columns) {
-                throw cellCountError(lineNumber, line, columns);
             }
             count++;
         }
@@ -194,29 +166,20 @@ final class CsvReader {
     }
 
     /**
-     * The number in {@code line[start, end)}, or NaN when the cell is not one. The common case,
-     * an integer, is parsed here; anything else made of number characters goes to the JDK.
+     * The number in a (trimmed) cell, or NaN when the cell is not one. The common case, an
+     * integer, is parsed here; anything else made of number characters goes to the JDK.
      */
-    private static double parseNumber(String line, int start, int end) {
-        while (start < end && line.charAt(start) <= ' ') {
-            start++;
-        }
-        while (end > start && line.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        if (end - start >= 2 && line.charAt(start) == '"' && line.charAt(end - 1) == '"') {
-            start++;
-            end--;
-        }
-        if (start == end) {
+    private static double parseNumber(String cell) {
+        int end = cell.length();
+        if (end == 0) {
             return Double.NaN;
         }
-        boolean negative = line.charAt(start) == '-';
-        int digitsStart = negative || line.charAt(start) == '+' ? start + 1 : start;
+        boolean negative = cell.charAt(0) == '-';
+        int digitsStart = negative || cell.charAt(0) == '+' ? 1 : 0;
         long integer = 0;
         int i = digitsStart;
         while (i < end && i - digitsStart < 18) {
-            char c = line.charAt(i);
+            char c = cell.charAt(i);
             if (c < '0' || c > '9') {
                 break;
             }
@@ -226,55 +189,22 @@ final class CsvReader {
         if (i == end && i > digitsStart) {
             return negative ? -integer : integer;
         }
-        for (int j = start; j < end; j++) {
-            char c = line.charAt(j);
+        for (int j = 0; j < end; j++) {
+            char c = cell.charAt(j);
             if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
                 return Double.NaN;
             }
         }
         try {
-            return Double.parseDouble(line.substring(start, end));
+            return Double.parseDouble(cell);
         } catch (NumberFormatException notANumber) {
             return Double.NaN;
         }
     }
 
-    private static boolean isBlank(String line, int start, int end) {
-        for (int i = start; i < end; i++) {
-            char c = line.charAt(i);
-            if (c > ' ' && c != '"') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private DataException cellError(int lineNumber, int column, List<String> header, String line, int start, int end,
-                                    String problem) {
-        String cell = line.substring(start, end).strip();
+    private DataException cellError(int lineNumber, int column, List<String> header, String cell, String problem) {
         return new DataException(source + " line " + lineNumber + ", column " + (column + 1) + " ('"
                 + header.get(column) + "')" + (cell.isEmpty() ? "" : ": \"" + cell + "\"") + ": " + problem);
-    }
-
-    private DataException cellCountError(int lineNumber, String line, int columns) {
-        long cells = line.chars().filter(c -> c == ',').count() + 1;
-        return new DataException(source + " line " + lineNumber + " has " + cells + " cells, but the header has "
-                + columns + " columns");
-    }
-
-    private static List<String> splitHeader(String line) {
-        if (!line.isEmpty() && line.charAt(0) == '\uFEFF') {
-            line = line.substring(1);
-        }
-        List<String> names = new ArrayList<>();
-        for (String name : line.split(",", -1)) {
-            name = name.strip();
-            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
-                name = name.substring(1, name.length() - 1);
-            }
-            names.add(name);
-        }
-        return names;
     }
 
     private static String abbreviate(List<String> names) {

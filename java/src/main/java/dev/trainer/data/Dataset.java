@@ -61,6 +61,12 @@ public final class Dataset extends SampleSet {
     }
 
     /** Batches through a {@link BatchAssembler}. */
+    /** None: a table's labels are class ids or values. */
+    @Override
+    public List<String> classNames() {
+        return List.of();
+    }
+
     @Override
     public BatchSource batches(int maxBatchSize, Arena arena) {
         return new BatchAssembler(this, maxBatchSize, arena);

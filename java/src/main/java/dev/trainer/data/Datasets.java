@@ -1,7 +1,10 @@
 package dev.trainer.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer.DataException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +46,9 @@ public final class Datasets {
      */
     public static Dataset read(Path file, List<InputSpec> inputs, Task task, String labelColumn,
                                boolean labelsRequired) {
+        if (holdsImages(file)) {
+            throw new DataException(file + " holds images, not tabular features");
+        }
         if (extension(file).equals(".jsonl")) {
             throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
         }
@@ -80,6 +86,9 @@ public final class Datasets {
      * labelling names them (CSV and NPZ), and also reads text:
      *
      * <ul>
+     *   <li>{@code .csv} or {@code .tsv} with a {@code text} column: text samples, one a row,
+     *       with the columns {@code text}, optionally {@code text_pair}, and {@code labelColumn},
+     *       read as the JSON lines below are.</li>
      *   <li>{@code .jsonl}: one JSON object a line, {@code {"text": ..., "label": ...}} and
      *       optionally {@code "text_pair"}; labels are class ids (integers), class names (strings,
      *       given ids in sorted order by the training file) or, for regression, numbers. Each
@@ -88,13 +97,50 @@ public final class Datasets {
      *       model input is an error. Returns a {@link TextDataset}.</li>
      * </ul>
      *
-     * @param text how to tokenize; needed for {@code .jsonl} and ignored for the other formats, so
+     * @param text how to tokenize; needed for text (JSONL, or CSV/TSV with a text column) and ignored otherwise, so
      *             that a caller may pass it whenever the model has a tokenizer; may be null
      */
     public static Samples read(Path file, List<InputSpec> inputs, Labelling labelling, TextOptions text) {
+        return read(file, inputs, labelling, text, ImageOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #read(Path, List, Labelling, TextOptions)}, and also reads images:
+     *
+     * <ul>
+     *   <li>a folder: an image folder, {@code DIR/CLASS/*.png} (or .jpg, .jpeg, .bmp, .gif), class
+     *       ids by sorted folder name; without class folders, unlabelled images;</li>
+     *   <li>a manifest: a {@code .csv}/{@code .tsv} file with a {@code path} column and the label
+     *       column, or a {@code .jsonl} file of {@code {"path": ..., "label": ...}}; paths relative
+     *       to the manifest;</li>
+     *   <li>a single image file, unlabelled (for prediction).</li>
+     * </ul>
+     * Returns an {@link ImageDataset}; files are checked (their headers read) now and decoded
+     * batch by batch later.
+     *
+     * @param images how images become samples
+     */
+    public static Samples read(Path file, List<InputSpec> inputs, Labelling labelling, TextOptions text,
+                               ImageOptions images) {
+        if (holdsImages(file)) {
+            if (ImageFolderReader.isImage(file)) {
+                if (labelling.required()) {
+                    throw new DataException(file + " is a single image, without a label; labelled images go in a folder"
+                            + " DIR/CLASS/ or a manifest");
+                }
+                return ImageDataset.of(file.toString(), inputs, List.of(file), null, List.of(), images);
+            }
+            try {
+                return Files.isDirectory(file) ? ImageFolderReader.read(file, inputs, images, labelling.required())
+                        : ImageManifestReader.read(file, inputs, labelling, images);
+            } catch (IOException e) {
+                throw new DataException(file + " could not be read: " + e.getMessage(), e);
+            }
+        }
         String extension = extension(file);
-        if (!List.of(".csv", ".npz", ".jsonl").contains(extension)) {
-            throw new DataException(file + ": unknown data format; use a .csv, .npz or .jsonl file");
+        if (!List.of(".csv", ".tsv", ".npz", ".jsonl").contains(extension)) {
+            throw new DataException(file + ": unknown data format; use a .csv, .npz or .jsonl file (or .tsv, or an image"
+                    + " folder)");
         }
         if (extension.equals(".jsonl") && text == null) {
             throw new DataException(file + ": a .jsonl file holds text, which needs the model's tokenizer");
@@ -102,15 +148,17 @@ public final class Datasets {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + " does not exist or is not a file");
         }
-        if (extension.equals(".jsonl")) {
+        boolean csv = extension.equals(".csv") || extension.equals(".tsv");
+        if (extension.equals(".jsonl") || csv && text != null && holdsText(file)) {
             try {
-                return TextReader.read(file, inputs, labelling.task(), text.tokenizer(), text.knownClasses(),
+                return csv ? TextReader.readCsv(file, inputs, labelling.task(), text.tokenizer(), text.knownClasses(),
+                        labelling.labelColumn(), labelling.required())
+                        : TextReader.read(file, inputs, labelling.task(), text.tokenizer(), text.knownClasses(),
                         labelling.required());
             } catch (IOException e) {
                 throw new DataException(file + " could not be read: " + e.getMessage(), e);
             }
         }
-        boolean csv = extension.equals(".csv");
         Dataset dataset;
         try {
             dataset = csv ? CsvReader.read(file, inputs, labelling) : NpzReader.read(file, inputs, labelling);
@@ -119,6 +167,61 @@ public final class Datasets {
         }
         dataset.requireFinite();
         return dataset;
+    }
+
+    /**
+     * Whether {@code file} holds text for a tokenizer: a {@code .jsonl} file, or a {@code .csv} or
+     * {@code .tsv} file whose header has a {@code text} column. A file that cannot be read counts
+     * as not text; reading it then says what is wrong.
+     */
+    public static boolean holdsText(Path file) {
+        String extension = extension(file);
+        if (holdsImages(file)) {
+            return false;
+        }
+        if (extension.equals(".jsonl")) {
+            return true;
+        }
+        if (!extension.equals(".csv") && !extension.equals(".tsv") || !Files.isRegularFile(file)) {
+            return false;
+        }
+        try (CsvRows rows = CsvRows.open(file)) {
+            return rows.header().contains("text");
+        } catch (IOException | DataException unreadable) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code file} holds images: a folder, an image file, a {@code .csv} or {@code .tsv}
+     * file whose header has a {@code path} column, or a {@code .jsonl} file whose first object has
+     * a {@code "path"}.
+     */
+    public static boolean holdsImages(Path file) {
+        if (Files.isDirectory(file) || ImageFolderReader.isImage(file)) {
+            return true;
+        }
+        String extension = extension(file);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        if (extension.equals(".csv") || extension.equals(".tsv")) {
+            try (CsvRows rows = CsvRows.open(file)) {
+                return rows.header().contains("path") && !rows.header().contains("text");
+            } catch (IOException | DataException unreadable) {
+                return false;
+            }
+        }
+        if (extension.equals(".jsonl")) {
+            try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+                String first = lines.filter(line -> !line.isBlank()).findFirst().orElse("");
+                JsonNode json = new ObjectMapper().readTree(first);
+                return json != null && json.has("path") && !json.has("text");
+            } catch (IOException | java.io.UncheckedIOException unreadable) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** The file name's extension, lower case with its dot, or "" without one. */

@@ -4,7 +4,7 @@ package dev.trainer.data;
  * What every kind of data set holds besides its samples: where they came from, and their labels
  * when there are any, one per sample.
  */
-abstract sealed class SampleSet implements Samples permits Dataset, TextDataset {
+abstract sealed class SampleSet implements Samples permits Dataset, TextDataset, ImageDataset {
 
     private final String source;
     private final Labels labels;

@@ -1,11 +1,13 @@
 package dev.trainer.data;
 
 import java.lang.foreign.Arena;
+import java.util.List;
 
 /**
  * What a training loop needs of a data set, whichever kind it is: how many samples, their
  * labels, and batches of them. {@link Dataset} holds fixed-shape features (CSV, NPZ);
- * {@link TextDataset} holds token sequences of varying length (JSONL).
+ * {@link TextDataset} holds token sequences of varying length (JSONL); {@link ImageDataset}
+ * holds image files, decoded batch by batch.
  */
 public sealed interface Samples permits SampleSet {
 
@@ -20,6 +22,12 @@ public sealed interface Samples permits SampleSet {
 
     /** The labels; throws {@link IllegalStateException} when there are none. */
     Labels labels();
+
+    /**
+     * The class names by id when the data names its classes (text labels that are names, image
+     * class folders); empty when classes are ids or the labels are values.
+     */
+    List<String> classNames();
 
     /** The samples at {@code indices}, in that order, as a data set of the same kind. */
     Samples subset(int[] indices);

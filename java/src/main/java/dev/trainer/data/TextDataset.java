@@ -119,6 +119,7 @@ public final class TextDataset extends SampleSet {
      * names, which validation data must share and an exported model should record. Empty when the
      * labels were integer ids, or are regression targets.
      */
+    @Override
     public List<String> classNames() {
         return classNames;
     }

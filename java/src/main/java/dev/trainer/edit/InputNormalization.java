@@ -45,6 +45,24 @@ public final class InputNormalization {
      * @throws IllegalArgumentException when the offsets or scales do not fill the sample shape
      */
     public static ModelProto prepend(ModelProto model, String input, long[] sampleShape, float[] offset, float[] scale) {
+        return prepend(model, input, sampleShape, offset, scale, false);
+    }
+
+    /**
+     * As {@link #prepend}, with constants that broadcast: {@code constantShape} has the input's
+     * rank without the batch, and each of its dimensions is either the input's or 1, the same
+     * value then serving the whole axis. Per-channel image normalization is {@code [C, 1, 1]},
+     * which also suits an input whose height and width are dynamic.
+     *
+     * @throws ModelException as {@link #prepend}, or when a dimension other than 1 disagrees
+     */
+    public static ModelProto prependBroadcast(ModelProto model, String input, long[] constantShape, float[] offset,
+                                              float[] scale) {
+        return prepend(model, input, constantShape, offset, scale, true);
+    }
+
+    private static ModelProto prepend(ModelProto model, String input, long[] sampleShape, float[] offset, float[] scale,
+                                      boolean broadcast) {
         long elements = TensorTypes.elementCount(sampleShape);
         if (offset.length != elements || scale.length != elements) {
             throw new IllegalArgumentException(offset.length + " offsets and " + scale.length + " scales for "
@@ -61,7 +79,7 @@ public final class InputNormalization {
             throw new ModelException("input '" + input + "' is " + TensorTypes.name(elementType)
                     + "; only float and double inputs can be normalized");
         }
-        requireShape(declared, sampleShape);
+        requireShape(declared, sampleShape, broadcast);
 
         Set<String> taken = GraphEditor.namesIn(graph);
         String offsetName = GraphEditor.fresh(input + "_normalize_offset", taken);
@@ -86,7 +104,7 @@ public final class InputNormalization {
         return model.toBuilder().setGraph(out).build();
     }
 
-    private static void requireShape(ValueInfoProto declared, long[] sampleShape) {
+    private static void requireShape(ValueInfoProto declared, long[] sampleShape, boolean broadcast) {
         TensorShapeProto shape = declared.getType().getTensorType().getShape();
         if (!declared.getType().getTensorType().hasShape()) {
             return;
@@ -97,7 +115,7 @@ public final class InputNormalization {
         }
         for (int a = 0; a < sampleShape.length; a++) {
             TensorShapeProto.Dimension dim = shape.getDim(a + 1);
-            if (dim.hasDimValue() && dim.getDimValue() != sampleShape[a]) {
+            if (dim.hasDimValue() && dim.getDimValue() != sampleShape[a] && !(broadcast && sampleShape[a] == 1)) {
                 throw new ModelException("input '" + declared.getName() + "' has dimension " + dim.getDimValue()
                         + " on axis " + (a + 1) + ", but the normalization is for " + sampleShape[a]);
             }

@@ -24,13 +24,19 @@ public final class BatchPredictions {
      */
     public static void forEach(Predictor model, Samples data, int batchSize, List<String> outputs,
                                BiConsumer<Batch, Map<String, float[]>> each) {
-        try (Arena arena = Arena.ofConfined()) {
-            BatchSource batches = data.batches(batchSize, arena);
-            for (int[] indices : BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0)) {
+        int[][] order = batches(data, batchSize);
+        try (Arena arena = Arena.ofConfined(); BatchSource batches = data.batches(batchSize, arena)) {
+            batches.plan(0, order);
+            for (int[] indices : order) {
                 Batch batch = batches.assemble(indices);
                 each.accept(batch, model.predict(batch, outputs));
             }
         }
+    }
+
+    /** The batches {@link #forEach} takes, in its order: consecutive runs of the data. */
+    static int[][] batches(Samples data, int batchSize) {
+        return BatchOrder.epochBatches(data.size(), batchSize, false, 0, 0);
     }
 
     /** Every named output for every sample, each concatenated in the data's order. */

@@ -6,8 +6,11 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trainer.ModelException;
 import dev.trainer.autodiff.GradientRules;
 import dev.trainer.autodiff.ReverseMode;
+import dev.trainer.edit.UntieSharedInitializers;
 import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.RandomOps;
+import dev.trainer.onnx.SharedInitializers;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
 import dev.trainer.runtime.ShapeInference;
@@ -17,14 +20,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code trainer inspect} tells about a model: its interface, parameters, ops and what blocks training.
+ * What {@code trainer inspect} tells about a model: its interface, parameters, ops, the traps of
+ * exported graphs (shared initializers, random ops) and what blocks training.
  *
- * @param report the description, several lines
- * @param ready  whether every default trainable parameter can be differentiated with respect to the first output
+ * @param report             the description, several lines
+ * @param ready              whether every default trainable parameter can be differentiated with respect to the
+ *                           first output (with BatchNormalization statistics merged into a parameter untied, as
+ *                           fine-tune unties them)
+ * @param sharedInitializers the float initializers more than one node input reads, in graph order
+ * @param randomOps          the names of the random nodes (training-mode dropout), in graph order
  */
-public record ModelInspection(String report, boolean ready) {
+public record ModelInspection(String report, boolean ready, List<String> sharedInitializers, List<String> randomOps) {
 
-    /** Inspects a model: shape inference, and a trial differentiation of its first output. */
+    /** Inspects a model: shape inference, the traps, and a trial differentiation of its first output. */
     public static ModelInspection of(OnnxModel model) {
         Map<String, ValueType> types = ShapeInference.infer(model);
         ModelGraph graph = model.graph();
@@ -35,16 +43,33 @@ public record ModelInspection(String report, boolean ready) {
         List<String> trainable = graph.trainableCandidates();
         parameters(graph, trainable, s);
         ops(graph, s);
+        SharedInitializers shared = SharedInitializers.of(model);
+        RandomOps random = RandomOps.of(model);
+        traps(shared, random, s);
+        List<String> sharedNames = shared.tensors().stream().map(SharedInitializers.Shared::name).toList();
+        List<String> randomNames = random.nodes().stream().map(ModelGraph::nameOf).toList();
         s.append("training: ");
         try {
             String output = graph.outputNames().getFirst();
-            ReverseMode.differentiate(model, trainable, List.of(output), types);
+            OnnxModel untied = UntieSharedInitializers.statistics(model, shared);
+            ReverseMode.differentiate(untied, untied.graph().trainableCandidates(), List.of(output),
+                    untied == model ? types : ShapeInference.infer(untied));
             s.append("ready (all ").append(trainable.size()).append(" parameter tensors differentiable w.r.t. ")
                     .append(output).append(")\n");
-            return new ModelInspection(s.toString(), true);
+            return new ModelInspection(s.toString(), true, sharedNames, randomNames);
         } catch (ModelException e) {
             s.append("blocked: ").append(e.getMessage()).append('\n');
-            return new ModelInspection(s.toString(), false);
+            return new ModelInspection(s.toString(), false, sharedNames, randomNames);
+        }
+    }
+
+    /** The shared initializers and random ops, when the model has any. */
+    private static void traps(SharedInitializers shared, RandomOps random, StringBuilder s) {
+        if (!shared.isEmpty()) {
+            s.append("shared initializers (one tensor read by several nodes trains as one):\n").append(shared.describe());
+        }
+        if (!random.isEmpty()) {
+            s.append("random ops: ").append(random.describe()).append("; fine-tune refuses them unless --allow-random-ops\n");
         }
     }
 

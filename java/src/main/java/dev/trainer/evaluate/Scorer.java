@@ -11,13 +11,12 @@ import dev.trainer.train.step.Losses;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
  * Scores a model over a whole data set, batch by batch: the plain loss (no class or sample
- * weights, no smoothing) and, for classes, accuracy, macro-F1, per-class recall and prediction
- * shares from the confusion matrix; for values, the mean absolute error and R².
+ * weights, no smoothing) through the training loss kernel, and the metrics as scikit-learn
+ * defines them ({@link ClassificationMetrics} for classes, {@link RegressionMetrics} for values).
  */
 public final class Scorer {
 
@@ -26,8 +25,8 @@ public final class Scorer {
     private final Arena arena = Arena.ofConfined();
     private MemorySegment values = MemorySegment.NULL;
     private MemorySegment gradient = MemorySegment.NULL;
-    private Confusion confusion;
-    private final Regression regression = new Regression();
+    private ClassificationMetrics classes;
+    private RegressionMetrics regression;
     private double lossSum;
 
     private Scorer(LossKind kind, Kernels kernels) {
@@ -36,22 +35,36 @@ public final class Scorer {
     }
 
     /**
+     * What to report besides the fixed scores.
+     *
+     * @param classNames the class names by id, or empty to call the classes by id
+     * @param topK       the k of the top-k accuracy, reported when the model has more than k classes
+     */
+    public record Reporting(List<String> classNames, int topK) {
+
+        public Reporting {
+            classNames = List.copyOf(classNames);
+        }
+    }
+
+    /**
      * The model's scores on {@code data}, its {@code output} read as logits (cross-entropy) or
      * predicted values (squared error).
      */
-    public static Scores score(Predictor model, String output, Samples data, int batchSize, LossKind kind, Kernels kernels) {
+    public static Scores score(Predictor model, String output, Samples data, int batchSize, LossKind kind, Kernels kernels,
+                               Reporting reporting) {
         Scorer scorer = new Scorer(kind, kernels);
         try (scorer.arena) {
             BatchPredictions.forEach(model, data, batchSize, List.of(output), (batch, o) -> scorer.add(batch, o.get(output)));
         }
         int n = data.size();
-        if (scorer.confusion == null) {
-            return new Scores(scorer.lossSum / n, Double.NaN, Double.NaN, scorer.regression.meanAbsoluteError(),
-                    scorer.regression.r2(), List.of(), List.of(), n);
+        if (scorer.classes == null) {
+            return new Scores(scorer.lossSum / n, n, null, scorer.regression.report());
         }
-        Confusion c = scorer.confusion;
-        return new Scores(scorer.lossSum / n, c.accuracy(n), c.macroF1(), Double.NaN, Double.NaN, c.recall(),
-                c.predictedShare(n), n);
+        int classCount = scorer.classes.classes();
+        List<String> names = reporting.classNames().size() == classCount ? reporting.classNames() : List.of();
+        int[] topK = reporting.topK() < classCount ? new int[] {reporting.topK()} : new int[0];
+        return new Scores(scorer.lossSum / n, n, scorer.classes.report(names, topK), null);
     }
 
     private void add(Batch batch, float[] outputs) {
@@ -60,45 +73,21 @@ public final class Scorer {
             gradient = arena.allocate(ValueLayout.JAVA_FLOAT, outputs.length);
         }
         MemorySegment.copy(outputs, 0, values, ValueLayout.JAVA_FLOAT, 0, outputs.length);
-        long[] shape = {batch.size(), outputs.length / batch.size()};
+        int perSample = outputs.length / batch.size();
+        long[] shape = {batch.size(), perSample};
         lossSum += loss.lossAndGradient(values, shape, batch, gradient) * batch.size();
         if (kind == LossKind.CROSS_ENTROPY) {
-            if (confusion == null) {
-                confusion = new Confusion((int) shape[1]);
+            if (classes == null) {
+                classes = new ClassificationMetrics(perSample);
             }
-            confusion.add(Losses.classes(batch), Losses.argmax(outputs, batch.size()));
+            classes.add(outputs, Losses.classes(batch));
         } else {
-            regression.add(outputs, batch.labels().data().asFloatBuffer());
-        }
-    }
-
-    /** Running sums for the regression metrics. */
-    private static final class Regression {
-        long count;
-        double absolute;
-        double squared;
-        double targets;
-        double targetSquares;
-
-        void add(float[] predictions, FloatBuffer targetValues) {
-            for (int i = 0; i < predictions.length; i++) {
-                double t = targetValues.get(i);
-                double e = predictions[i] - t;
-                absolute += Math.abs(e);
-                squared += e * e;
-                targets += t;
-                targetSquares += t * t;
+            if (regression == null) {
+                regression = new RegressionMetrics(perSample);
             }
-            count += predictions.length;
-        }
-
-        double meanAbsoluteError() {
-            return count == 0 ? Double.NaN : absolute / count;
-        }
-
-        double r2() {
-            double totalSquares = targetSquares - targets * targets / count;
-            return count == 0 || totalSquares <= 0 ? Double.NaN : 1 - squared / totalSquares;
+            float[] targets = new float[outputs.length];
+            batch.labels().data().asFloatBuffer().get(targets);
+            regression.add(outputs, targets);
         }
     }
 }

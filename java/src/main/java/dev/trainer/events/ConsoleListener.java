@@ -71,7 +71,7 @@ public final class ConsoleListener implements TrainingListener {
         }
         if (validation != null) {
             s.append(String.format("  val_loss %.4f", validation.loss()));
-            if (validation.classification()) {
+            if (validation.isClassification()) {
                 s.append(String.format("  val_accuracy %.4f", validation.accuracy()));
             }
         }

@@ -98,6 +98,17 @@ final class KernelArguments {
     static void checkSoftmaxCrossEntropy(MemorySegment logits, MemorySegment labels, long n, long c,
                                          MemorySegment classWeights, MemorySegment sampleWeights,
                                          float labelSmoothing, int ignoreIndex, MemorySegment dLogits) {
+        checkSoftmaxCrossEntropyLayout(logits, labels, n, c, classWeights, sampleWeights, labelSmoothing, dLogits);
+        requireLabels(labels, n, c, ignoreIndex);
+    }
+
+    /**
+     * The checks of {@link Kernels#softmaxCrossEntropy} that read no data, only sizes and
+     * addresses: all an implementation over device memory can do on the host.
+     */
+    static void checkSoftmaxCrossEntropyLayout(MemorySegment logits, MemorySegment labels, long n, long c,
+                                               MemorySegment classWeights, MemorySegment sampleWeights,
+                                               float labelSmoothing, MemorySegment dLogits) {
         requireCount("n", n);
         requireCount("c", c);
         if (c != 0 && n > Long.MAX_VALUE / Float.BYTES / c) {
@@ -115,7 +126,6 @@ final class KernelArguments {
         requireDisjoint("dLogits", dLogits, elements, "labels", labels, n);
         requireDisjoint("dLogits", dLogits, elements, "classWeights", classWeights, c);
         requireDisjoint("dLogits", dLogits, elements, "sampleWeights", sampleWeights, n);
-        requireLabels(labels, n, c, ignoreIndex);
     }
 
     /** All checks of {@link Kernels#meanSquaredError}. */
@@ -177,5 +187,42 @@ final class KernelArguments {
         if (step < 1) {
             throw new IllegalArgumentException("step is 1-based, got " + step);
         }
+    }
+
+    static void checkCountCorrect(MemorySegment logits, MemorySegment labels, long n, long c) {
+        requireCount("n", n);
+        requireCount("c", c);
+        if (c > 0 && n > Long.MAX_VALUE / c) {
+            throw new IllegalArgumentException("n * c overflows: " + n + " * " + c);
+        }
+        requireElements("logits", logits, n * c);
+        requireElements("labels", labels, n);
+    }
+
+    static void checkBlend(MemorySegment into, MemorySegment other, long count) {
+        requireElements("into", into, count);
+        requireElements("other", other, count);
+        requireWritable("into", into);
+        requireDisjoint("into", into, "other", other, count);
+    }
+
+    /** Every slot must lie within {@code values}, {@code grads} and (when present) {@code before}. */
+    static void checkSlotStatistics(MemorySegment values, MemorySegment grads, MemorySegment before, long[] offsets,
+                                    long[] counts) {
+        if (offsets.length != counts.length) {
+            throw new IllegalArgumentException(offsets.length + " slot offsets but " + counts.length + " counts");
+        }
+        long end = 0;
+        for (int k = 0; k < offsets.length; k++) {
+            requireCount("offsets[" + k + "]", offsets[k]);
+            requireCount("counts[" + k + "]", counts[k]);
+            if (offsets[k] > Long.MAX_VALUE - counts[k]) {
+                throw new IllegalArgumentException("slot " + k + " ends beyond any buffer");
+            }
+            end = Math.max(end, offsets[k] + counts[k]);
+        }
+        requireElements("values", values, end);
+        requireElements("grads", grads, end);
+        requireOptionalElements("before", before, end);
     }
 }

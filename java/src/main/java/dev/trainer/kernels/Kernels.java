@@ -95,4 +95,51 @@ public interface Kernels {
     void adam(MemorySegment params, MemorySegment grads, MemorySegment m, MemorySegment v, long count,
               float lr, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled,
               long step);
+
+    /** Doubles per slot of {@link #slotStatistics}, in this order: the sums of g², p² and (p − before)², the count of zero gradients, the largest |g|. */
+    int SLOT_STATISTICS = 5;
+
+    /**
+     * How many of {@code n} rows of {@code c} logits have their largest logit at their label (the
+     * training accuracy's hits): the first of equal largest logits counts, a NaN logit is never
+     * the largest unless it is a row's first, and a label outside [0, c) (the ignore index) never
+     * hits.
+     *
+     * <p>The default reads host memory in plain Java; an implementation on a device overrides it.
+     *
+     * @param logits float32 [n, c], row-major
+     * @param labels int32 [n]
+     */
+    default long countCorrect(MemorySegment logits, MemorySegment labels, long n, long c) {
+        KernelArguments.checkCountCorrect(logits, labels, n, c);
+        return HostLoops.countCorrect(logits, labels, n, c);
+    }
+
+    /**
+     * Mixup's blend of two gradients in place: {@code into[i] = weight * into[i] + (1 - weight) * other[i]},
+     * computed in double and rounded to float once.
+     *
+     * <p>The default reads host memory in plain Java; an implementation on a device overrides it.
+     */
+    default void blend(MemorySegment into, MemorySegment other, long count, double weight) {
+        KernelArguments.checkBlend(into, other, count);
+        HostLoops.blend(into, other, count, weight);
+    }
+
+    /**
+     * The sums behind the per-layer statistics, {@link #SLOT_STATISTICS} doubles per slot, slot k
+     * being floats {@code [offsets[k], offsets[k] + counts[k])} of the flat buffers: the sums of
+     * squared gradients, of squared values and of squared updates ({@code value - before}, 0
+     * without {@code before}), the count of gradients exactly 0, and the largest |gradient|
+     * (NaN when any is NaN), each in double.
+     *
+     * <p>The default reads host memory in plain Java; an implementation on a device overrides it.
+     *
+     * @param before the values before the last update, or {@link MemorySegment#NULL}
+     */
+    default double[] slotStatistics(MemorySegment values, MemorySegment grads, MemorySegment before, long[] offsets,
+                                    long[] counts) {
+        KernelArguments.checkSlotStatistics(values, grads, before, offsets, counts);
+        return HostLoops.slotStatistics(values, grads, before, offsets, counts);
+    }
 }

@@ -85,20 +85,9 @@ final class EventJson {
         return line;
     }
 
-    /** The {@code val_*} fields: loss always, MAE and R² for values, accuracy, F1, recall and shares for classes. */
+    /** The {@code val_*} fields ({@link ScoresJson}). */
     private static ObjectNode validation(ObjectNode line, Scores scores) {
-        number(line, "val_loss", scores.loss());
-        if (!Double.isNaN(scores.meanAbsoluteError())) {
-            number(line, "val_mae", scores.meanAbsoluteError());
-            number(line, "val_r2", scores.r2());
-        }
-        if (scores.classification()) {
-            number(line, "val_accuracy", scores.accuracy());
-            number(line, "val_macro_f1", scores.macroF1());
-            numbers(line.putArray("val_recall"), scores.recall());
-            numbers(line.putArray("val_predicted_share"), scores.predictedShare());
-        }
-        return line.put("val_samples", scores.samples());
+        return ScoresJson.write(line, "val_", scores);
     }
 
     private static ObjectNode layers(LayersEvent event) {
@@ -141,16 +130,6 @@ final class EventJson {
         }
     }
 
-    private static void numbers(ArrayNode array, List<Double> values) {
-        for (double v : values) {
-            if (Double.isFinite(v)) {
-                array.add(v);
-            } else {
-                array.addNull();
-            }
-        }
-    }
-
     /**
      * The event a {@code metrics.jsonl} object holds, or {@code null} for a kind the loop's
      * history does not use (notes, diagnoses, a newer writer's kinds).
@@ -166,120 +145,60 @@ final class EventJson {
         if (kind == null || !kind.isTextual()) {
             throw new MetricsFileException(where + ": no \"event\" field");
         }
-        Reader in = new Reader(event, where, true);
+        EventFields in = new EventFields(event, where, true);
         return switch (kind.asText()) {
             case "step" -> new StepEvent(in.epoch(), in.integer("step"), in.number("loss"), in.number("lr"),
                     in.number("momentum"), in.number("step_ms"), (int) in.optionalInteger("samples"));
             case "epoch_start" -> new EpochStartEvent(in.epoch(), in.integer("step"), (int) in.integer("batches"));
             case "epoch" -> new EpochEvent(in.epoch(), in.optionalInteger("step"), in.number("train_loss"),
-                    in.number("train_accuracy"), in.hasValidation() ? in.scores() : null);
-            case "eval" -> new EvaluationEvent(in.epoch(), in.integer("step"), in.scores());
-            case "layers" -> in.layers();
-            case "restore" -> new RestoreEvent(in.epoch(), in.optionalInteger("step"), in.metric(), in.number("value"));
+                    in.number("train_accuracy"), hasValidation(event) ? ScoresJson.read(in, "val_") : null);
+            case "eval" -> new EvaluationEvent(in.epoch(), in.integer("step"), ScoresJson.read(in, "val_"));
+            case "layers" -> layers(in);
+            case "restore" -> new RestoreEvent(in.epoch(), in.optionalInteger("step"), metric(in), in.number("value"));
             case "checkpoint" -> new CheckpointEvent((int) in.optionalInteger("epoch"), in.optionalInteger("step"),
-                    event.hasNonNull("metric") ? in.metric() : null, in.number("value"),
+                    event.hasNonNull("metric") ? metric(in) : null, in.number("value"),
                     event.hasNonNull("file") ? Path.of(event.get("file").asText()) : null);
             default -> null;
         };
     }
 
-    /**
-     * Typed reads of one object's fields, naming the object and field in every error.
-     *
-     * @param showValue whether a wrong value is quoted in the error
-     */
-    private record Reader(JsonNode event, String where, boolean showValue) {
-
-        int epoch() {
-            return Math.toIntExact(integer("epoch"));
-        }
-
-        long integer(String field) {
-            JsonNode v = event.get(field);
-            if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw new MetricsFileException(where + ": " + event.get("event").asText() + " event without an integer \""
-                        + field + "\"");
-            }
-            return v.asLong();
-        }
-
-        long optionalInteger(String field) {
-            return event.hasNonNull(field) ? integer(field) : 0;
-        }
-
-        double number(String field) {
-            JsonNode v = event.get(field);
-            if (v == null || v.isNull()) {
-                return Double.NaN;
-            }
-            if (!v.isNumber()) {
-                throw new MetricsFileException(where + ": \"" + field + "\" is not a number" + (showValue ? ": " + v : ""));
-            }
-            return v.doubleValue();
-        }
-
-        List<Double> numbers(String field) {
-            JsonNode v = event.get(field);
-            if (v == null || v.isNull()) {
-                return List.of();
-            }
-            if (!v.isArray()) {
-                throw new MetricsFileException(where + ": \"" + field + "\" is not an array of numbers");
-            }
-            List<Double> out = new ArrayList<>(v.size());
-            for (JsonNode x : v) {
-                if (!x.isNull() && !x.isNumber()) {
-                    throw new MetricsFileException(where + ": \"" + field + "\" holds " + x + ", not a number");
-                }
-                out.add(x.isNull() ? Double.NaN : x.doubleValue());
-            }
-            return out;
-        }
-
-        /** Whether the object has any {@code val_*} field: then it carries validation scores. */
-        boolean hasValidation() {
-            for (var names = event.fieldNames(); names.hasNext(); ) {
-                if (names.next().startsWith("val_")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        Scores scores() {
-            return new Scores(number("val_loss"), number("val_accuracy"), number("val_macro_f1"), number("val_mae"),
-                    number("val_r2"), numbers("val_recall"), numbers("val_predicted_share"),
-                    (int) optionalInteger("val_samples"));
-        }
-
-        StoppingMetric metric() {
-            try {
-                return StoppingMetric.parse(event.path("metric").asText());
-            } catch (IllegalArgumentException e) {
-                throw new MetricsFileException(where + ": " + e.getMessage());
+    /** Whether the object has any {@code val_*} field: then it carries validation scores. */
+    private static boolean hasValidation(JsonNode event) {
+        for (var names = event.fieldNames(); names.hasNext(); ) {
+            if (names.next().startsWith("val_")) {
+                return true;
             }
         }
+        return false;
+    }
 
-        LayersEvent layers() {
-            JsonNode all = event.get("layers");
-            if (all == null || !all.isObject()) {
-                throw new MetricsFileException(where + ": layers event without a \"layers\" object");
-            }
-            long step = integer("step");
-            List<LayersEvent.Layer> layers = new ArrayList<>();
-            for (Map.Entry<String, JsonNode> e : all.properties()) {
-                String name = e.getKey();
-                if (!e.getValue().isObject()) {
-                    throw new MetricsFileException(where + ": layer \"" + name + "\" is not a JSON object");
-                }
-                Reader layer = new Reader(e.getValue(), where + ": layer \"" + name + "\"", false);
-                double parameters = layer.number("parameters");
-                layers.add(new LayersEvent.Layer(name, Double.isNaN(parameters) ? 0 : (long) parameters,
-                        layer.number("grad_norm"), layer.number("param_norm"), layer.number("update_norm"),
-                        layer.number("update_ratio"), layer.number("zero_grad_fraction"), layer.number("max_abs_grad"),
-                        e.getValue().path("lookup").asBoolean(false)));
-            }
-            return new LayersEvent(step, layers);
+    private static StoppingMetric metric(EventFields in) {
+        try {
+            return StoppingMetric.parse(in.event().path("metric").asText());
+        } catch (IllegalArgumentException e) {
+            throw in.error(e.getMessage());
         }
+    }
+
+    private static LayersEvent layers(EventFields in) {
+        JsonNode all = in.node("layers");
+        if (all == null || !all.isObject()) {
+            throw in.error("layers event without a \"layers\" object");
+        }
+        long step = in.integer("step");
+        List<LayersEvent.Layer> layers = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : all.properties()) {
+            String name = e.getKey();
+            if (!e.getValue().isObject()) {
+                throw in.error("layer \"" + name + "\" is not a JSON object");
+            }
+            EventFields layer = new EventFields(e.getValue(), in.where() + ": layer \"" + name + "\"", false);
+            double parameters = layer.number("parameters");
+            layers.add(new LayersEvent.Layer(name, Double.isNaN(parameters) ? 0 : (long) parameters,
+                    layer.number("grad_norm"), layer.number("param_norm"), layer.number("update_norm"),
+                    layer.number("update_ratio"), layer.number("zero_grad_fraction"), layer.number("max_abs_grad"),
+                    e.getValue().path("lookup").asBoolean(false)));
+        }
+        return new LayersEvent(step, layers);
     }
 }

@@ -1,10 +1,10 @@
 package dev.trainer.monitor;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
 import dev.trainer.events.LayersEvent;
 import dev.trainer.events.LayersEvent.Layer;
+import dev.trainer.kernels.Kernels;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.PlacedParameters;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,59 +36,62 @@ public final class LayerStatistics {
     }
 
     /**
-     * Statistics of the buffer as it is now, at {@code step}.
+     * Statistics of the buffers as they are now, at {@code step}, summed per slot by the kernels of
+     * their placement (on a GPU, only the sums come back).
      *
-     * @param valuesBeforeUpdate the values before the optimizer step, in the buffer's layout
-     *                           ({@link ValueSnapshot#values()}), or {@code null}: update norms and ratios are then NaN
+     * @param valuesBeforeUpdate the values before the optimizer step, in the buffers' layout and
+     *                           placement ({@link ValueSnapshot#values()}), or {@code null}: update
+     *                           norms and ratios are then NaN
      * @param lookupTables       parameters read by Gather as its data, whose layers are marked as lookup tables
      */
-    public static LayersEvent compute(ParameterBuffer params, MemorySegment valuesBeforeUpdate, Set<String> lookupTables,
-                                      long step) {
+    public static LayersEvent compute(PlacedParameters params, MemorySegment valuesBeforeUpdate,
+                                      Set<String> lookupTables, long step) {
         if (valuesBeforeUpdate != null && valuesBeforeUpdate.byteSize() < params.length() * Float.BYTES) {
             throw new IllegalArgumentException("snapshot holds " + valuesBeforeUpdate.byteSize() / Float.BYTES
                     + " floats, the parameter buffer " + params.length());
         }
+        List<ParameterBuffer.Slot> slots = params.slots();
+        double[] sums = params.placement().kernels().slotStatistics(params.values(), params.gradients(),
+                valuesBeforeUpdate == null ? MemorySegment.NULL : valuesBeforeUpdate,
+                slots.stream().mapToLong(ParameterBuffer.Slot::offset).toArray(),
+                slots.stream().mapToLong(ParameterBuffer.Slot::count).toArray());
         Map<String, Sums> groups = new LinkedHashMap<>();
-        MemorySegment values = params.values();
-        MemorySegment gradients = params.gradients();
-        for (ParameterBuffer.Slot slot : params.slots()) {
-            Sums sums = groups.computeIfAbsent(group(slot.name()), k -> new Sums());
-            sums.lookup |= lookupTables.contains(slot.name());
-            long end = slot.offset() + slot.count();
-            for (long i = slot.offset(); i < end; i++) {
-                double g = gradients.getAtIndex(JAVA_FLOAT, i);
-                double p = values.getAtIndex(JAVA_FLOAT, i);
-                sums.grad2 += g * g;
-                sums.param2 += p * p;
-                sums.zeros += g == 0 ? 1 : 0;
-                sums.maxAbs = Math.max(sums.maxAbs, Math.abs(g)); // a NaN gradient stays NaN here
-                if (valuesBeforeUpdate != null) {
-                    double d = p - valuesBeforeUpdate.getAtIndex(JAVA_FLOAT, i);
-                    sums.update2 += d * d;
-                }
-            }
-            sums.count += slot.count();
+        for (int k = 0; k < slots.size(); k++) {
+            ParameterBuffer.Slot slot = slots.get(k);
+            Sums group = groups.computeIfAbsent(group(slot.name()), name -> new Sums());
+            group.add(sums, k * Kernels.SLOT_STATISTICS, slot.count(), lookupTables.contains(slot.name()));
         }
+        boolean updates = valuesBeforeUpdate != null;
         List<Layer> layers = new ArrayList<>(groups.size());
         groups.forEach((name, s) -> {
             double paramNorm = Math.sqrt(s.param2);
-            double updateNorm = valuesBeforeUpdate == null ? Double.NaN : Math.sqrt(s.update2);
+            double updateNorm = updates ? Math.sqrt(s.update2) : Double.NaN;
             double ratio = updateNorm == 0 ? 0 : updateNorm / paramNorm;
             layers.add(new Layer(name, s.count, Math.sqrt(s.grad2), paramNorm, updateNorm, ratio,
-                    s.count == 0 ? 0 : (double) s.zeros / s.count, s.maxAbs, s.lookup));
+                    s.count == 0 ? 0 : s.zeros / s.count, s.maxAbs, s.lookup));
         });
         return new LayersEvent(step, layers);
     }
 
-    /** Running sums of one group. */
+    /** The sums of one group's slots. */
     private static final class Sums {
         long count;
-        long zeros;
+        double zeros;
         double grad2;
         double param2;
         double update2;
         double maxAbs;
         boolean lookup;
+
+        void add(double[] slotSums, int at, long slotCount, boolean lookupTable) {
+            grad2 += slotSums[at];
+            param2 += slotSums[at + 1];
+            update2 += slotSums[at + 2];
+            zeros += slotSums[at + 3];
+            maxAbs = Math.max(maxAbs, slotSums[at + 4]); // a NaN gradient stays NaN here
+            count += slotCount;
+            lookup |= lookupTable;
+        }
     }
 
     /**

@@ -1,15 +1,20 @@
 package dev.trainer.monitor;
 
+import dev.trainer.events.ConfusionMatrix;
 import dev.trainer.events.EpochEvent;
 import dev.trainer.events.StepEvent;
 import dev.trainer.plot.Chart;
+import dev.trainer.plot.Heatmap;
 import dev.trainer.plot.Panel;
+import dev.trainer.plot.Pictures;
 import dev.trainer.plot.Series;
 import dev.trainer.plot.Style;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +22,10 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The picture of a run: loss per step (faint) with the per-epoch training and validation loss
- * on top, accuracy when recorded, and the learning rate, over a shared step axis. Epoch values
- * sit at the last step of their epoch, where they were measured.
+ * on top, accuracy when recorded, and the learning rate, over a shared step axis; epoch values
+ * sit at the last step of their epoch, where they were measured. Beside the curves, when the
+ * validations recorded one, the confusion matrix of the best epoch: the one early stopping
+ * restored, else the one of lowest validation loss.
  */
 public final class RunPlot {
 
@@ -39,9 +46,37 @@ public final class RunPlot {
     private RunPlot() {
     }
 
-    /** Writes the run's chart as a {@link #WIDTH}×{@link #HEIGHT} PNG. */
+    /**
+     * Writes the run's chart as a PNG: {@link #WIDTH}×{@link #HEIGHT}, widened by the best epoch's
+     * confusion matrix when there is one.
+     */
     public static void write(RunHistory run, String title, Path png) {
-        chart(run, title).writePng(png, WIDTH, HEIGHT);
+        BufferedImage curves = chart(run, title).render(WIDTH, HEIGHT);
+        Heatmap confusion = bestConfusion(run);
+        Pictures.writePng(confusion == null ? curves : Pictures.beside(curves, confusion.render()), png);
+    }
+
+    /**
+     * The confusion matrix of the epoch whose parameters count as the run's best: the one early
+     * stopping restored, else the one of lowest validation loss; {@code null} when no epoch
+     * recorded a confusion matrix.
+     */
+    static Heatmap bestConfusion(RunHistory run) {
+        List<EpochEvent> recorded = run.epochs().stream().filter(e -> confusion(e) != null).toList();
+        if (recorded.isEmpty()) {
+            return null;
+        }
+        EpochEvent restored = recorded.stream().filter(e -> e.epoch() == run.restoredEpoch()).findFirst().orElse(null);
+        EpochEvent best = restored != null ? restored
+                : recorded.stream().min(Comparator.comparingDouble(e -> Double.isNaN(e.valLoss())
+                        ? Double.POSITIVE_INFINITY : e.valLoss())).orElseThrow();
+        String why = restored != null ? "restored best" : "lowest val_loss";
+        return ConfusionHeatmap.of(confusion(best), "validation, epoch " + best.epoch() + " (" + why + ")");
+    }
+
+    private static ConfusionMatrix confusion(EpochEvent e) {
+        return e.validation() == null || e.validation().classification() == null ? null
+                : e.validation().classification().confusion();
     }
 
     /** The run's chart: the loss panel always, accuracy and learning rate panels when recorded. */

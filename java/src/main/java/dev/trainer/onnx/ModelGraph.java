@@ -45,6 +45,11 @@ public final class ModelGraph {
         return graph.getNodeList();
     }
 
+    /** A node's name, or its first output's when it has none (exporters may leave names out), for messages. */
+    public static String nameOf(NodeProto node) {
+        return node.getName().isEmpty() ? node.getOutput(0) : node.getName();
+    }
+
     /** The node that produces a value, or {@code null} for a graph input, an initializer or an unknown name. */
     public NodeProto producer(String value) {
         return producers.get(value);

@@ -19,6 +19,12 @@ public final class ModelMetadata {
     public static final String TRAIN_DATA_SHA256 = "trainer.train_data_sha256";
     /** The run's configuration, as run.json holds it. */
     public static final String CONFIG = "trainer.config";
+    /**
+     * How images became the model's input (a JSON object: channels, height, width, resize,
+     * scale, mean, std), for a service to repeat; the exported model takes [0, 1] pixels, its
+     * first nodes doing the normalization.
+     */
+    public static final String IMAGE_PREPROCESSING = "trainer.image_preprocessing";
 
     private ModelMetadata() {
     }
@@ -27,6 +33,31 @@ public final class ModelMetadata {
     public static String value(OnnxModel model, String key) {
         return model.proto().getMetadataPropsList().stream().filter(p -> p.getKey().equals(key)).map(p -> p.getValue())
                 .findFirst().orElse(null);
+    }
+
+    /**
+     * The {@code {height, width}} images were resized to for the fine-tune, or {@code null} when
+     * the model was not fine-tuned on images.
+     *
+     * @throws ModelException when the entry is not a JSON object with a height and a width
+     */
+    public static int[] imageSize(OnnxModel model) {
+        String json = value(model, IMAGE_PREPROCESSING);
+        if (json == null) {
+            return null;
+        }
+        try {
+            var recorded = new ObjectMapper().readTree(json);
+            int height = recorded.path("height").asInt();
+            int width = recorded.path("width").asInt();
+            if (height > 0 && width > 0) {
+                return new int[] {height, width};
+            }
+        } catch (JsonProcessingException e) {
+            // reported below
+        }
+        throw new ModelException("model metadata " + IMAGE_PREPROCESSING + " is not a JSON object with a height and"
+                + " a width");
     }
 
     /**

@@ -6,10 +6,8 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import dev.trainer.io.AtomicFile;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * A line chart of one or more {@link Panel}s stacked over a shared x axis (linear or log),
@@ -108,12 +106,7 @@ public record Chart(String title, String xLabel, boolean logX, List<Panel> panel
      * @throws java.io.UncheckedIOException when the file cannot be written (the old file is kept)
      */
     public void writePng(Path file, int width, int height) {
-        BufferedImage image = render(width, height);
-        AtomicFile.write(file, out -> {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("no PNG writer in this JDK");
-            }
-        });
+        Pictures.writePng(render(width, height), file);
     }
 
     /**

@@ -11,11 +11,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.trainer.config.Augmentation;
 import dev.trainer.config.ClassWeights;
 import dev.trainer.config.Device;
+import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
+import dev.trainer.config.ImageNormalization;
+import dev.trainer.config.ImageSize;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -26,7 +30,9 @@ import dev.trainer.config.OptionValue;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
 import dev.trainer.config.RunConfig;
+import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.SamplerKind;
+import dev.trainer.config.Sink;
 import dev.trainer.config.StoppingMetric;
 import dev.trainer.config.Warmup;
 import java.io.IOException;
@@ -55,18 +61,31 @@ public final class ConfigJson {
     }
 
     /**
-     * The configuration a JSON tree holds, checked as when it was built.
+     * The configuration a JSON tree holds, checked as when it was built. A section or setting the
+     * tree lacks (a run.json of an earlier trainer, written before it existed) takes its default.
      *
      * @throws IllegalArgumentException naming what is wrong, in one line
      */
     public static RunConfig fromTree(JsonNode tree) {
         try {
-            return JSON.treeToValue(tree, RunConfig.class);
+            return JSON.treeToValue(withDefaults(toTree(RunConfig.defaults(Path.of("model.onnx"))), tree),
+                    RunConfig.class);
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause();
             String reason = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage();
             throw new IllegalArgumentException("not a trainer run configuration: " + firstLine(reason), e);
         }
+    }
+
+    /** {@code given} laid over {@code defaults}, object by object: what it has wins, what it lacks is the default's. */
+    private static JsonNode withDefaults(JsonNode defaults, JsonNode given) {
+        if (!defaults.isObject() || !given.isObject()) {
+            return given;
+        }
+        ObjectNode merged = ((ObjectNode) defaults).deepCopy();
+        given.properties().forEach(e -> merged.set(e.getKey(), merged.has(e.getKey())
+                ? withDefaults(merged.get(e.getKey()), e.getValue()) : e.getValue()));
+        return merged;
     }
 
     private static String firstLine(String message) {
@@ -104,6 +123,11 @@ public final class ConfigJson {
         parsed(module, HeadSpec.class, HeadSpec::parse);
         parsed(module, Device.class, Device::parse);
         parsed(module, NonFinitePolicy.class, NonFinitePolicy::parse);
+        parsed(module, ImageSize.class, ImageSize::parse);
+        parsed(module, Sink.class, Sink::parse);
+        parsed(module, ImageNormalization.class, ImageNormalization::parse);
+        parsed(module, DistributedMode.class, DistributedMode::parse);
+        parsed(module, RuntimeApi.class, RuntimeApi::parse);
         return module;
     }
 

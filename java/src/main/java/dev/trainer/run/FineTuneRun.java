@@ -4,6 +4,11 @@ import dev.trainer.RunStatus;
 import dev.trainer.TrainingFailedException;
 import dev.trainer.checkpoint.Checkpoint;
 import dev.trainer.config.RunConfig;
+import dev.trainer.data.ImageDataset;
+import dev.trainer.data.TextDataset;
+import dev.trainer.distributed.BatchShards;
+import dev.trainer.distributed.Collective;
+import dev.trainer.distributed.SingleProcess;
 import dev.trainer.edit.InputNormalization;
 import dev.trainer.events.CheckpointEvent;
 import dev.trainer.events.DiagnosisEvent;
@@ -40,6 +45,11 @@ import java.util.List;
  * a diagnosis. A run that diverges or fails keeps its metrics, diagnosis, plot and good checkpoints
  * and exports nothing; an interrupted one writes a checkpoint and exports nothing. {@link #resume}
  * continues a run from its last good checkpoint.
+ *
+ * <p>As a rank of a data-parallel job, every rank reads and checks the inputs and the ranks agree
+ * on the outcome ({@link DistributedJob#agree}) before rank 0's parameters are broadcast and they
+ * train together; rank 0 alone tells the listeners and writes the folder, its checkpoints
+ * included (none is put back mid-run: the other ranks could not follow).
  */
 public final class FineTuneRun {
 
@@ -62,43 +72,37 @@ public final class FineTuneRun {
     private final Listeners listeners;
     private final SampleSource train;
     private final SampleSource validation;
+    private final Collective ranks;
     private final Resumption resumption;
 
     /**
-     * A run of the configured files.
-     *
-     * @param listeners hear every event; the metrics file is added once the folder exists
-     */
-    public FineTuneRun(RunConfig config, Path outDir, Kernels kernels, List<TrainingListener> listeners) {
-        this(config, outDir, kernels, listeners, null, null);
-    }
-
-    /**
-     * A run on samples from elsewhere (cross-validation folds, the Java API's arrays) instead of the files.
-     *
+     * @param listeners  hear every event (on rank 0 of a job); the metrics file is added once the folder exists
      * @param train      the training samples, or {@code null} for the configured file
      * @param validation the validation samples, or {@code null} for the configured file (if any)
+     * @param ranks      the job the run trains in: a single process, or this rank of several
      */
     public FineTuneRun(RunConfig config, Path outDir, Kernels kernels, List<TrainingListener> listeners,
-                       SampleSource train, SampleSource validation) {
-        this(config, new RunFolder(outDir), kernels, new Listeners(listeners), train, validation, null);
+                       SampleSource train, SampleSource validation, Collective ranks) {
+        this(config, new RunFolder(outDir), kernels, new Listeners(ranks.rank() == 0 ? listeners : List.of()), train,
+                validation, ranks, null);
     }
 
     private FineTuneRun(RunConfig config, RunFolder folder, Kernels kernels, Listeners listeners, SampleSource train,
-                        SampleSource validation, Resumption resumption) {
+                        SampleSource validation, Collective ranks, Resumption resumption) {
         this.config = config;
         this.folder = folder;
         this.kernels = kernels;
         this.listeners = listeners;
         this.train = train;
         this.validation = validation;
+        this.ranks = ranks;
         this.resumption = resumption;
     }
 
     /**
-     * The run in {@code dir}, to continue from its last good checkpoint with the settings it
-     * recorded; {@link #run()} then goes on until its (possibly raised) end. The folder is locked
-     * from now until {@code run} returns.
+     * The run in {@code dir}, to continue in this process from its last good checkpoint with the
+     * settings it recorded; {@link #run()} then goes on until its (possibly raised) end. The folder
+     * is locked from now until {@code run} returns.
      *
      * @param epochs   a higher epoch count, or {@code null} for the recorded one
      * @param maxSteps a higher step limit (0: none), or {@code null} for the recorded one
@@ -110,7 +114,16 @@ public final class FineTuneRun {
                                      List<TrainingListener> listeners) {
         Listeners heard = new Listeners(listeners);
         Resumption resumption = Resumption.open(dir, new Resumption.Overrides(epochs, maxSteps), heard::note);
-        return new FineTuneRun(resumption.config(), new RunFolder(dir), kernels, heard, null, null, resumption);
+        return new FineTuneRun(resumption.config(), new RunFolder(dir), kernels, heard, null, null, new SingleProcess(),
+                resumption);
+    }
+
+    /** A run's inputs, read and checked: the model's step (owned: closing closes it), the data, the record. */
+    private record Inputs(TrainingStep step, PreparedData data, RunRecord record) implements AutoCloseable {
+        @Override
+        public void close() {
+            step.close();
+        }
     }
 
     /**
@@ -132,21 +145,20 @@ public final class FineTuneRun {
     }
 
     private Result start() {
-        RunFolder.requireEmpty(folder.dir());
-        Instant started = Instant.now();
-        TrainingModel model = TrainingModel.of(config);
-        if (model.note() != null) {
-            listeners.note(model.note());
-        }
-        try (TrainingStep step = TrainingStep.open(model, config, kernels); Arena arena = Arena.ofConfined()) {
-            PreparedData data = prepare(step);
-            RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data,
-                    train != null && config.data().train() != null, started);
+        try (Inputs inputs = agreedInputs(Instant.now()); Arena arena = Arena.ofConfined()) {
+            TrainingStep step = inputs.step();
+            // every rank starts from rank 0's parameters, whatever its setup drew
+            ranks.broadcast(step.parameters().values(), step.parameters().length());
+            if (ranks.rank() != 0) {
+                return trainAlong(step, inputs.data(), arena);
+            }
             folder.create();
-            try (RunLock lock = RunLock.acquire(folder); MetricsFile metrics = new MetricsFile(folder.metrics())) {
+            RunRecord record = inputs.record();
+            try (RunLock lock = RunLock.acquire(folder); MetricsFile metrics = new MetricsFile(folder.metrics());
+                 ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
                 listeners.attach(metrics);
-                return train(step, data, arena, record, new RunCheckpoints(folder, step, config, record.modelHash(),
-                        metrics, record), null);
+                return train(step, inputs.data(), arena, record, new RunCheckpoints(folder, step, config,
+                        record.modelHash(), metrics, record), null);
             }
         }
     }
@@ -155,13 +167,14 @@ public final class FineTuneRun {
         Checkpoint checkpoint = resumption.checkpoint();
         LoopState.Snapshot loop = checkpoint.loop();
         TrainingModel model = TrainingModel.of(config);
-        try (TrainingStep step = TrainingStep.open(model, config, kernels, Math.max(1, loop.epoch()));
+        try (TrainingStep step = TrainingStep.open(model, config, kernels, ranks, Math.max(1, loop.epoch()));
              Arena arena = Arena.ofConfined()) {
             RunCheckpoints.apply(checkpoint, step, resumption.file());
-            PreparedData data = prepare(step);
+            PreparedData data = prepare(step, model);
             RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data, false,
-                    resumption.recorded().started()).resumedFrom(resumption.recorded(), Instant.now());
-            try (MetricsFile metrics = new MetricsFile(folder.metrics(), checkpoint.header().metricsBytes())) {
+                    resumption.recorded().started(), ranks).resumedFrom(resumption.recorded(), Instant.now());
+            try (MetricsFile metrics = new MetricsFile(folder.metrics(), checkpoint.header().metricsBytes());
+                 ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
                 listeners.precede(MetricsFile.read(folder.metrics()));
                 listeners.attach(metrics);
                 listeners.note(String.format("resumed from %s (epoch %d, step %d)", resumption.file(), loop.epoch(),
@@ -173,29 +186,85 @@ public final class FineTuneRun {
         }
     }
 
+    /** Every input read and checked on every rank, and the ranks agreed that none failed. */
+    private Inputs agreedInputs(Instant started) {
+        Inputs inputs = null;
+        RuntimeException failure = null;
+        try {
+            inputs = inputs(started);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            DistributedJob.agree(ranks, failure);
+        } catch (RuntimeException e) {
+            if (inputs != null) {
+                inputs.close();
+            }
+            throw e;
+        }
+        return inputs;
+    }
+
+    private Inputs inputs(Instant started) {
+        RunFolder.requireEmpty(folder.dir());
+        TrainingModel model = TrainingModel.of(config);
+        model.notes().forEach(listeners::note);
+        TrainingStep step = TrainingStep.open(model, config, kernels, ranks);
+        try {
+            PreparedData data = prepare(step, model);
+            if (ranks.size() > 1) {
+                int batch = config.loop().batchSize();
+                listeners.note(String.format("data-parallel over %s: batch %d per rank, effective batch %d",
+                        ranks.description(), batch, BatchShards.globalBatchSize(batch, ranks.size())));
+            }
+            return new Inputs(step, data, new RunRecord(config, step.session(), model.exported().opset(), data,
+                    train != null && config.data().train() != null, started, ranks));
+        } catch (RuntimeException e) {
+            step.close();
+            throw e;
+        }
+    }
+
     /** Reads and prepares the data for the step's inputs, and weighs the loss by class as asked. */
-    private PreparedData prepare(TrainingStep step) {
-        PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(), train,
-                validation, listeners::note);
+    private PreparedData prepare(TrainingStep step, TrainingModel model) {
+        PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(),
+                train, validation, listeners::note);
         step.weighClasses(data.classWeights());
-        listeners.note(ParameterCounts.of(step.parameters(), step.model().exported()));
+        listeners.note(ParameterCounts.of(step.parameters(), model.exported()));
         return data;
+    }
+
+    private TrainingLoop loop(TrainingStep step, PreparedData data, Arena arena) {
+        return new TrainingLoop(config, step, data, listeners, kernels, ranks, arena, "trainer diagnose " + folder.dir());
+    }
+
+    /**
+     * A rank other than 0 of a job: trains in step with rank 0 and writes nothing; a failure (the
+     * same on every rank: the loss the ranks reduced diverged) is agreed on and thrown.
+     */
+    private Result trainAlong(TrainingStep step, PreparedData data, Arena arena) {
+        try (TrainingLoop loop = loop(step, data, arena)) {
+            return new Result(loop.run(), folder, listeners.events(), RunStatus.COMPLETED, null);
+        } catch (TrainingFailedException e) {
+            DistributedJob.agree(ranks, e);
+            throw e;
+        }
     }
 
     /** The loop, from the start or a checkpoint's state, and what its ending means for the folder. */
     private Result train(TrainingStep step, PreparedData data, Arena arena, RunRecord record, RunCheckpoints checkpoints,
                          LoopState.Snapshot from) {
         TrainingLoop.Outcome outcome;
-        try {
+        try (TrainingLoop loop = loop(step, data, arena)) {
             checkpoints.writeArtifacts();
             record.write(folder.record(), RunStatus.RUNNING, null, checkpoints.last(), null);
-            TrainingLoop loop = new TrainingLoop(config, step, data, listeners, kernels, arena,
-                    "trainer diagnose " + folder.dir()).checkpoints(checkpoints);
+            loop.checkpoints(ranks.size() == 1 ? checkpoints : checkpoints.withoutRewind());
             outcome = (from == null ? loop : loop.resumeFrom(from)).run();
         } catch (Divergence d) {
-            throw ended(record, checkpoints, RunStatus.DIVERGED, diverged(d, checkpoints));
+            throw agreed(ended(record, checkpoints, RunStatus.DIVERGED, diverged(d, checkpoints)));
         } catch (TrainingFailedException e) {
-            throw ended(record, checkpoints, RunStatus.FAILED, e);
+            throw agreed(ended(record, checkpoints, RunStatus.FAILED, e));
         } catch (RuntimeException e) {
             throw ended(record, checkpoints, RunStatus.FAILED, e);
         }
@@ -205,19 +274,32 @@ public final class FineTuneRun {
         }
         RunStatus status = outcome.ending() == TrainingLoop.Ending.EARLY_STOPPING ? RunStatus.STOPPED_EARLY
                 : RunStatus.COMPLETED;
+        finish(step, data, record, outcome, status, checkpoints.last());
+        return new Result(outcome, folder, listeners.events(), status, checkpoints.last());
+    }
+
+    /** A training failure of rank 0, told to the other ranks of a job, which fail alike. */
+    private RuntimeException agreed(RuntimeException e) {
+        if (ranks.size() > 1) {
+            DistributedJob.agree(ranks, e);
+        }
+        return e;
+    }
+
+    private void finish(TrainingStep step, PreparedData data, RunRecord record, TrainingLoop.Outcome outcome,
+                        RunStatus status, CheckpointEvent checkpoint) {
         listeners.note("stopped: " + outcome.stopReason());
         export(step, data, record);
-        record.write(folder.record(), status, outcome, checkpoints.last(), null);
-        Scores scores = outcome.validation();
-        if (scores != null && scores.classification()) {
-            listeners.note(String.format("validation accuracy: %.2f%% (%d samples)", 100 * scores.accuracy(),
-                    scores.samples()));
-        } else if (scores != null) {
-            listeners.note(String.format("validation loss: %.6f (%d samples)", scores.loss(), scores.samples()));
+        record.write(folder.record(), status, outcome, checkpoint, null);
+        Scores validation = outcome.validation();
+        if (validation != null && validation.isClassification()) {
+            listeners.note(String.format("validation accuracy: %.2f%% (%d samples)", 100 * validation.accuracy(),
+                    validation.samples()));
+        } else if (validation != null) {
+            listeners.note(String.format("validation loss: %.6f (%d samples)", validation.loss(), validation.samples()));
         }
         listeners.note("fine-tuned model: " + folder.model());
         report();
-        return new Result(outcome, folder, listeners.events(), status, checkpoints.last());
     }
 
     /**
@@ -249,9 +331,9 @@ public final class FineTuneRun {
     }
 
     /**
-     * Writes the fine-tuned inference model (with the normalization it was trained behind as its
-     * first nodes) and, for text, its tokenizer beside it, so that evaluate, predict and a service
-     * find it.
+     * Writes the fine-tuned inference model (with the normalization it was trained behind, of
+     * features or of image channels, as its first nodes) and, for text, its tokenizer beside it,
+     * so that evaluate, predict and a service find it.
      */
     private void export(TrainingStep step, PreparedData data, RunRecord record) {
         OnnxModel exported = ModelExport.trained(step.model().exported(), step.parameters(), record.modelMetadata());
@@ -259,8 +341,13 @@ public final class FineTuneRun {
             exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
                     n.offset(), n.scale()));
         }
+        if (data.train() instanceof ImageDataset images && images.preprocessing().normalizes()) {
+            var p = images.preprocessing();
+            exported = exported.withProto(InputNormalization.prependBroadcast(exported.proto(), images.inputName(),
+                    p.affineShape(), p.mean(), p.std()));
+        }
         ModelWriter.write(exported, folder.model());
-        if (config.data().text()) {
+        if (data.train() instanceof TextDataset) {
             AtomicFile.copy(config.text().tokenizerFile(config.model().file()), folder.tokenizer());
         }
     }

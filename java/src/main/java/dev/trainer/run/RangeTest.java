@@ -33,26 +33,27 @@ public final class RangeTest {
                                                 List<TrainingListener> listeners, SampleSource train) {
         Listeners events = new Listeners(listeners);
         TrainingModel model = TrainingModel.of(config);
-        if (model.note() != null) {
-            events.note(model.note());
-        }
+        model.notes().forEach(events::note);
         try (TrainingStep step = TrainingStep.open(model, config, kernels); Arena arena = Arena.ofConfined()) {
             PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(), train,
                     null, events::note);
             step.weighClasses(data.classWeights());
-            BatchSource assembler = data.train().batches(config.loop().batchSize(), arena);
-            int[] epoch = {1};
-            int[] next = {0};
-            long[] steps = {0};
-            int[][][] batches = {data.epochBatches(config.loop(), 1)};
-            return finder.run(lr -> {
-                if (next[0] == batches[0].length) {
-                    batches[0] = data.epochBatches(config.loop(), ++epoch[0]);
-                    next[0] = 0;
-                }
-                return step.run(assembler.assemble(batches[0][next[0]++]), null, lr, Double.NaN, false, ++steps[0])
-                        .loss().value();
-            });
+            try (BatchSource assembler = data.train().batches(config.loop().batchSize(), arena)) {
+                int[] epoch = {1};
+                int[] next = {0};
+                long[] steps = {0};
+                int[][][] batches = {data.epochBatches(config.loop(), 1)};
+                assembler.plan(1, batches[0]);
+                return finder.run(lr -> {
+                    if (next[0] == batches[0].length) {
+                        batches[0] = data.epochBatches(config.loop(), ++epoch[0]);
+                        assembler.plan(epoch[0], batches[0]);
+                        next[0] = 0;
+                    }
+                    return step.run(assembler.assemble(batches[0][next[0]++]), null, lr, Double.NaN, false, ++steps[0])
+                            .loss().value();
+                });
+            }
         }
     }
 }

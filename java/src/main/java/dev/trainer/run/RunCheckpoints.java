@@ -148,6 +148,24 @@ final class RunCheckpoints implements Checkpointing {
         return true;
     }
 
+    /**
+     * These checkpoints as a data-parallel job's rank 0 writes them: none is put back mid-run,
+     * since the other ranks, which write none, could not follow.
+     */
+    Checkpointing withoutRewind() {
+        return new Checkpointing() {
+            @Override
+            public Path save(LoopState.Snapshot loop) {
+                return RunCheckpoints.this.save(loop);
+            }
+
+            @Override
+            public LoopState.Snapshot restoreLast() {
+                return null;
+            }
+        };
+    }
+
     @Override
     public LoopState.Snapshot restoreLast() {
         if (last == null) {

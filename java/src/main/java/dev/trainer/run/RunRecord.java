@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainer.RunStatus;
 import dev.trainer.config.RunConfig;
+import dev.trainer.data.ImageDataset;
+import dev.trainer.distributed.BatchShards;
+import dev.trainer.distributed.Collective;
 import dev.trainer.events.CheckpointEvent;
 import dev.trainer.io.AtomicFile;
+import dev.trainer.monitor.ScoresJson;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.runtime.TrainingSession;
 import dev.trainer.train.loop.PreparedData;
@@ -53,12 +57,18 @@ public final class RunRecord {
     /** The samples are a cross-validation fold of the training file, not all of it. */
     private final boolean foldOfFile;
     private final Instant started;
+    private final Collective ranks;
     private final List<String> resumed = new ArrayList<>();
 
-    /** Hashes the inputs; reads the trained set of parameters off the open session. */
+    /**
+     * Hashes the inputs; reads the trained set of parameters off the open session.
+     *
+     * @param ranks the job the run trained in
+     */
     RunRecord(RunConfig config, TrainingSession session, long opset, PreparedData data, boolean foldOfFile,
-              Instant started) {
+              Instant started, Collective ranks) {
         this.foldOfFile = foldOfFile;
+        this.ranks = ranks;
         this.config = config;
         this.modelHash = Provenance.sha256(config.model().file());
         this.trainHash = config.data().train() == null ? null : Provenance.sha256(config.data().train());
@@ -140,6 +150,12 @@ public final class RunRecord {
         if (!data.classNames().isEmpty()) {
             m.put(ModelMetadata.CLASS_NAMES, JSON.valueToTree(data.classNames()).toString());
         }
+        if (data.train() instanceof ImageDataset images) {
+            ObjectNode preprocessing = JSON.valueToTree(images.preprocessing().describe());
+            // the export puts the normalization in front of the graph: a service feeds [0, 1] pixels
+            preprocessing.put("model_input", "pixels in [0, 1]; mean and std are the model's first nodes");
+            m.put(ModelMetadata.IMAGE_PREPROCESSING, preprocessing.toString());
+        }
         m.put(ModelMetadata.CONFIG, ConfigJson.toTree(config).toString());
         return m;
     }
@@ -172,6 +188,12 @@ public final class RunRecord {
         root.set("config", ConfigJson.toTree(config));
         root.set("model", model);
         root.set("data", dataNode());
+        if (ranks.size() > 1) {
+            int batch = config.loop().batchSize();
+            root.putObject("data_parallel").put("ranks", ranks.size()).put("collective", ranks.description())
+                    .put("batch_per_rank", batch).put("effective_batch", BatchShards.globalBatchSize(batch, ranks.size()))
+                    .put("threads_per_rank", config.runtime().threads());
+        }
         if (checkpoint != null) {
             root.putObject("checkpoint").put("file", file.toAbsolutePath().getParent().relativize(checkpoint.file().toAbsolutePath()).toString())
                     .put("epoch", checkpoint.epoch()).put("step", checkpoint.step());
@@ -218,6 +240,12 @@ public final class RunRecord {
         if (!data.normalizations().isEmpty()) {
             node.set("normalization", JSON.valueToTree(data.normalizations()));
         }
+        if (data.train() instanceof ImageDataset images) {
+            node.set("image_preprocessing", JSON.valueToTree(images.preprocessing().describe()));
+            if (images.augmentation() != null) {
+                node.put("image_augmentation", images.augmentation().toString());
+            }
+        }
         return node;
     }
 
@@ -229,8 +257,7 @@ public final class RunRecord {
         }
         putNumber(outcome, "train_loss", result.trainLoss());
         if (result.validation() != null) {
-            putNumber(outcome, "val_loss", result.validation().loss());
-            putNumber(outcome, "val_accuracy", result.validation().accuracy());
+            ScoresJson.write(outcome, "val_", result.validation());
         }
         return outcome;
     }

@@ -4,14 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
-import dev.trainer.onnx.TensorTypes;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,13 +14,9 @@ import java.util.Map;
 /**
  * An ONNX Runtime session over an {@link OnnxModel}. Large initializers are not serialized into
  * the session's protobuf: they are handed to ORT as external initializers over their existing
- * bytes (the model's memory map for external data), which keeps models beyond 2 GB loadable and
- * avoids a copy. Closing the session closes those tensors.
+ * bytes ({@link SessionModel}). Closing the session closes those tensors.
  */
 public final class ModelSession implements AutoCloseable {
-
-    /** Initializers from this size on are passed by reference rather than inside the protobuf. */
-    private static final long BY_REFERENCE_BYTES = 1 << 20;
 
     private final OrtSession session;
     private final List<OnnxTensor> initializerTensors;
@@ -57,7 +47,7 @@ public final class ModelSession implements AutoCloseable {
     public static ModelSession open(OnnxModel model, OrtSession.SessionOptions.OptLevel level, int threads,
                                     boolean memoryPattern) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        GraphProto.Builder graph = model.proto().getGraph().toBuilder().clearInitializer();
+        SessionModel prepared = SessionModel.of(model);
         Map<String, ai.onnxruntime.OnnxTensorLike> byReference = new HashMap<>();
         List<OnnxTensor> tensors = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -66,50 +56,19 @@ public final class ModelSession implements AutoCloseable {
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
             }
-            for (TensorProto t : model.proto().getGraph().getInitializerList()) {
-                boolean external = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
-                if (external || t.getRawData().size() >= BY_REFERENCE_BYTES) {
-                    ByteBuffer bytes = model.initializerBytes(t);
-                    OnnxTensor tensor = tensorOver(env, t, bytes);
-                    tensors.add(tensor);
-                    byReference.put(t.getName(), tensor);
-                    graph.addInitializer(placeholder(t, bytes.remaining()));
-                } else {
-                    graph.addInitializer(t);
-                }
+            for (SessionModel.Initializer i : prepared.initializers()) {
+                OnnxTensor tensor = OnnxTensor.createTensor(env, i.data(), i.dims(), Tensors.javaType(i.elementType()));
+                tensors.add(tensor);
+                byReference.put(i.name(), tensor);
             }
             if (!byReference.isEmpty()) {
                 options.addExternalInitializers(byReference);
             }
-            byte[] bytes = model.proto().toBuilder().setGraph(graph).build().toByteArray();
-            return new ModelSession(env.createSession(bytes, options), tensors);
+            return new ModelSession(env.createSession(prepared.bytes(), options), tensors);
         } catch (OrtException e) {
             tensors.forEach(OnnxTensor::close);
             throw new ModelException("ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
         }
-    }
-
-    /**
-     * What stands in the graph for an initializer passed by reference: ORT only swaps in tensors
-     * for initializers that the graph declares as external data of the same name, type and shape.
-     * The location is never read.
-     */
-    private static TensorProto placeholder(TensorProto t, long length) {
-        return TensorProto.newBuilder().setName(t.getName()).setDataType(t.getDataType()).addAllDims(t.getDimsList())
-                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("trainer-by-reference"))
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue("0"))
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue(Long.toString(length)))
-                .build();
-    }
-
-    private static OnnxTensor tensorOver(OrtEnvironment env, TensorProto t, ByteBuffer bytes) throws OrtException {
-        ByteBuffer direct = bytes;
-        if (!bytes.isDirect()) {
-            direct = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.nativeOrder());
-            direct.put(bytes.duplicate()).flip();
-        }
-        return OnnxTensor.createTensor(env, direct, TensorTypes.dims(t), Tensors.javaType(t.getDataType()));
     }
 
     public OrtSession session() {

@@ -1,16 +1,21 @@
 package dev.trainer.runtime;
 
-/** The CPU runtime: ONNX Runtime through its Java API, parameters and gradients in host memory. */
+/** ONNX Runtime through its Java API: the CPU provider, parameters and gradients in host memory. */
 public final class OrtRuntime implements TrainingRuntime {
 
-    /** The one instance; it holds no state. */
-    public static final OrtRuntime INSTANCE = new OrtRuntime();
+    private final HostPlacement host;
 
-    private OrtRuntime() {
+    public OrtRuntime(HostPlacement host) {
+        this.host = host;
+    }
+
+    @Override
+    public HostPlacement placement() {
+        return host;
     }
 
     @Override
     public TrainingSession open(TrainingPlan plan, int threads) {
-        return new OrtTrainingSession(plan, threads);
+        return new OrtTrainingSession(plan, threads, host);
     }
 }

@@ -33,6 +33,7 @@ final class OrtTrainingSession implements TrainingSession {
     private final ModelSession forward;
     private final ModelSession backward;
     private final ParameterBuffer parameters;
+    private final PlacedParameters placed;
     private final Set<String> forwardOutputsForStep;
     private final Arena arena = Arena.ofShared();
     private final Map<Integer, OutputPair> pinned = new HashMap<>();
@@ -45,7 +46,8 @@ final class OrtTrainingSession implements TrainingSession {
     private final OnnxTensor dropoutKeysTensor;
     private final Map<String, OnnxValue> gradientOutputs = new LinkedHashMap<>();
 
-    OrtTrainingSession(TrainingPlan plan, int threads) {
+    /** Opens the plan's graphs; {@code host} is the placement the step's kernels run in (host memory). */
+    OrtTrainingSession(TrainingPlan plan, int threads, Placement host) {
         this.plan = plan;
         TrainingGraphs graphs = plan.graphs();
         ModelSession f = null;
@@ -56,12 +58,13 @@ final class OrtTrainingSession implements TrainingSession {
             b = ModelSession.open(graphs.backward(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads, false);
             p = plan.parameterBuffer();
         } catch (RuntimeException e) {
-            closeAll(f, b, p);
+            Closer.closeAll(f, b, p);
             throw e;
         }
         this.forward = f;
         this.backward = b;
         this.parameters = p;
+        this.placed = PlacedParameters.in(host, p);
         this.trainingFlags = plan.dropoutActive() ? flags() : null;
         this.dropoutKeys = plan.dropoutActive() ? arena.allocate(ValueLayout.JAVA_INT, 2L * plan.dropoutNodes()) : null;
         this.dropoutKeysTensor = plan.dropoutActive()
@@ -85,6 +88,11 @@ final class OrtTrainingSession implements TrainingSession {
     @Override
     public ParameterBuffer parameters() {
         return parameters;
+    }
+
+    @Override
+    public PlacedParameters placed() {
+        return placed;
     }
 
     @Override
@@ -209,26 +217,7 @@ final class OrtTrainingSession implements TrainingSession {
             dropoutKeysTensor.close();
         }
         pinned.values().forEach(OutputPair::close);
-        closeAll(forward, backward, parameters);
+        Closer.closeAll(placed, forward, backward, parameters);
         arena.close();
-    }
-
-    private static void closeAll(AutoCloseable... resources) {
-        RuntimeException failure = null;
-        for (AutoCloseable r : resources) {
-            if (r == null) {
-                continue;
-            }
-            try {
-                r.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("closing the training session failed", e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
     }
 }

@@ -20,6 +20,10 @@ import java.util.Map;
  * that are views of these buffers, so a step copies no parameter; the optimizer kernels then
  * update the whole buffer in place. The gaps between slots stay zero in both buffers.
  *
+ * <p>When the graphs run elsewhere (a GPU), the buffers there are the trained ones and this is
+ * their host copy: every read here first brings it up to date when a step has changed them (one
+ * copy of both buffers, at a checkpoint or export), and every write here goes there too.
+ *
  * <p>Owns its memory and its tensors: close it once training is over.
  */
 public final class ParameterBuffer implements AutoCloseable {
@@ -31,6 +35,15 @@ public final class ParameterBuffer implements AutoCloseable {
     public record Slot(String name, long[] shape, long offset, long count) {
     }
 
+    /** The buffers the graphs use when they are not this one's memory. */
+    interface Elsewhere {
+        /** Copies the current values and gradients into these host buffers. */
+        void pull(MemorySegment values, MemorySegment gradients);
+
+        /** Sends one slot's values, just written here, to where the graphs read them. */
+        void push(Slot slot, MemorySegment values);
+    }
+
     private final Arena arena = Arena.ofShared();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final MemorySegment values;
@@ -39,6 +52,8 @@ public final class ParameterBuffer implements AutoCloseable {
     private final List<OnnxTensor> tensors = new ArrayList<>();
     private final Map<String, OnnxTensor> valueTensors = new LinkedHashMap<>();
     private final Map<String, OnnxTensor> gradientTensors = new LinkedHashMap<>();
+    private Elsewhere elsewhere;
+    private boolean stale;
 
     /** Lays out slots for the named parameters, in order; both buffers start zeroed. */
     public ParameterBuffer(Map<String, long[]> shapes) {
@@ -66,6 +81,30 @@ public final class ParameterBuffer implements AutoCloseable {
         return buffer.asSlice(s.offset() * Float.BYTES, Math.max(1, s.count()) * Float.BYTES);
     }
 
+    /** Makes this the host copy of buffers that live {@code elsewhere}, equal to this one now; null: no longer. */
+    void copyOf(Elsewhere elsewhere) {
+        this.elsewhere = elsewhere;
+        this.stale = false;
+    }
+
+    /** The buffers elsewhere changed (a step, an update): the next read here copies them first. */
+    void changedElsewhere() {
+        stale = elsewhere != null;
+    }
+
+    private void current() {
+        if (stale) {
+            stale = false;
+            elsewhere.pull(values, gradients);
+        }
+    }
+
+    private void written(Slot slot) {
+        if (elsewhere != null) {
+            elsewhere.push(slot, values);
+        }
+    }
+
     public List<Slot> slots() {
         return List.copyOf(slots.values());
     }
@@ -87,21 +126,26 @@ public final class ParameterBuffer implements AutoCloseable {
         return slots.values().stream().mapToLong(Slot::count).sum();
     }
 
+    /** The values; a host copy when the graphs run elsewhere: write through {@link #set} then. */
     public MemorySegment values() {
+        current();
         return values;
     }
 
     public MemorySegment gradients() {
+        current();
         return gradients;
     }
 
     public MemorySegment values(String name) {
         Slot s = slot(name);
+        current();
         return values.asSlice(s.offset() * Float.BYTES, s.count() * Float.BYTES);
     }
 
     public MemorySegment gradients(String name) {
         Slot s = slot(name);
+        current();
         return gradients.asSlice(s.offset() * Float.BYTES, s.count() * Float.BYTES);
     }
 
@@ -122,15 +166,18 @@ public final class ParameterBuffer implements AutoCloseable {
             throw new ModelException("parameter " + name + " holds " + littleEndian.remaining() + " bytes, expected "
                     + s.count() * Float.BYTES);
         }
+        current();
         MemorySegment source = MemorySegment.ofBuffer(littleEndian.duplicate().order(ByteOrder.LITTLE_ENDIAN));
         MemorySegment.copy(source, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0,
                 values, ValueLayout.JAVA_FLOAT, s.offset() * Float.BYTES, s.count());
+        written(s);
     }
 
     /** A parameter's values as little-endian float32 bytes, for writing into a model. */
     public ByteBuffer littleEndianBytes(String name) {
         Slot s = slot(name);
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(s.count() * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        current();
         MemorySegment.copy(values, ValueLayout.JAVA_FLOAT, s.offset() * Float.BYTES,
                 MemorySegment.ofBuffer(out), ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, s.count());
         return out;
@@ -147,7 +194,9 @@ public final class ParameterBuffer implements AutoCloseable {
         if (newValues.length != s.count()) {
             throw new IllegalArgumentException(name + " holds " + s.count() + " values, not " + newValues.length);
         }
+        current();
         MemorySegment.copy(newValues, 0, values, ValueLayout.JAVA_FLOAT, s.offset() * Float.BYTES, newValues.length);
+        written(s);
     }
 
     public boolean contains(String name) {

@@ -43,6 +43,17 @@ public final class Tensors {
         };
     }
 
+    /** ONNX's element type number for a batch element type (ORT's C API numbers them the same). */
+    public static int onnxType(ElementType type) {
+        return switch (type) {
+            case FLOAT -> DataType.FLOAT_VALUE;
+            case DOUBLE -> DataType.DOUBLE_VALUE;
+            case INT64 -> DataType.INT64_VALUE;
+            case INT32 -> DataType.INT32_VALUE;
+            case BOOL -> DataType.BOOL_VALUE;
+        };
+    }
+
     public static ElementType elementType(int onnxType) {
         return switch (DataType.forNumber(onnxType)) {
             case FLOAT -> ElementType.FLOAT;

@@ -41,6 +41,8 @@ final class GradientCheck {
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private final Map<String, Integer> types = new LinkedHashMap<>();
     private final List<String> trainable = new ArrayList<>();
+    /** Graph inputs (not initializers) and the axes of each declared symbolic. */
+    private final Map<String, int[]> inputs = new LinkedHashMap<>();
     private final Random random;
     private int elementType = TensorProto.DataType.DOUBLE_VALUE;
     private long opset = 17;
@@ -113,6 +115,15 @@ final class GradientCheck {
         return tensor(name, shape, v, elementType, false);
     }
 
+    /**
+     * A graph input (not trained, not an initializer) whose listed axes are declared symbolic, so
+     * that the shapes flowing from it are only known at run time; fed {@code v} of {@code type}.
+     */
+    GradientCheck input(String name, long[] shape, double[] v, int type, int... symbolicAxes) {
+        inputs.put(name, symbolicAxes);
+        return tensor(name, shape, v, type, false);
+    }
+
     private GradientCheck tensor(String name, long[] shape, double[] v, int type, boolean train) {
         values.put(name, v);
         shapes.put(name, shape);
@@ -132,21 +143,25 @@ final class GradientCheck {
         GraphProto.Builder graph = GraphProto.newBuilder().setName("check").addAllNode(nodes)
                 .addOutput(ValueInfoProto.newBuilder().setName(output));
         for (String name : values.keySet()) {
-            graph.addInitializer(tensorProto(name));
+            if (inputs.containsKey(name)) {
+                graph.addInput(declared(name));
+            } else {
+                graph.addInitializer(tensorProto(name));
+            }
         }
         ModelProto proto = ModelProto.newBuilder().setIrVersion(8)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(graph).build();
         OnnxModel model = OnnxModel.of(proto);
         Map<String, ValueType> inferred = ShapeInference.infer(model);
         TrainingGraphs graphs = ReverseMode.differentiate(model, trainable, List.of(output), inferred);
-        ValueType yType = inferred.get(output);
-        double[] r = new double[(int) TensorTypes.elementCount(yType.dims())];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = random.nextGaussian();
-        }
         try (ModelSession forward = ModelSession.open(graphs.forward());
              ModelSession backward = ModelSession.open(graphs.backward())) {
-            Map<String, double[]> analytic = analytic(forward, backward, graphs, yType, r);
+            long[] yShape = outputShape(forward);
+            double[] r = new double[(int) TensorTypes.elementCount(yShape)];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = random.nextGaussian();
+            }
+            Map<String, double[]> analytic = analytic(forward, backward, graphs, yShape, r);
             for (String p : trainable) {
                 double[] grad = analytic.getOrDefault(p, new double[values.get(p).length]);
                 compare(p, grad, forward, r);
@@ -155,32 +170,39 @@ final class GradientCheck {
     }
 
     private Map<String, double[]> analytic(ModelSession forward, ModelSession backward, TrainingGraphs graphs,
-                                           ValueType yType, double[] r) throws OrtException {
+                                           long[] yShape, double[] r) throws OrtException {
         List<OnnxTensor> owned = new ArrayList<>();
         try {
-            Map<String, OnnxTensor> feeds = new HashMap<>();
-            for (String p : trainable) {
-                feeds.put(p, track(owned, tensor(values.get(p), shapes.get(p), elementType)));
-            }
-            List<String> wanted = new ArrayList<>(graphs.stash());
+            Map<String, OnnxTensor> feeds = feeds(owned);
+            List<String> wanted = new ArrayList<>(graphs.stash().stream().filter(n -> !inputs.containsKey(n)).toList());
             wanted.add(output);
             try (OrtSession.Result result = forward.session().run(feeds, new java.util.HashSet<>(wanted))) {
                 Map<String, OnnxTensor> backwardFeeds = new HashMap<>();
                 for (String s : graphs.stash()) {
-                    backwardFeeds.put(s, (OnnxTensor) result.get(s).orElseThrow());
+                    backwardFeeds.put(s, inputs.containsKey(s) ? feeds.get(s) : (OnnxTensor) result.get(s).orElseThrow());
                 }
                 for (String p : trainable) {
                     if (backward.session().getInputNames().contains(p)) {
                         backwardFeeds.put(p, feeds.get(p));
                     }
                 }
-                backwardFeeds.put(graphs.outputGradientInputs().get(output), track(owned, tensor(r, yType.dims(), elementType)));
+                backwardFeeds.put(graphs.outputGradientInputs().get(output), track(owned, tensor(r, yShape, elementType)));
                 try (OrtSession.Result grads = backward.session().run(backwardFeeds)) {
                     Map<String, double[]> out = new HashMap<>();
                     graphs.parameterGradients().forEach((p, g) -> out.put(p, read((OnnxTensor) grads.get(g).orElseThrow())));
                     return out;
                 }
             }
+        } finally {
+            owned.forEach(OnnxTensor::close);
+        }
+    }
+
+    /** The output's shape in a run, which symbolic input axes leave to the run to tell. */
+    private long[] outputShape(ModelSession forward) throws OrtException {
+        List<OnnxTensor> owned = new ArrayList<>();
+        try (OrtSession.Result result = forward.session().run(feeds(owned), java.util.Set.of(output))) {
+            return ((OnnxTensor) result.get(output).orElseThrow()).getInfo().getShape();
         } finally {
             owned.forEach(OnnxTensor::close);
         }
@@ -207,10 +229,7 @@ final class GradientCheck {
     private double loss(ModelSession forward, double[] r) throws OrtException {
         List<OnnxTensor> owned = new ArrayList<>();
         try {
-            Map<String, OnnxTensor> feeds = new HashMap<>();
-            for (String p : trainable) {
-                feeds.put(p, track(owned, tensor(values.get(p), shapes.get(p), elementType)));
-            }
+            Map<String, OnnxTensor> feeds = feeds(owned);
             try (OrtSession.Result result = forward.session().run(feeds, java.util.Set.of(output))) {
                 double[] y = read((OnnxTensor) result.get(output).orElseThrow());
                 double sum = 0;
@@ -224,6 +243,32 @@ final class GradientCheck {
         }
     }
 
+    /** The trainable tensors and graph inputs, as the forward graph takes them. */
+    private Map<String, OnnxTensor> feeds(List<OnnxTensor> owned) throws OrtException {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        for (String p : trainable) {
+            feeds.put(p, track(owned, tensor(values.get(p), shapes.get(p), elementType)));
+        }
+        for (String i : inputs.keySet()) {
+            feeds.put(i, track(owned, tensor(values.get(i), shapes.get(i), types.get(i))));
+        }
+        return feeds;
+    }
+
+    private ValueInfoProto declared(String name) {
+        var shape = ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder();
+        long[] dims = shapes.get(name);
+        for (int a = 0; a < dims.length; a++) {
+            int axis = a;
+            boolean symbolic = java.util.Arrays.stream(inputs.get(name)).anyMatch(s -> s == axis);
+            shape.addDim(symbolic ? ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(name + "_" + a)
+                    : ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(dims[a]));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(types.get(name)).setShape(shape)))
+                .build();
+    }
+
     private static OnnxTensor track(List<OnnxTensor> owned, OnnxTensor t) {
         owned.add(t);
         return t;
@@ -233,6 +278,9 @@ final class GradientCheck {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         if (type == TensorProto.DataType.DOUBLE_VALUE) {
             return OnnxTensor.createTensor(env, DoubleBuffer.wrap(v), shape);
+        }
+        if (type == TensorProto.DataType.INT64_VALUE) {
+            return OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(java.util.Arrays.stream(v).mapToLong(x -> (long) x).toArray()), shape);
         }
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {

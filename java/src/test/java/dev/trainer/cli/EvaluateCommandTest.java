@@ -1,6 +1,7 @@
 package dev.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +21,11 @@ class EvaluateCommandTest {
         assertEquals(0, o.code(), o.err());
         assertEquals("", o.err());
         Map<String, String> printed = fields(o.out());
-        assertEquals(Map.of("samples", "397", "loss", printed.get("loss"), "accuracy", printed.get("accuracy"),
-                "macro_f1", printed.get("macro_f1")), printed);
+        assertEquals(java.util.Set.of("samples", "loss", "accuracy", "top_5_accuracy", "macro_f1", "weighted_f1", "roc_auc",
+                "pr_auc", "log_loss"), printed.keySet());
+        assertEquals("397", printed.get("samples"));
+        assertEquals(Double.parseDouble(printed.get("loss")), Double.parseDouble(printed.get("log_loss")), 1e-4,
+                "the loss kernel's cross-entropy is scikit-learn's log loss");
         // PyTorch's numbers for the shipped model (models/digits/README.md): 321/397 right, cross-entropy 1.7035.
         assertEquals(0.8086, Double.parseDouble(printed.get("accuracy")), 1e-3);
         assertEquals(1.7035, Double.parseDouble(printed.get("loss")), 1e-3);
@@ -56,6 +60,31 @@ class EvaluateCommandTest {
         assertEquals((double) right / logits.length, Double.parseDouble(printed.get("accuracy")), 1e-4);
     }
 
+    @Test
+    void tablesFollowTheScoresAndJsonHoldsTheSameNumbers() throws Exception {
+        Cli.Outcome text = Cli.run("evaluate", "--model", DigitsDemo.MODEL.toString(), "--data", DigitsDemo.VAL.toString(),
+                "--top-k", "3");
+        Cli.Outcome json = Cli.run("evaluate", "--model", DigitsDemo.MODEL.toString(), "--data", DigitsDemo.VAL.toString(),
+                "--top-k", "3", "--json");
+        assertEquals(0, json.code(), json.err());
+
+        JsonNode scores = new ObjectMapper().readTree(json.out());
+        Map<String, String> printed = fields(text.out());
+        assertEquals(Double.parseDouble(printed.get("accuracy")), scores.get("accuracy").asDouble(), 1e-4);
+        assertEquals(Double.parseDouble(printed.get("top_3_accuracy")), scores.get("top_k_accuracy").get("3").asDouble(), 1e-4);
+        assertEquals(10, scores.get("per_class").size());
+        long total = 0;
+        for (JsonNode row : scores.get("confusion_matrix").get("matrix")) {
+            for (JsonNode count : row) {
+                total += count.asLong();
+            }
+        }
+        assertEquals(397, total);
+        assertEquals(397, scores.get("samples").asInt());
+        assertTrue(text.out().contains("class  precision     recall         f1    support"), text.out());
+        assertTrue(text.out().contains("true \\ predicted"), text.out());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"mse_mlp", "mlp", "cnn"})
     void lossOnAFixtureBatchIsPyTorchsFirstStepLoss(String name) throws Exception {
@@ -72,10 +101,10 @@ class EvaluateCommandTest {
         assertEquals(name.equals("mse_mlp"), !printed.containsKey("accuracy"), o.out());
     }
 
-    /** "name value" lines. */
+    /** The "name value" lines before the tables. */
     private static Map<String, String> fields(String out) {
         Map<String, String> map = new HashMap<>();
-        out.lines().map(l -> l.split(" ")).forEach(p -> map.put(p[0], p[1]));
+        out.lines().takeWhile(l -> !l.isBlank()).map(l -> l.split("\\s+")).forEach(p -> map.put(p[0], p[1]));
         return map;
     }
 }

@@ -55,18 +55,18 @@ class InspectCommandTest {
 
     @Test
     void namesTheOpThatBlocksTraining() throws Exception {
-        Path model = withCosAfterFirstGemm(FIXTURES.resolve("mlp/model.onnx"), tmp.resolve("cos.onnx"));
+        Path model = withCoshAfterFirstGemm(FIXTURES.resolve("mlp/model.onnx"), tmp.resolve("cosh.onnx"));
         Cli.Outcome o = Cli.run("inspect", "--model", model.toString());
         assertEquals(0, o.code(), o.err());
         String out = o.out();
 
-        assertLine(out, "  Cos\\s+1  no gradient rule");
+        assertLine(out, "  Cosh\\s+1  no gradient rule");
         assertLine(out, "  Gemm\\s+2  differentiable");
         String verdict = out.lines().filter(l -> l.startsWith("training: ")).findFirst().orElseThrow();
         assertTrue(verdict.startsWith("training: blocked: "), verdict);
-        assertTrue(verdict.contains("Cos"), verdict);
+        assertTrue(verdict.contains("Cosh"), verdict);
         assertTrue(verdict.contains("fc1.weight") && verdict.contains("fc1.bias"), verdict);
-        assertTrue(!verdict.contains("fc2."), "fc2 is reachable without the Cos: " + verdict);
+        assertTrue(!verdict.contains("fc2."), "fc2 is reachable without the Cosh: " + verdict);
     }
 
     @Test
@@ -79,7 +79,7 @@ class InspectCommandTest {
     }
 
     /** The model with {@code y = cos(x)} spliced in after its first Gemm. */
-    static Path withCosAfterFirstGemm(Path source, Path target) throws Exception {
+    static Path withCoshAfterFirstGemm(Path source, Path target) throws Exception {
         ModelProto proto = OnnxModel.load(source).proto();
         GraphProto.Builder graph = proto.getGraph().toBuilder();
         int gemm = 0;
@@ -95,7 +95,7 @@ class InspectCommandTest {
                 }
             }
         }
-        graph.addNode(gemm + 1, NodeProto.newBuilder().setOpType("Cos").setName("the_cos").addInput(gemmOut).addOutput("cos_out"));
+        graph.addNode(gemm + 1, NodeProto.newBuilder().setOpType("Cosh").setName("the_cosh").addInput(gemmOut).addOutput("cos_out"));
         Files.write(target, proto.toBuilder().setGraph(graph).build().toByteArray());
         return target;
     }

@@ -60,9 +60,9 @@ class OptionValueTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--optimizer:rmsprop", "--loss:hinge", "--sampler:smote", "--early-stopping-metric:val_f1",
+    @ValueSource(strings = {"--optimizer:rmsprop", "--loss:hinge", "--sampler:smote", "--best-metric:val_f1",
             "--normalize:zscore", "--device:tpu", "--lr-schedule:cosin", "--class-weights:balanced", "--augment:mixup",
-            "--lr-group:fc=fast", "--l1:big", "--head:regress:3"})
+            "--lr-group:fc=fast", "--l1:big", "--head:regress:3", "--report-to:csv,tensorbored", "--best-metric:f2"})
     void badValuesNameTheirOption(String optionAndValue) {
         String option = optionAndValue.substring(0, optionAndValue.indexOf(':'));
         String value = optionAndValue.substring(option.length() + 1);
@@ -70,7 +70,8 @@ class OptionValueTest {
             case "--optimizer" -> OptimizerKind::parse;
             case "--loss" -> LossKind::parse;
             case "--sampler" -> SamplerKind::parse;
-            case "--early-stopping-metric" -> StoppingMetric::parse;
+            case "--best-metric" -> StoppingMetric::parse;
+            case "--report-to" -> Sink::parseList;
             case "--normalize" -> NormalizeMethod::parse;
             case "--device" -> Device::parse;
             case "--lr-schedule" -> LrSchedule::parse;
@@ -88,9 +89,14 @@ class OptionValueTest {
     @Test
     void combinationsAreCheckedWhenTheConfigurationIsBuilt() {
         RunConfig plain = RunConfig.defaults(java.nio.file.Path.of("m.onnx"));
-        assertEquals("--class-weights, --sampler and --augment need a classification loss",
+        assertEquals("--class-weights, --sampler and --augment smote need a classification loss",
                 assertThrows(IllegalArgumentException.class, () -> plain.with(new LossConfig(LossKind.MSE, 0))
                         .with(new BalanceConfig(null, SamplerKind.BALANCED, null, 0))).getMessage());
+        assertEquals("--best-metric val_accuracy needs a classification loss (--loss cross-entropy)",
+                assertThrows(IllegalArgumentException.class, () -> plain.with(new StoppingConfig(0,
+                        StoppingMetric.VAL_ACCURACY, 0)).with(new LossConfig(LossKind.MSE, 0))).getMessage());
+        assertEquals("--best-metric val_rmse needs --loss mse", assertThrows(IllegalArgumentException.class,
+                () -> plain.with(new StoppingConfig(0, StoppingMetric.parse("rmse"), 0))).getMessage());
         assertEquals("--label-smoothing needs --loss cross-entropy",
                 assertThrows(IllegalArgumentException.class, () -> new LossConfig(LossKind.MSE, 0.1)).getMessage());
         assertEquals("--nesterov needs --optimizer momentum with a --momentum above 0",

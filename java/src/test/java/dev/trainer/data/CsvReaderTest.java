@@ -226,4 +226,35 @@ class CsvReaderTest {
         assertEquals(-99_999f, data.feature("x").floats()[4 * 99_999 + 2]);
         assertTrue(millis < 5_000, "took " + millis + " ms");
     }
+
+    @Test
+    void quotedCellsMayHoldTheSeparatorAndTsvIsTabSeparated() {
+        Path csv = write(dir, "quoted.csv", "\"width, cm\",\"height\"\"\",label\n\"1.5\", 2 ,1\n");
+        Path tsv = write(dir, "tabs.tsv", "width, cm\theight\tlabel\n1.5\t2\t1\n");
+        InputSpec x = input("x", ElementType.FLOAT, -1, 2);
+
+        Dataset fromCsv = read(csv, x);
+        Dataset fromTsv = read(tsv, x);
+        String error = messageOf(write(dir, "bad.csv", "\"width, cm\",label\n\"1,5\",0\n"), input("x", ElementType.FLOAT, -1, 1));
+
+        assertArrayEquals(new float[] {1.5f, 2}, fromCsv.feature("x").floats());
+        assertArrayEquals(new float[] {1.5f, 2}, fromTsv.feature("x").floats());
+        assertTrue(error.contains("line 2, column 1 ('width, cm'): \"1,5\": is not a finite number"), error);
+    }
+
+    @Test
+    void aQuotedLineBreakKeepsLineNumbersTrue() {
+        Path file = write(dir, "multiline.csv", "a,\"b\nsecond line\",label\n1,2,0\n3,x,1\n");
+
+        String message = messageOf(file, input("x", ElementType.FLOAT, -1, 2));
+
+        assertTrue(message.contains("line 4, column 2 ('b\nsecond line'): \"x\""), message);
+    }
+
+    @Test
+    void anUnclosedQuoteIsAnErrorNamingTheFile() {
+        String message = messageOf(write(dir, "open.csv", "a,label\n\"1,0\n"), input("x", ElementType.FLOAT, -1, 1));
+
+        assertTrue(message.startsWith(dir.resolve("open.csv").toString()), message);
+    }
 }

@@ -197,4 +197,42 @@ class TextReaderTest {
             assertTrue(data.longest() <= 32);
         }
     }
+
+    @Test
+    void csvAndTsvTextColumnsReadLikeJsonLines() {
+        TextDataset jsonl = train("""
+                {"text": "Rain, then sun.", "text_pair": "He said \\"no\\".", "label": "weather"}
+                {"text": "Stir the soup", "label": "cooking"}
+                """);
+        TextDataset csv = read("train.csv", """
+                id,text,text_pair,label
+                1,"Rain, then sun.","He said ""no"".",weather
+
+                2,Stir the soup,,cooking
+                """, Task.CLASSIFICATION, null, true);
+        TextDataset tsv = read("train.tsv", "text\ttopic\nStir the soup\tcooking\n", Task.CLASSIFICATION, null, false);
+
+        assertEquals(jsonl.classNames(), csv.classNames());
+        assertArrayEquals(jsonl.labels().classes(), csv.labels().classes());
+        assertArrayEquals(jsonl.ids(0), csv.ids(0), "the quoted comma and doubled quotes stay inside the text");
+        assertArrayEquals(jsonl.typeIds(0), csv.typeIds(0));
+        assertArrayEquals(jsonl.ids(1), csv.ids(1));
+        assertFalse(tsv.hasLabels(), "the label column is 'label', which this file lacks");
+        assertArrayEquals(jsonl.ids(1), tsv.ids(0));
+    }
+
+    @Test
+    void csvTextLabelsAreIdsNamesOrTargetsAndRowsMustBeWhole() {
+        TextDataset ids = read("ids.csv", "text,label\na,3\nb,0\n", Task.CLASSIFICATION, null, true);
+        TextDataset targets = read("targets.csv", "text,label\na,2.5\nb,-1\n", Task.REGRESSION, null, true);
+        String shortRow = assertThrows(DataException.class,
+                () -> read("short.csv", "text,label\na,1\nb\n", Task.CLASSIFICATION, null, true)).getMessage();
+        String notText = assertThrows(DataException.class,
+                () -> read("nolabel.csv", "text\na\n", Task.CLASSIFICATION, null, true)).getMessage();
+
+        assertArrayEquals(new int[] {3, 0}, ids.labels().classes());
+        assertArrayEquals(new float[] {2.5f, -1f}, targets.labels().targets());
+        assertTrue(shortRow.contains("short.csv line 3 has 1 cells, but the header has 2 columns"), shortRow);
+        assertTrue(notText.contains("no label column 'label'"), notText);
+    }
 }

@@ -115,4 +115,26 @@ class InputNormalizationTest {
         assertThrows(IllegalArgumentException.class,
                 () -> InputNormalization.prepend(model(), "x", SAMPLE, new float[5], SCALE));
     }
+
+    @Test
+    void broadcastConstantsNormalizeWholeAxes() throws OrtException {
+        int batch = 3;
+        float[] rowOffset = {0.25f, -1};
+        float[] rowScale = {0.5f, 4};
+        float[] raw = new float[batch * 6];
+        float[] normalized = new float[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (float) Math.sin(5 * i) * 3;
+            int row = i / 3 % 2;  // [batch, 2, 3]: one offset and scale per row of 3
+            normalized[i] = (raw[i] - rowOffset[row]) / rowScale[row];
+        }
+
+        ModelProto prefixed = InputNormalization.prependBroadcast(model(), "x", new long[] {2, 1}, rowOffset, rowScale);
+
+        assertArrayEquals(normalized, run(prefixed, raw, batch).get("same"));
+        assertEquals(List.of(1L, 2L, 1L), prefixed.getGraph().getNode(0).getAttribute(0).getT().getDimsList());
+        assertEquals("input 'x' has dimension 3 on axis 2, but the normalization is for 2",
+                assertThrows(ModelException.class, () -> InputNormalization.prependBroadcast(model(), "x",
+                        new long[] {1, 2}, rowOffset, rowScale)).getMessage());
+    }
 }

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer.events.LayersEvent;
 import dev.trainer.events.LayersEvent.Layer;
+import dev.trainer.kernels.NativeKernels;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.PlacedParameters;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,12 +97,12 @@ class LayerStatisticsTest {
 
     @Test
     void matchesStatisticsComputedIndependently() {
-        try (ParameterBuffer params = new ParameterBuffer(SHAPES); ValueSnapshot snapshot = new ValueSnapshot(params)) {
+        try (ParameterBuffer params = new ParameterBuffer(SHAPES); ValueSnapshot snapshot = new ValueSnapshot(host(params))) {
             Filled f = fill(params, 42);
             snapshot.capture();
             step(params, f);
 
-            LayersEvent stats = LayerStatistics.compute(params, snapshot.values(), Set.of(), 50);
+            LayersEvent stats = LayerStatistics.compute(host(params), snapshot.values(), Set.of(), 50);
 
             assertEquals(List.of("fc1", "encoder.layer.3.attention.self.query", "onnx::MatMul_52"),
                     stats.layers().stream().map(Layer::name).toList());
@@ -137,7 +139,7 @@ class LayerStatisticsTest {
         try (ParameterBuffer params = new ParameterBuffer(SHAPES)) {
             fill(params, 1);
 
-            Layer fc1 = LayerStatistics.compute(params, null, Set.of(), 1).layer("fc1");
+            Layer fc1 = LayerStatistics.compute(host(params), null, Set.of(), 1).layer("fc1");
 
             assertTrue(Double.isNaN(fc1.updateNorm()) && Double.isNaN(fc1.updateRatio()));
             assertTrue(fc1.gradNorm() > 0);
@@ -150,7 +152,7 @@ class LayerStatisticsTest {
             fill(params, 2);
             params.gradients("fc1.bias").setAtIndex(JAVA_FLOAT, 1, Float.NaN);
 
-            Layer fc1 = LayerStatistics.compute(params, null, Set.of(), 1).layer("fc1");
+            Layer fc1 = LayerStatistics.compute(host(params), null, Set.of(), 1).layer("fc1");
 
             assertTrue(Double.isNaN(fc1.gradNorm()) && Double.isNaN(fc1.maxAbsGrad()));
         }
@@ -160,17 +162,17 @@ class LayerStatisticsTest {
     void aSnapshotOfAnotherLayoutIsRefused() {
         try (ParameterBuffer params = new ParameterBuffer(SHAPES); Arena arena = Arena.ofConfined()) {
             var small = arena.allocate(JAVA_FLOAT, 3);
-            assertThrows(IllegalArgumentException.class, () -> LayerStatistics.compute(params, small, Set.of(), 1));
+            assertThrows(IllegalArgumentException.class, () -> LayerStatistics.compute(host(params), small, Set.of(), 1));
         }
     }
 
     @Test
     void theEventRoundTripsThroughMetricsJsonl() throws Exception {
-        try (ParameterBuffer params = new ParameterBuffer(SHAPES); ValueSnapshot snapshot = new ValueSnapshot(params)) {
+        try (ParameterBuffer params = new ParameterBuffer(SHAPES); ValueSnapshot snapshot = new ValueSnapshot(host(params))) {
             Filled f = fill(params, 3);
             snapshot.capture();
             step(params, f);
-            LayersEvent stats = LayerStatistics.compute(params, snapshot.values(), Set.of(), 50);
+            LayersEvent stats = LayerStatistics.compute(host(params), snapshot.values(), Set.of(), 50);
 
             String line = new ObjectMapper().writeValueAsString(MetricsFile.toJson(stats));
             RunHistory history = RunHistory.of(MetricsFile.parse(List.of(new ObjectMapper().readTree(line))));
@@ -185,10 +187,14 @@ class LayerStatisticsTest {
     @Test
     void unknownNumbersAreWrittenAsNull() {
         try (ParameterBuffer params = new ParameterBuffer(SHAPES)) {
-            var event = MetricsFile.toJson(LayerStatistics.compute(params, null, Set.of(), 1));
+            var event = MetricsFile.toJson(LayerStatistics.compute(host(params), null, Set.of(), 1));
 
             assertTrue(event.get("layers").get("fc1").get("update_norm").isNull());
             assertEquals(1.0, event.get("layers").get("fc1").get("zero_grad_fraction").asDouble()); // all gradients 0
         }
+    }
+
+    private static PlacedParameters host(ParameterBuffer params) {
+        return PlacedParameters.onHost(params, NativeKernels.instance());
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainer.events.ClassScores;
+import dev.trainer.events.ClassificationScores;
 import dev.trainer.events.EpochEvent;
 import dev.trainer.events.LayersEvent;
 import dev.trainer.events.Scores;
@@ -12,6 +14,7 @@ import dev.trainer.events.StepEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,15 +43,18 @@ class RunHistoryTest {
                 {"event":"step","epoch":1,"step":2,"loss":null,"lr":0.01,"step_ms":1.0}
 
                 {"event":"checkpoint","path":"best.onnx"}
-                {"event":"epoch","epoch":1,"train_loss":2.0,"val_loss":2.2,"val_accuracy":0.5,"val_recall":[0.9,null],"val_predicted_share":[0.8,0.2]}
+                {"event":"epoch","epoch":1,"train_loss":2.0,"val_loss":2.2,"val_accuracy":0.5,"val_per_class":[{"class":"0","recall":0.9,"support":10},{"class":"1","recall":0,"support":0}],"val_predicted_share":[0.8,0.2]}
                 {"event":"epoch","epoch":2,"train_loss":1.5}
                 {"event":"layers","step":2,"layers":{"fc1":{"parameters":10,"grad_norm":0.5,"zero_grad_fraction":0.1}}}
                 """));
 
         assertEquals(List.of(new StepEvent(1, 1, 2.5, 0.01, Double.NaN, 3.5, 0), new StepEvent(1, 2, Double.NaN,
                 0.01, Double.NaN, 1.0, 0)), h.steps());
-        assertEquals(new EpochEvent(1, 0, 2.0, Double.NaN, new Scores(2.2, 0.5, Double.NaN, Double.NaN, Double.NaN,
-                List.of(0.9, Double.NaN), List.of(0.8, 0.2), 0)), h.epochs().getFirst());
+        double nan = Double.NaN;
+        assertEquals(new EpochEvent(1, 0, 2.0, nan, new Scores(2.2, 0, new ClassificationScores(0.5, nan, nan, nan, nan,
+                nan, new TreeMap<>(), List.of(new ClassScores(nan, 0.9, nan, 10), new ClassScores(nan, 0, nan, 0)),
+                List.of(0.8, 0.2), null), null)), h.epochs().getFirst());
+        assertEquals(List.of(0.9, nan), h.epochs().getFirst().valRecall(), "a class absent from the data has no recall");
         assertEquals(new EpochEvent(2, 0, 1.5, Double.NaN, null), h.epochs().get(1));
         LayersEvent.Layer fc1 = h.layers().getFirst().layer("fc1");
         assertEquals(new LayersEvent.Layer("fc1", 10, 0.5, Double.NaN, Double.NaN, Double.NaN, 0.1, Double.NaN, false), fc1);
@@ -92,8 +98,12 @@ class RunHistoryTest {
         assertTrue(error("{\"event\":\"epoch\",\"train_loss\":1.0}\n").endsWith("line 1: epoch event without an integer \"epoch\""));
         assertTrue(error("[1, 2]\n").endsWith("line 1: not a JSON object"));
         assertTrue(error("{\"step\":3}\n").endsWith("line 1: no \"event\" field"));
-        assertTrue(error("{\"event\":\"epoch\",\"epoch\":1,\"val_recall\":[0.5,\"x\"]}\n")
-                .endsWith("line 1: \"val_recall\" holds \"x\", not a number"));
+        assertTrue(error("{\"event\":\"epoch\",\"epoch\":1,\"val_predicted_share\":[0.5,\"x\"]}\n")
+                .endsWith("line 1: \"val_predicted_share\" holds \"x\", not a number"));
+        assertTrue(error("{\"event\":\"epoch\",\"epoch\":1,\"val_per_class\":[{\"recall\":\"x\"}]}\n")
+                .endsWith("line 1: \"val_per_class\"[0]: \"recall\" is not a number: \"x\""));
+        assertTrue(error("{\"event\":\"eval\",\"epoch\":1,\"step\":2,\"val_confusion_matrix\":{\"matrix\":[[1,2]]}}\n")
+                .endsWith("line 1: \"val_confusion_matrix\": a confusion matrix is square; got a row of 2 for 1 classes"));
         assertTrue(error("{\"event\":\"layers\",\"step\":3}\n").endsWith("line 1: layers event without a \"layers\" object"));
         assertTrue(error("{\"event\":\"layers\",\"step\":3,\"layers\":{\"fc1\":{\"grad_norm\":true}}}\n")
                 .endsWith("line 1: layer \"fc1\": \"grad_norm\" is not a number"));

@@ -70,4 +70,32 @@ class RunPlotTest {
         assertEquals(RunPlot.WIDTH, ImageIO.read(png.toFile()).getWidth());
         assertTrue(RunPlot.chart(run, "").panels().getFirst().logY(), "a loss spanning 1.6 to 192 is drawn on a log axis");
     }
+
+    @Test
+    void theBestEpochsConfusionMatrixStandsBesideTheCurves() throws Exception {
+        Traces trace = Traces.trace().epochs(Traces.d(1.0, 0.8, 0.6), Traces.d(0.9, 0.7, 0.75), Traces.d(0.5, 0.6, 0.55))
+                .confusion(1, new long[][] {{5, 5}, {5, 5}}).confusion(2, new long[][] {{8, 2}, {3, 7}})
+                .confusion(3, new long[][] {{9, 1}, {4, 6}});
+        Path png = dir.resolve("with-matrix.png");
+
+        RunPlot.write(trace.history(), "classes", png);
+
+        assertEquals("validation, epoch 2 (lowest val_loss)", RunPlot.bestConfusion(trace.history()).title());
+        assertEquals(8, RunPlot.bestConfusion(trace.history()).counts()[0][0]);
+        assertEquals("validation, epoch 3 (restored best)", RunPlot.bestConfusion(trace.restored(3).history()).title());
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertTrue(image.getWidth() > RunPlot.WIDTH + 100, "the matrix is drawn to the right: " + image.getWidth());
+        assertEquals(RunPlot.HEIGHT, image.getHeight());
+        assertTrue(countInk(image, RunPlot.WIDTH) > 1000, "the right part is drawn on");
+    }
+
+    private static long countInk(BufferedImage image, int fromX) {
+        long ink = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = fromX; x < image.getWidth(); x++) {
+                ink += (image.getRGB(x, y) & 0xFFFFFF) == 0xFFFFFF ? 0 : 1;
+            }
+        }
+        return ink;
+    }
 }

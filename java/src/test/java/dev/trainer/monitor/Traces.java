@@ -72,18 +72,40 @@ final class Traces {
         return this;
     }
 
-    /** Adds per-class recall and predicted shares to epoch {@code epoch}'s event. */
+    /**
+     * Adds per-class recall (NaN: a class absent from the data, of support 0) and predicted
+     * shares to epoch {@code epoch}'s event.
+     */
     Traces classes(int epoch, double[] recall, double[] share) {
         for (JsonNode e : events) {
             if (e.get("event").asText().equals("epoch") && e.get("epoch").asInt() == epoch) {
                 ObjectNode o = (ObjectNode) e;
-                var r = o.putArray("val_recall");
-                for (double x : recall) {
-                    r.add(x);
+                var r = o.putArray("val_per_class");
+                for (int c = 0; c < recall.length; c++) {
+                    boolean absent = Double.isNaN(recall[c]);
+                    r.addObject().put("class", Integer.toString(c)).put("recall", absent ? 0 : recall[c])
+                            .put("support", absent ? 0 : 100);
                 }
                 var s = o.putArray("val_predicted_share");
                 for (double x : share) {
                     s.add(x);
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Adds a validation confusion matrix (class ids) to epoch {@code epoch}'s event. */
+    Traces confusion(int epoch, long[][] counts) {
+        for (JsonNode e : events) {
+            if (e.get("event").asText().equals("epoch") && e.get("epoch").asInt() == epoch) {
+                ObjectNode matrix = ((ObjectNode) e).putObject("val_confusion_matrix");
+                var rows = matrix.putArray("matrix");
+                for (long[] row : counts) {
+                    var r = rows.addArray();
+                    for (long v : row) {
+                        r.add(v);
+                    }
                 }
             }
         }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class TrainingSessionTest {
 
     /** y = x * w with x [batch, n], both dimensions symbolic: the output's size is known only per run. */
-    private static OnnxModel scaleModel(float w) {
+    static OnnxModel scaleModel(float w) {
         TypeProto symbolic = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
                 .setElemType(TensorProto.DataType.FLOAT_VALUE)
                 .setShape(TensorShapeProto.newBuilder()

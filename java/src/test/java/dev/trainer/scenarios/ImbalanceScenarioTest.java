@@ -30,7 +30,10 @@ class ImbalanceScenarioTest {
     private record Recall(double minority, double majority, double[] perClass) {
         static Recall of(Path run) {
             var last = events(run, "epoch").getLast();
-            double[] recall = Scenario.doubles(last.path("val_recall"));
+            double[] recall = new double[last.path("val_per_class").size()];
+            for (int c = 0; c < recall.length; c++) {
+                recall[c] = last.path("val_per_class").get(c).path("recall").asDouble();
+            }
             return new Recall(Scenario.mean(recall, 5, 10), Scenario.mean(recall, 0, 5), recall);
         }
     }

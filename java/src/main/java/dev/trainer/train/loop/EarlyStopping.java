@@ -38,7 +38,7 @@ final class EarlyStopping {
      */
     Verdict observe(Scores validation, ParameterBuffer parameters, int epoch, long step) {
         boolean lower = settings.metric().lowerIsBetter();
-        double value = lower ? validation.loss() : validation.accuracy();
+        double value = validation.value(settings.metric());
         double best = state.best();
         boolean improved = Double.isFinite(value) && (Double.isNaN(best)
                 || (lower ? value < best - settings.minDelta() : value > best + settings.minDelta()));

@@ -9,6 +9,8 @@ import dev.trainer.data.BatchOrder;
 import dev.trainer.data.ClassDistribution;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
+import dev.trainer.data.ImageDataset;
+import dev.trainer.data.ImageOptions;
 import dev.trainer.data.InputSpec;
 import dev.trainer.data.Labelling;
 import dev.trainer.data.Samples;
@@ -35,7 +37,8 @@ import java.util.function.Consumer;
  * @param distribution   the training split's classes; {@code null} for regression
  * @param classWeights   one loss weight per class, or {@code null} for none
  * @param sampler        how each epoch draws its batches; {@code null} for plain (shuffled) order
- * @param classNames     class names by id when the labels were names (text data); empty otherwise
+ * @param classNames     class names by id when the labels were names (text data) or class folders
+ *                       (images); empty otherwise
  */
 public record PreparedData(Samples train, Samples validation, List<Normalization> normalizations,
                            ClassDistribution distribution, double[] classWeights, Sampler sampler, List<String> classNames) {
@@ -51,19 +54,20 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
      */
     public static PreparedData prepare(RunConfig config, List<InputSpec> inputs, ValueType outputType, SampleSource train,
                                        SampleSource validation, Consumer<String> notes) {
-        Samples[] sets = sets(config, inputs, outputType, train, validation);
+        Samples[] sets = sets(config, inputs, outputType, train, validation, notes);
         return prepare(config, outputType, sets[0], sets[1], notes);
     }
 
     /** The training and validation samples: given ones where given, else the configured files'. */
     private static Samples[] sets(RunConfig config, List<InputSpec> inputs, ValueType outputType, SampleSource train,
-                                  SampleSource validation) {
-        Samples[] sets = train == null ? readFiles(config, inputs, outputType)
+                                  SampleSource validation, Consumer<String> notes) {
+        Samples[] sets = train == null ? readFiles(config, inputs, outputType, notes)
                 : new Samples[] {train.samples(inputs, outputType), null};
         if (validation != null) {
             sets[1] = validation.samples(inputs, outputType);
         } else if (train != null && config.data().validation() != null) {
-            sets[1] = read(config.data().validation(), inputs, config, outputType, null);
+            sets[1] = read(config.data().validation(), inputs, config, outputType, null,
+                    sets[0] instanceof ImageDataset images ? imageOptions(config).following(images) : imageOptions(config));
         }
         return sets;
     }
@@ -71,6 +75,7 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
     private static PreparedData prepare(RunConfig config, ValueType outputType, Samples train, Samples validation,
                                         Consumer<String> notes) {
         DataConfig settings = config.data();
+        requireTabular(config, train);
         if (settings.sampleWeights() != null && !train.labels().weighted()) {
             throw new DataException(train.source() + " has no sample weights '" + settings.sampleWeights()
                     + "' (a CSV column or NPZ array of that name)");
@@ -82,6 +87,7 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
             notes.accept(String.format("held out %d of %d training samples for validation (stratified, --val-split %s)",
                     validation.size(), validation.size() + train.size(), settings.valSplit()));
         }
+        train = augmentImages(config, train);
         List<Normalization> normalizations = List.of();
         if (settings.normalize() != null) {
             normalizations = Normalization.fitFloatInputs((Dataset) train, settings.normalize());
@@ -90,7 +96,7 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
                 validation = validation == null ? null : n.apply((Dataset) validation);
             }
         }
-        List<String> classNames = train instanceof TextDataset text ? text.classNames() : List.of();
+        List<String> classNames = train.classNames();
         if (!config.loss().kind().classification()) {
             return new PreparedData(train, validation, normalizations, null, null, null, classNames);
         }
@@ -104,7 +110,7 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
                                          List<String> classNames, Consumer<String> notes) {
         ClassDistribution distribution = ClassDistribution.of(train.labels(), OutputLabels.classCount(outputType));
         notes.accept("training classes:\n" + distribution.report().stripTrailing());
-        if (balance.augment() != null) {
+        if (balance.augment() != null && balance.augment().smote()) {
             int before = train.size();
             train = new Smote(balance.augment().neighbours(), seed).apply((Dataset) train);
             notes.accept(String.format("SMOTE added %d synthetic samples", train.size() - before));
@@ -114,30 +120,80 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
         return new PreparedData(train, validation, normalizations, distribution, weights, sampler, classNames);
     }
 
-    /** The training and validation files, read as the model takes them (text through its tokenizer). */
-    private static Samples[] readFiles(RunConfig config, List<InputSpec> inputs, ValueType outputType) {
+    /**
+     * The options that tabular data alone takes, refused for text and images (which also arrive
+     * as CSV or JSONL files, so the configuration alone cannot tell).
+     */
+    private static void requireTabular(RunConfig config, Samples train) {
+        BalanceConfig balance = config.balance();
+        boolean smote = balance.augment() != null && balance.augment().smote();
+        if (!(train instanceof Dataset) && (config.data().normalize() != null || smote || balance.mixup() > 0)) {
+            throw new IllegalArgumentException("--normalize, --augment smote and --mixup work on tabular data (CSV or NPZ"
+                    + " features), not on " + (train instanceof ImageDataset ? "images" : "text"));
+        }
+        if (!(train instanceof ImageDataset) && balance.augment() != null && balance.augment().image().any()) {
+            throw new IllegalArgumentException("--augment " + balance.augment().image() + " works on images, not on "
+                    + (train instanceof TextDataset ? "text" : "tabular data"));
+        }
+    }
+
+    /** The training images with the augmentation's image items, drawn from the run's seed; other data as it is. */
+    private static Samples augmentImages(RunConfig config, Samples train) {
+        if (train instanceof ImageDataset images && config.balance().augment() != null) {
+            return images.withAugmentation(config.balance().augment().image(), config.loop().seed());
+        }
+        return train;
+    }
+
+    /** The training and validation files, read as the model takes them (text through its tokenizer, images by the image settings). */
+    private static Samples[] readFiles(RunConfig config, List<InputSpec> inputs, ValueType outputType, Consumer<String> notes) {
         DataConfig settings = config.data();
-        if (!settings.text()) {
-            return new Samples[] {read(settings.train(), inputs, config, outputType, null),
-                    settings.validation() == null ? null : read(settings.validation(), inputs, config, outputType, null)};
+        if (Datasets.holdsImages(settings.train())) {
+            ImageDataset images = (ImageDataset) read(settings.train(), inputs, config, outputType, null, imageOptions(config));
+            Samples validation = settings.validation() == null ? null : read(settings.validation(), inputs, config,
+                    outputType, null, imageOptions(config).following(images));
+            reportSkipped(images, notes);
+            if (validation instanceof ImageDataset validationImages) {
+                reportSkipped(validationImages, notes);
+            }
+            return new Samples[] {images, validation};
+        }
+        if (!Datasets.holdsText(settings.train())) {
+            return new Samples[] {read(settings.train(), inputs, config, outputType, null, imageOptions(config)),
+                    settings.validation() == null ? null
+                            : read(settings.validation(), inputs, config, outputType, null, imageOptions(config))};
         }
         try (TextTokenizer tokenizer = TextTokenizer.forModel(config.text(), config.model().file())) {
             TextDataset text = (TextDataset) read(settings.train(), inputs, config, outputType,
-                    Datasets.TextOptions.training(tokenizer));
+                    Datasets.TextOptions.training(tokenizer), imageOptions(config));
             return new Samples[] {text, settings.validation() == null ? null : read(settings.validation(), inputs, config,
-                    outputType, Datasets.TextOptions.following(tokenizer, text))};
+                    outputType, Datasets.TextOptions.following(tokenizer, text), imageOptions(config))};
+        }
+    }
+
+    /** With --skip-bad-images: how many files were left out, and the first few. */
+    private static void reportSkipped(ImageDataset images, Consumer<String> notes) {
+        List<String> skipped = images.skippedImages();
+        if (!skipped.isEmpty()) {
+            notes.accept(String.format("%s: skipped %d image%s that could not be decoded:%n  %s", images.source(),
+                    skipped.size(), skipped.size() == 1 ? "" : "s", String.join("\n  ", skipped.stream().limit(5).toList())));
         }
     }
 
     /** The training file alone, read as the model takes it (text through its tokenizer), checked against its output. */
     public static Samples readTrain(RunConfig config, List<InputSpec> inputs, ValueType outputType) {
         DataConfig settings = config.data();
-        if (!settings.text()) {
-            return read(settings.train(), inputs, config, outputType, null);
+        if (!Datasets.holdsText(settings.train())) {
+            return read(settings.train(), inputs, config, outputType, null, imageOptions(config));
         }
         try (TextTokenizer tokenizer = TextTokenizer.forModel(config.text(), config.model().file())) {
-            return read(settings.train(), inputs, config, outputType, Datasets.TextOptions.training(tokenizer));
+            return read(settings.train(), inputs, config, outputType, Datasets.TextOptions.training(tokenizer),
+                    imageOptions(config));
         }
+    }
+
+    private static ImageOptions imageOptions(RunConfig config) {
+        return ImageOptions.training(config.images());
     }
 
     /** The batches of one epoch, as index lists into {@link #train}. */
@@ -154,9 +210,9 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
     }
 
     private static Samples read(Path file, List<InputSpec> inputs, RunConfig config, ValueType outputType,
-                                Datasets.TextOptions text) {
+                                Datasets.TextOptions text, ImageOptions images) {
         Samples data = Datasets.read(file, inputs, new Labelling(Task.of(config.loss().kind()),
-                config.data().labelColumn(), config.data().sampleWeights(), true), text);
+                config.data().labelColumn(), config.data().sampleWeights(), true), text, images);
         OutputLabels.requireFit(data, outputType, file);
         return data;
     }

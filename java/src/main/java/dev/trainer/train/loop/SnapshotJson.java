@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trainer.events.Scores;
+import dev.trainer.monitor.ScoresJson;
 import dev.trainer.train.schedule.ScheduleState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +33,7 @@ public final class SnapshotJson {
         number(out, "last_train_loss", s.lastTrainLoss());
         number(out, "lr_scale", s.lrScale());
         if (s.lastValidation() != null) {
-            out.set("last_validation", scores(s.lastValidation()));
+            out.set("last_validation", ScoresJson.write(s.lastValidation()));
         }
         if (s.schedule() != null) {
             ObjectNode schedule = out.putObject("schedule").put("bad_results", s.schedule().badResults());
@@ -51,7 +51,7 @@ public final class SnapshotJson {
         ObjectNode out = JSON.objectNode().put("since_best", s.sinceBest());
         number(out, "best", s.best());
         if (s.bestValidation() != null) {
-            out.set("best_validation", scores(s.bestValidation()));
+            out.set("best_validation", ScoresJson.write(s.bestValidation()));
         }
         BestCheckpoint best = s.checkpoint();
         if (best != null) {
@@ -86,7 +86,7 @@ public final class SnapshotJson {
         return new LoopState.Snapshot(integer(in, "epoch"), integer(in, "epochs_run"), whole(in, "step"),
                 integer(in, "batch_in_epoch"), number(in, "loss_sum"), whole(in, "samples"), whole(in, "correct"),
                 whole(in, "counted"), number(in, "last_train_loss"),
-                in.has("last_validation") ? scores(in.get("last_validation")) : null, schedule,
+                in.has("last_validation") ? ScoresJson.read(in.get("last_validation")) : null, schedule,
                 stopping(in.path("early_stopping"), best), number(in, "lr_scale"), integer(in, "non_finite_steps"),
                 new DivergenceGuard.State(numbers(guard, "early"), numbers(guard, "recent"), whole(guard, "onset")));
     }
@@ -110,25 +110,7 @@ public final class SnapshotJson {
             checkpoint = new BestCheckpoint(integer(c, "epoch"), whole(c, "step"), values);
         }
         return new EarlyStopping.State(number(in, "best"), integer(in, "since_best"), checkpoint,
-                in.has("best_validation") ? scores(in.get("best_validation")) : null);
-    }
-
-    private static ObjectNode scores(Scores s) {
-        ObjectNode out = JSON.objectNode().put("samples", s.samples());
-        number(out, "loss", s.loss());
-        number(out, "accuracy", s.accuracy());
-        number(out, "macro_f1", s.macroF1());
-        number(out, "mae", s.meanAbsoluteError());
-        number(out, "r2", s.r2());
-        numbers(out.putArray("recall"), s.recall().stream().mapToDouble(Double::doubleValue).toArray());
-        numbers(out.putArray("predicted_share"), s.predictedShare().stream().mapToDouble(Double::doubleValue).toArray());
-        return out;
-    }
-
-    private static Scores scores(JsonNode in) {
-        return new Scores(number(in, "loss"), number(in, "accuracy"), number(in, "macro_f1"), number(in, "mae"),
-                number(in, "r2"), boxed(numbers(in, "recall")), boxed(numbers(in, "predicted_share")),
-                integer(in, "samples"));
+                in.has("best_validation") ? ScoresJson.read(in.get("best_validation")) : null);
     }
 
     private static void number(ObjectNode node, String field, double value) {
@@ -171,14 +153,6 @@ public final class SnapshotJson {
         double[] out = new double[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = value(array.get(i), field);
-        }
-        return out;
-    }
-
-    private static List<Double> boxed(double[] values) {
-        List<Double> out = new ArrayList<>(values.length);
-        for (double v : values) {
-            out.add(v);
         }
         return out;
     }

@@ -7,6 +7,9 @@ import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
 import dev.trainer.data.augment.Mix;
 import dev.trainer.data.augment.Mixup;
+import dev.trainer.distributed.BatchShards;
+import dev.trainer.distributed.Collective;
+import dev.trainer.evaluate.GatheredOutputs;
 import dev.trainer.evaluate.Scorer;
 import dev.trainer.events.CheckpointEvent;
 import dev.trainer.events.EpochEvent;
@@ -16,12 +19,14 @@ import dev.trainer.events.RestoreEvent;
 import dev.trainer.events.Scores;
 import dev.trainer.events.StepEvent;
 import dev.trainer.kernels.Kernels;
+import dev.trainer.runtime.Predictor;
 import dev.trainer.train.optim.TrainableSelection;
 import dev.trainer.train.schedule.Schedules;
 import dev.trainer.train.step.StepResult;
 import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -35,8 +40,17 @@ import java.util.Optional;
  * checkpoint put back if the parameters themselves broke); a loss that stays finite but grows by
  * orders of magnitude ({@link DivergenceGuard}) stops the run. Every event goes to the run's
  * {@link Listeners}.
+ *
+ * <p>As one rank of a data-parallel job, the loop takes the steps a single process would take with
+ * the global batch, {@code --batch-size} times the ranks: the same epoch order, each rank training
+ * on its slice of every batch ({@link BatchShards}), the step's gradient and figures summed over the
+ * ranks. Validation is shared out the same way ({@link GatheredOutputs}), and a listener's request to
+ * stop is agreed on, so every decision is the same on every rank and the ranks stay in step.
+ *
+ * <p>Owns the training data's batch source (an image loader holds decoding threads): close the loop
+ * when done.
  */
-public final class TrainingLoop {
+public final class TrainingLoop implements AutoCloseable {
 
     /** Non-finite steps skipped before the run counts as diverged. */
     static final int MAX_NON_FINITE_STEPS = 3;
@@ -72,6 +86,9 @@ public final class TrainingLoop {
 
     private final RunConfig config;
     private final LoopConfig loop;
+    /** The loop as a single process would run it: the batches of every rank together. */
+    private final LoopConfig global;
+    private final Collective ranks;
     private final TrainingStep step;
     private final PreparedData data;
     private final Listeners listeners;
@@ -88,13 +105,17 @@ public final class TrainingLoop {
     private Ending ending = Ending.COMPLETED;
 
     /**
+     * @param ranks        the job this process trains in: a single process, or the ranks of a
+     *                     data-parallel job, each running this loop with a step opened on them
      * @param arena        holds the batch buffers; it must outlive the loop
      * @param diagnoseHint what the failure message suggests running, e.g. {@code trainer diagnose DIR}, or {@code null}
      */
     public TrainingLoop(RunConfig config, TrainingStep step, PreparedData data, Listeners listeners, Kernels kernels,
-                        Arena arena, String diagnoseHint) {
+                        Collective ranks, Arena arena, String diagnoseHint) {
         this.config = config;
         this.loop = config.loop();
+        this.global = loop.withBatchSize(BatchShards.globalBatchSize(loop.batchSize(), ranks.size()));
+        this.ranks = ranks;
         this.step = step;
         this.data = data;
         this.listeners = listeners;
@@ -102,7 +123,7 @@ public final class TrainingLoop {
         this.batches = data.train().batches(loop.batchSize(), arena);
         this.mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         this.diagnoseHint = diagnoseHint;
-        long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(loop);
+        long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(global);
         if (loop.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, loop.maxSteps());
         }
@@ -187,10 +208,14 @@ public final class TrainingLoop {
         if (reachedMaxSteps()) {
             return false;
         }
-        int[][] epochBatches = data.epochBatches(loop, epoch);
+        int[][] epochBatches = data.epochBatches(global, epoch);
         if (first == 0) {
             startEpoch(epoch, epochBatches.length);
         }
+        // a resumed epoch plans the batches it has left
+        batches.plan(epoch, Arrays.stream(epochBatches, first, epochBatches.length)
+                .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
+                .filter(shard -> shard.length > 0).toArray(int[][]::new));
         for (int b = first; b < epochBatches.length; b++) {
             if (reachedMaxSteps()) {
                 return false;
@@ -226,26 +251,32 @@ public final class TrainingLoop {
         listeners.emit(new EpochStartEvent(epoch, state.step, batchCount));
     }
 
-    /** Runs one step; returns whether the epoch goes on. */
-    private boolean runStep(int epoch, int[] indices, boolean statistics) {
+    /**
+     * Runs one step on this rank's slice of the global batch (all of it in a single process);
+     * returns whether the epoch goes on.
+     */
+    private boolean runStep(int epoch, int[] globalBatch, boolean statistics) {
         long start = System.nanoTime();
         double lr = state.schedule.learningRate(state.step) * state.lrScale;
         double momentum = state.schedule.momentum(state.step);
-        Batch batch = batches.assemble(indices);
-        Mix mix = mixup == null ? null : mixup.mix(batch, state.step + 1);
-        StepResult result = step.run(batch, mix, lr, momentum, statistics, state.step + 1);
+        int[] shard = BatchShards.of(globalBatch, ranks.rank(), ranks.size());
+        Batch batch = shard.length == 0 ? null : batches.assemble(shard);
+        Mix mix = mixup == null || batch == null ? null : mixup.mix(batch, state.step + 1);
+        // the ranks' parameters are identical: their statistics too, so only rank 0's are taken
+        StepResult result = step.run(batch, mix, lr, momentum, statistics && ranks.rank() == 0, state.step + 1);
         state.step++;
         double millis = (System.nanoTime() - start) / 1e6;
+        int samples = result.loss().samples();
         if (!result.applied()) {
-            listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, batch.size()));
+            listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, samples));
             skipNonFinite(result, lr, epoch);
             return afterStep(epoch);
         }
         if (result.layers() != null) {
             listeners.emit(result.layers());
         }
-        listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, batch.size()));
-        state.record(result.loss().value(), batch.size(), result.loss().correct());
+        listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, samples));
+        state.record(result.loss().value(), samples, result.loss().correct());
         if (state.guard.diverged(result.reportedLoss(), state.step)) {
             int early = state.guard.earlyCount();
             throw new Divergence(String.format(Locale.ROOT, "the loss grew from %.4g (%s) to %.4g (the median of the last"
@@ -339,13 +370,20 @@ public final class TrainingLoop {
         return false;
     }
 
+    /** Whether a listener asked to stop, on any rank: the ranks must leave the loop together. */
     private boolean stoppedByListener() {
-        if (listeners.stopRequested()) {
-            state.stopReason = "stopped by a listener: " + listeners.stopReason();
-            ending = Ending.STOP_REQUESTED;
-            return true;
+        boolean stop = listeners.stopRequested();
+        if (ranks.size() > 1) {
+            double[] requests = {stop ? 1 : 0};
+            ranks.allReduceSum(requests);
+            stop = requests[0] > 0;
         }
-        return false;
+        if (stop) {
+            state.stopReason = "stopped by a listener: "
+                    + (listeners.stopRequested() ? listeners.stopReason() : "on another rank");
+            ending = Ending.STOP_REQUESTED;
+        }
+        return stop;
     }
 
     /** Writes a checkpoint of the state now, unless the last one holds this very state. */
@@ -361,9 +399,13 @@ public final class TrainingLoop {
         }
     }
 
+    /** The validation scores, each rank of a job scoring its share of the batches. */
     private Scores validate() {
-        return Scorer.score(step.session(), step.model().output(), data.validation(), loop.batchSize(),
-                config.loss().kind(), kernels);
+        String output = step.model().output();
+        Predictor model = ranks.size() == 1 ? step.session()
+                : GatheredOutputs.of(step.session(), output, data.validation(), loop.batchSize(), ranks);
+        return Scorer.score(model, output, data.validation(), loop.batchSize(), config.loss().kind(), kernels,
+                new Scorer.Reporting(data.classNames(), config.reporting().topK()));
     }
 
     /** "probably too high; try --lr X or --max-grad-norm 1.0 (run `trainer diagnose DIR`)". */
@@ -375,5 +417,11 @@ public final class TrainingLoop {
     /** The loop's state now. */
     public LoopState.Snapshot snapshot() {
         return state.snapshot();
+    }
+
+    /** Stops the batch source's background work. */
+    @Override
+    public void close() {
+        batches.close();
     }
 }

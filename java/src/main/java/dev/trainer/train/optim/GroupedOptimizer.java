@@ -3,6 +3,9 @@ package dev.trainer.train.optim;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.PlacedMemory;
+import dev.trainer.runtime.PlacedParameters;
+import dev.trainer.runtime.Placement;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,13 +17,14 @@ import java.util.Objects;
 
 /**
  * An optimizer with per-parameter settings ({@link ParameterSetting}): learning-rate scale, weight
- * decay, L1 and L2. Updates the flat parameter buffer in place through the kernels, one call per
+ * decay, L1 and L2. Updates the placed flat parameter buffer in place through its placement's
+ * kernels (the host's, or a GPU's: then nothing crosses the bus but the penalties), one call per
  * run of adjacent slots that share their settings and Adam step count, each run spanning the
  * zero gaps after its slots; so with one setting for all it makes the same single call over the
  * whole buffer as {@code dev.trainer.train.Optimizer}, with bit-identical results.
  *
  * <p>Owns its state (SGD's velocity, Adam's moments, each parameter's step count), laid out like
- * the buffer in memory of its own arena: close it when done. For gradual unfreezing, carry the
+ * the buffer in the buffer's placement: close it when done. For gradual unfreezing, carry the
  * state into the optimizer of a new layout with {@link #exportState()} and
  * {@link #importState(Map)}.
  */
@@ -52,11 +56,13 @@ public final class GroupedOptimizer implements AutoCloseable {
 
     private final OptimizerKind kind;
     private final Kernels kernels;
-    private final ParameterBuffer parameters;
+    private final PlacedParameters parameters;
+    private final Placement placement;
     private final Map<String, ParameterSetting> settings;
     private final float momentum;
     private final boolean nesterov;
-    private final Arena arena = Arena.ofShared();
+    private final PlacedMemory firstMemory;
+    private final PlacedMemory secondMemory;
     private final MemorySegment first;
     private final MemorySegment second;
     /** Per slot, in layout order: its step count is {@code steps - stepBase[i]}. */
@@ -67,26 +73,27 @@ public final class GroupedOptimizer implements AutoCloseable {
     /**
      * An optimizer for the buffer's layout, with zero state.
      *
-     * @param parameters the buffer it updates; it must outlive this optimizer
+     * @param parameters the buffers it updates, with their placement's kernels; they must outlive this optimizer
      * @param settings   a setting for every slot of the buffer (more are ignored)
      * @param momentum   SGD's momentum, used for {@link OptimizerKind#MOMENTUM} only
      * @throws IllegalArgumentException when a slot has no setting
      */
-    public GroupedOptimizer(OptimizerKind kind, Kernels kernels, ParameterBuffer parameters,
-                            Map<String, ParameterSetting> settings, double momentum) {
-        this(kind, kernels, parameters, settings, momentum, false);
+    public GroupedOptimizer(OptimizerKind kind, PlacedParameters parameters, Map<String, ParameterSetting> settings,
+                            double momentum) {
+        this(kind, parameters, settings, momentum, false);
     }
 
     /**
-     * As {@link #GroupedOptimizer(OptimizerKind, Kernels, ParameterBuffer, Map, double)}, with
-     * Nesterov's momentum when {@code nesterov} (for {@link OptimizerKind#MOMENTUM} only).
+     * As {@link #GroupedOptimizer(OptimizerKind, PlacedParameters, Map, double)}, with Nesterov's
+     * momentum when {@code nesterov} (for {@link OptimizerKind#MOMENTUM} only).
      */
-    public GroupedOptimizer(OptimizerKind kind, Kernels kernels, ParameterBuffer parameters,
-                            Map<String, ParameterSetting> settings, double momentum, boolean nesterov) {
+    public GroupedOptimizer(OptimizerKind kind, PlacedParameters parameters, Map<String, ParameterSetting> settings,
+                            double momentum, boolean nesterov) {
         this.kind = Objects.requireNonNull(kind);
         this.nesterov = kind == OptimizerKind.MOMENTUM && nesterov;
-        this.kernels = Objects.requireNonNull(kernels);
         this.parameters = parameters;
+        this.placement = parameters.placement();
+        this.kernels = placement.kernels();
         this.momentum = kind == OptimizerKind.MOMENTUM ? (float) momentum : 0f;
         this.settings = new LinkedHashMap<>();
         for (ParameterBuffer.Slot slot : parameters.slots()) {
@@ -96,10 +103,11 @@ public final class GroupedOptimizer implements AutoCloseable {
             }
             this.settings.put(slot.name(), s);
         }
-        long length = Math.max(1, parameters.length());
-        first = kind == OptimizerKind.SGD ? MemorySegment.NULL : arena.allocate(ValueLayout.JAVA_FLOAT, length);
-        second = kind == OptimizerKind.ADAM || kind == OptimizerKind.ADAMW
-                ? arena.allocate(ValueLayout.JAVA_FLOAT, length) : MemorySegment.NULL;
+        long bytes = Math.max(1, parameters.length()) * Float.BYTES;
+        firstMemory = kind == OptimizerKind.SGD ? null : placement.allocate(bytes);
+        secondMemory = kind.adam() ? placement.allocate(bytes) : null;
+        first = firstMemory == null ? MemorySegment.NULL : firstMemory.segment();
+        second = secondMemory == null ? MemorySegment.NULL : secondMemory.segment();
         stepBase = new long[parameters.slots().size()];
         runs = runs();
     }
@@ -144,6 +152,7 @@ public final class GroupedOptimizer implements AutoCloseable {
                         steps - r.stepBase());
             }
         }
+        parameters.changed();
         return penalty;
     }
 
@@ -245,9 +254,16 @@ public final class GroupedOptimizer implements AutoCloseable {
         return out;
     }
 
-    private static float[] read(MemorySegment buffer, ParameterBuffer.Slot slot) {
-        return buffer.equals(MemorySegment.NULL) ? new float[0]
-                : buffer.asSlice(slot.offset() * Float.BYTES, slot.count() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+    /** A slot's state copied to the host: at unfreezing and checkpoints only. */
+    private float[] read(MemorySegment buffer, ParameterBuffer.Slot slot) {
+        if (buffer.equals(MemorySegment.NULL)) {
+            return new float[0];
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, slot.count()));
+            placement.download(buffer.asSlice(slot.offset() * Float.BYTES), host, slot.count() * Float.BYTES);
+            return host.asSlice(0, slot.count() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+        }
     }
 
     /**
@@ -269,7 +285,7 @@ public final class GroupedOptimizer implements AutoCloseable {
         }
         for (MemorySegment buffer : List.of(first, second)) {
             if (!buffer.equals(MemorySegment.NULL)) {
-                buffer.fill((byte) 0);
+                placement.zero(buffer, buffer.byteSize());
             }
         }
         for (int i = 0; i < slots.size(); i++) {
@@ -290,14 +306,22 @@ public final class GroupedOptimizer implements AutoCloseable {
         }
     }
 
-    private static void write(MemorySegment buffer, ParameterBuffer.Slot slot, float[] values) {
+    private void write(MemorySegment buffer, ParameterBuffer.Slot slot, float[] values) {
         if (values != null && values.length > 0) {
-            MemorySegment.copy(values, 0, buffer, ValueLayout.JAVA_FLOAT, slot.offset() * Float.BYTES, values.length);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment host = arena.allocateFrom(ValueLayout.JAVA_FLOAT, values);
+                placement.upload(host, buffer.asSlice(slot.offset() * Float.BYTES), host.byteSize());
+            }
         }
     }
 
     @Override
     public void close() {
-        arena.close();
+        if (firstMemory != null) {
+            firstMemory.close();
+        }
+        if (secondMemory != null) {
+            secondMemory.close();
+        }
     }
 }

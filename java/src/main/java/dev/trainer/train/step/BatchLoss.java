@@ -13,6 +13,9 @@ package dev.trainer.train.step;
  */
 public record BatchLoss(double value, double weight, int samples, int correct) {
 
+    /** A process's part of a step whose batch gave it no samples (a data-parallel step's short last batch). */
+    public static final BatchLoss NONE = new BatchLoss(0, 0, 0, 0);
+
     /** Whether the loss is a finite number. */
     public boolean finite() {
         return Double.isFinite(value);

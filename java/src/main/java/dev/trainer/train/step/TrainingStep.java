@@ -4,11 +4,14 @@ import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.augment.Mix;
+import dev.trainer.distributed.Collective;
+import dev.trainer.distributed.SingleProcess;
 import dev.trainer.events.LayersEvent;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.monitor.LayerStatistics;
 import dev.trainer.monitor.ValueSnapshot;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.PlacedParameters;
 import dev.trainer.runtime.TrainingPlan;
 import dev.trainer.runtime.TrainingRuntime;
 import dev.trainer.runtime.TrainingSession;
@@ -28,14 +31,22 @@ import java.util.Map;
  *       backward graph overwrites the buffer, so one batch per step; accumulating several
  *       micro-batches would sum each into it weighted by its {@link BatchLoss#weight()} and divide
  *       by the window's total weight;</li>
- *   <li>{@link #reduceGradients()}: the {@link GradientReducer} (one process: nothing to do);</li>
+ *   <li>{@link #reduceGradients()}: the {@link GradientReducer}: one process has nothing to do; the
+ *       ranks of a data-parallel job make their gradients the whole global batch's
+ *       ({@link GlobalGradient});</li>
  *   <li>the non-finite check on the loss, then {@link #clipGradients()};</li>
  *   <li>{@link #apply}: L1/L2 penalties and the optimizer update in place.</li>
  * </ol>
  * {@link #run} does them all. The optimizer's state (moments, step counts) can be read and put back
  * ({@link #optimizerState()}, {@link #restoreOptimizerState}).
  *
- * <p>Owns native memory and sessions: close it when done.
+ * <p>Every phase computes where the runtime keeps the buffers ({@link dev.trainer.runtime.Placement}),
+ * with the kernels for that memory: the same code on the host and on a GPU. On a GPU only the
+ * batch goes in and the loss, the accuracy's hits and the gradient norm (when clipping) come back
+ * per step, plus the penalties with L1/L2 and the statistics when asked for; {@link #parameters()}
+ * is the host copy, brought up to date when read (checkpoints, early stopping's best, export).
+ *
+ * <p>Owns native memory, sessions and the runtime: close it when done.
  */
 public final class TrainingStep implements AutoCloseable {
 
@@ -47,38 +58,74 @@ public final class TrainingStep implements AutoCloseable {
     private final Kernels kernels;
     private final TrainingRuntime runtime;
     private final GradientReducer reducer;
+    private final long dropoutSeed;
     private Loss loss;
     private TrainingSession session;
     private GroupedOptimizer optimizer;
     private ValueSnapshot snapshot;
-    private double accumulatedWeight;
+    private BatchLoss local = BatchLoss.NONE;
     /** The step running, 1-based, and the batches it has accumulated: they number its random draws. */
     private long stepNumber;
     private int batchesInStep;
 
-    private TrainingStep(TrainingModel model, RunConfig config, Kernels kernels, Loss loss, GradientReducer reducer) {
+    private TrainingStep(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks) {
         this.model = model;
         this.config = config;
-        this.kernels = kernels;
-        this.runtime = TrainingRuntime.of(config.runtime().device());
-        this.loss = loss;
-        this.reducer = reducer;
-    }
-
-    /** Opens the step for the parameters trainable in the first epoch, on the configured device. */
-    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels) {
-        return open(model, config, kernels, 1);
+        this.runtime = runtime;
+        this.kernels = runtime.placement().kernels();
+        this.reducer = ranks.size() == 1 ? GradientReducer.LOCAL : new GlobalGradient(ranks, kernels);
+        // each rank draws its own Dropout masks for its own samples; rank 0 draws what a single process would
+        this.dropoutSeed = config.loop().seed() + ranks.rank();
     }
 
     /**
-     * Opens the step for the parameters trainable in {@code epoch} (gradual unfreezing), on the
-     * configured device: a resumed run opens it for its checkpoint's epoch.
+     * Opens the step for the parameters trainable in the first epoch, on the configured device, in one process.
+     *
+     * @param hostKernels the kernels on the host; a GPU runs its own
+     * @throws IllegalArgumentException for a device this machine cannot train on, naming what is missing
      */
-    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels kernels, int epoch) {
-        Loss loss = new Loss(config.loss(), kernels, null);
-        TrainingStep step = new TrainingStep(model, config, kernels, loss, GradientReducer.LOCAL);
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels) {
+        return open(model, config, hostKernels, new SingleProcess());
+    }
+
+    /**
+     * Opens the step as one rank of a data-parallel job: its gradients are summed over the ranks
+     * before clipping ({@link GlobalGradient}). The ranks must step together: every rank runs
+     * {@link #reduceGradients()} in every step, with or without samples of its own.
+     *
+     * @throws IllegalArgumentException for a device this machine cannot train on, or a GPU in a
+     *                                  job of several ranks (the all-reduce runs on host memory)
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels, Collective ranks) {
+        return open(model, config, hostKernels, ranks, 1);
+    }
+
+    /**
+     * As {@link #open(TrainingModel, RunConfig, Kernels, Collective)}, for the parameters trainable
+     * in {@code epoch} (gradual unfreezing): a resumed run opens it for its checkpoint's epoch.
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels, Collective ranks,
+                                    int epoch) {
+        return open(model, config, TrainingRuntime.of(config.runtime(), hostKernels), ranks, epoch);
+    }
+
+    /** As {@link #open(TrainingModel, RunConfig, Kernels)} on a given runtime, which the step then owns. */
+    public static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime) {
+        return open(model, config, runtime, new SingleProcess(), 1);
+    }
+
+    private static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks,
+                                     int epoch) {
+        if (ranks.size() > 1 && !runtime.placement().isHost()) {
+            runtime.close();
+            throw new IllegalArgumentException("--device " + config.runtime().device().spec()
+                    + " trains in one process: data-parallel jobs train on the CPU (GPU all-reduce over NCCL is"
+                    + " designed in docs/distributed.md, not built)");
+        }
+        TrainingStep step = new TrainingStep(model, config, runtime, ranks);
         try {
-            step.session = step.runtime.open(step.plan(model.selection().trainableAt(epoch)), config.runtime().threads());
+            step.loss = new Loss(config.loss(), runtime.placement(), null);
+            step.session = runtime.open(step.plan(model.selection().trainableAt(epoch)), config.runtime().threads());
             step.optimizer = step.newOptimizer();
             return step;
         } catch (RuntimeException e) {
@@ -88,13 +135,13 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     private TrainingPlan plan(List<String> trainable) {
-        return TrainingPlan.of(model.trained(), trainable, model.output(), config.model().dropout(), config.loop().seed());
+        return TrainingPlan.of(model.trained(), trainable, model.output(), config.model().dropout(), dropoutSeed);
     }
 
     private GroupedOptimizer newOptimizer() {
         OptimizerConfig o = config.optimizer();
-        return new GroupedOptimizer(o.kind(), kernels, session.parameters(), model.groups().settings(session.graphs()
-                .trainable()), o.momentum(), o.nesterov());
+        return new GroupedOptimizer(o.kind(), session.placed(), model.groups().settings(session.graphs().trainable()),
+                o.momentum(), o.nesterov());
     }
 
     /**
@@ -104,9 +151,14 @@ public final class TrainingStep implements AutoCloseable {
      * @param classWeights one weight per class, or {@code null} for none
      */
     public void weighClasses(double[] classWeights) {
-        Loss weighted = new Loss(config.loss(), kernels, classWeights);
+        Loss weighted = new Loss(config.loss(), runtime.placement(), classWeights);
         loss.close();
         loss = weighted;
+    }
+
+    /** Starts a one-off step (a gradient dump, a check): no gradient accumulated yet, the draws of step 0. */
+    public void zeroGradients() {
+        zeroGradients(0);
     }
 
     /**
@@ -117,11 +169,11 @@ public final class TrainingStep implements AutoCloseable {
     public void zeroGradients(long stepNumber) {
         this.stepNumber = stepNumber;
         batchesInStep = 0;
-        accumulatedWeight = 0;
+        local = BatchLoss.NONE;
     }
 
     /**
-     * Forward, loss and backward on one batch; its gradient is then in {@link ParameterBuffer#gradients()}.
+     * Forward, loss and backward on one batch; its gradient is then in {@link PlacedParameters#gradients()}.
      *
      * @param mix how the batch's inputs were mixed (mixup), or {@code null}
      */
@@ -132,14 +184,17 @@ public final class TrainingStep implements AutoCloseable {
             result[0] = loss.compute(outputs, shape, b, mix, dOutputs);
             return result[0].value();
         });
-        accumulatedWeight += result[0].weight();
-        return result[0];
+        local = result[0];
+        return local;
     }
 
-    /** Combines the gradients of every process; returns the step's total sample weight. */
-    public double reduceGradients() {
-        ParameterBuffer p = session.parameters();
-        return reducer.reduce(p.gradients(), p.length(), accumulatedWeight);
+    /**
+     * Combines the gradients of every process; returns what the loss made of the step's samples
+     * on all of them (in one process, what {@link #accumulate} returned).
+     */
+    public BatchLoss reduceGradients() {
+        PlacedParameters p = session.placed();
+        return reducer.reduce(p.gradients(), p.length(), local);
     }
 
     /** Scales the gradients down to the configured global norm; returns the norm before, or NaN when clipping is off. */
@@ -154,21 +209,22 @@ public final class TrainingStep implements AutoCloseable {
 
     /** The global norm of the gradient: infinite or NaN when any entry is. */
     public double gradientNorm() {
-        ParameterBuffer p = session.parameters();
+        PlacedParameters p = session.placed();
         return Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
     }
 
     private void clip(double norm) {
         double maxNorm = config.optimizer().maxGradNorm();
         if (maxNorm > 0 && norm > maxNorm) {
-            ParameterBuffer p = session.parameters();
+            PlacedParameters p = session.placed();
             kernels.scale(p.gradients(), p.length(), (float) (maxNorm / norm));
+            p.changed();
         }
     }
 
     /** Whether every parameter is a finite number (an update far too large can overflow them). */
     public boolean parametersFinite() {
-        ParameterBuffer p = session.parameters();
+        PlacedParameters p = session.placed();
         return Double.isFinite(kernels.sumOfSquares(p.values(), p.length()));
     }
 
@@ -183,15 +239,19 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /**
-     * Every phase on one batch.
+     * Every phase on one batch; its result is the whole step's, over every process of a job.
      *
+     * @param batch      this process's samples, or {@code null} when the step gave it none (it still
+     *                   takes part in the reduction and the update)
      * @param statistics whether to measure the update per layer ({@code LayersEvent} of step {@code stepNumber})
      */
     public StepResult run(Batch batch, Mix mix, double learningRate, double momentum, boolean statistics,
                           long stepNumber) {
         zeroGradients(stepNumber);
-        BatchLoss batchLoss = accumulate(batch, mix);
-        reduceGradients();
+        if (batch != null) {
+            accumulate(batch, mix);
+        }
+        BatchLoss batchLoss = reduceGradients();
         double norm = gradientNorm();
         if (!batchLoss.finite() || !Double.isFinite(norm)) {
             return new StepResult(batchLoss, 0, norm, null, false);
@@ -202,18 +262,18 @@ public final class TrainingStep implements AutoCloseable {
         }
         double penalty = apply(learningRate, momentum);
         LayersEvent layers = statistics
-                ? LayerStatistics.compute(session.parameters(), snapshot.values(), model.lookupTables(), stepNumber) : null;
+                ? LayerStatistics.compute(session.placed(), snapshot.values(), model.lookupTables(), stepNumber) : null;
         return new StepResult(batchLoss, penalty, norm, layers, true);
     }
 
     /** The snapshot buffer for the current parameters; a new one after unfreezing changed their layout. */
     private ValueSnapshot snapshot() {
-        if (snapshot != null && !snapshot.covers(session.parameters())) {
+        if (snapshot != null && !snapshot.covers(session.placed())) {
             snapshot.close();
             snapshot = null;
         }
         if (snapshot == null) {
-            snapshot = new ValueSnapshot(session.parameters());
+            snapshot = new ValueSnapshot(session.placed());
         }
         return snapshot;
     }
@@ -268,9 +328,17 @@ public final class TrainingStep implements AutoCloseable {
         return session;
     }
 
-    /** The trainable parameters and their gradients. */
+    /**
+     * The trainable parameters and their gradients on the host; on a GPU a copy, brought up to
+     * date when read (a whole copy of both buffers, so not per step).
+     */
     public ParameterBuffer parameters() {
         return session.parameters();
+    }
+
+    /** The runtime the step runs on, and through it the placement of its buffers. */
+    public TrainingRuntime runtime() {
+        return runtime;
     }
 
     @Override
@@ -284,6 +352,9 @@ public final class TrainingStep implements AutoCloseable {
         if (session != null) {
             session.close();
         }
-        loss.close();
+        if (loss != null) {
+            loss.close();
+        }
+        runtime.close();
     }
 }

@@ -131,7 +131,9 @@ class SmoteTest {
     }
 
     @Test
-    void inputsAreChecked() {
+    void neighboursAndInputsAreChecked() {
+        assertEquals("SMOTE needs at least 1 neighbour, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new Smote(0, 0)).getMessage());
         Dataset ints = new Dataset("ints", Map.of("x", Feature.ofLongs(ElementType.INT64, new long[] {1}, new long[2])),
                 Labels.ofClasses(new int[] {0, 1}));
         assertEquals("SMOTE needs float features, but input 'x' is INT64",

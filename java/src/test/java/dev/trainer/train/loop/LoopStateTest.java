@@ -9,11 +9,15 @@ import dev.trainer.config.ScheduleConfig;
 import dev.trainer.config.StoppingConfig;
 import dev.trainer.config.StoppingMetric;
 import dev.trainer.config.Warmup;
+import dev.trainer.events.ClassScores;
+import dev.trainer.events.ClassificationScores;
+import dev.trainer.events.ConfusionMatrix;
 import dev.trainer.events.Scores;
 import dev.trainer.runtime.ParameterBuffer;
 import dev.trainer.train.schedule.Schedules;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +56,11 @@ class LoopStateTest {
                 new EarlyStopping(new StoppingConfig(5, StoppingMetric.VAL_LOSS, 0)));
     }
 
+    /** Half right, in two classes. */
+    private static final ClassificationScores SCORED_CLASSES = new ClassificationScores(0.5, 0.5, 0.5, 0.5, 0.5, 0.7,
+            new TreeMap<>(), List.of(new ClassScores(0.5, 0.5, 0.5, 8), new ClassScores(0.5, 0.5, 0.5, 8)),
+            List.of(0.5, 0.5), new ConfusionMatrix(new long[][] {{4, 4}, {4, 4}}, List.of()));
+
     /** One epoch of two batches, then a validation of each loss given, as the loop records them. */
     private static void advance(LoopState state, ParameterBuffer parameters, int epoch, double[] validationLosses) {
         state.startEpoch(epoch);
@@ -61,7 +70,7 @@ class LoopStateTest {
         }
         state.lastTrainLoss = state.epochLoss();
         for (double loss : validationLosses) {
-            Scores scores = new Scores(loss, 0.5, 0.5, Double.NaN, Double.NaN, List.of(0.5, 0.5), List.of(0.5, 0.5), 16);
+            Scores scores = new Scores(loss, 16, SCORED_CLASSES, null);
             state.lastValidation = scores;
             state.schedule.observe(loss);
             state.stopping.observe(scores, parameters, epoch, state.step);

@@ -13,6 +13,7 @@ import dev.trainer.kernels.JavaKernels;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.runtime.ParameterBuffer;
+import dev.trainer.runtime.PlacedParameters;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ class GroupedOptimizerTest {
         try (ParameterBuffer expected = new ParameterBuffer(SHAPES);
              ParameterBuffer actual = new ParameterBuffer(SHAPES);
              Arena state = Arena.ofConfined();
-             GroupedOptimizer grouped = new GroupedOptimizer(kind, kernels, actual, uniform(SHAPES, 0.01), 0.9)) {
+             GroupedOptimizer grouped = new GroupedOptimizer(kind, on(actual, kernels), uniform(SHAPES, 0.01), 0.9)) {
             MemorySegment first = state.allocate(JAVA_FLOAT, expected.length());
             MemorySegment second = state.allocate(JAVA_FLOAT, expected.length());
             fill(expected, false, 1);
@@ -109,8 +110,7 @@ class GroupedOptimizerTest {
         try (ParameterBuffer expected = new ParameterBuffer(SHAPES);
              ParameterBuffer actual = new ParameterBuffer(SHAPES);
              Arena state = Arena.ofConfined();
-             GroupedOptimizer grouped = new GroupedOptimizer(OptimizerKind.MOMENTUM, kernels, actual,
-                     uniform(SHAPES, 0.01), 0.9, true)) {
+             GroupedOptimizer grouped = new GroupedOptimizer(OptimizerKind.MOMENTUM, on(actual, kernels), uniform(SHAPES, 0.01), 0.9, true)) {
             MemorySegment velocity = state.allocate(JAVA_FLOAT, expected.length());
             fill(expected, false, 3);
             fill(actual, false, 3);
@@ -124,8 +124,7 @@ class GroupedOptimizerTest {
             }
             // and Nesterov's differs from plain momentum once the velocity is not zero
             try (ParameterBuffer plain = new ParameterBuffer(SHAPES);
-                 GroupedOptimizer momentum = new GroupedOptimizer(OptimizerKind.MOMENTUM, kernels, plain,
-                         uniform(SHAPES, 0.01), 0.9, false)) {
+                 GroupedOptimizer momentum = new GroupedOptimizer(OptimizerKind.MOMENTUM, on(plain, kernels), uniform(SHAPES, 0.01), 0.9, false)) {
                 fill(plain, false, 3);
                 for (int step = 1; step <= 4; step++) {
                     fill(plain, true, 300 + step);
@@ -146,7 +145,7 @@ class GroupedOptimizerTest {
         try (ParameterBuffer expected = new ParameterBuffer(SHAPES);
              ParameterBuffer actual = new ParameterBuffer(SHAPES);
              Arena state = Arena.ofConfined();
-             GroupedOptimizer grouped = new GroupedOptimizer(OptimizerKind.ADAM, kernels, actual, uniform(SHAPES, 0), 0)) {
+             GroupedOptimizer grouped = new GroupedOptimizer(OptimizerKind.ADAM, on(actual, kernels), uniform(SHAPES, 0), 0)) {
             MemorySegment m = state.allocate(JAVA_FLOAT, expected.length());
             MemorySegment v = state.allocate(JAVA_FLOAT, expected.length());
             fill(expected, false, 2);
@@ -167,14 +166,14 @@ class GroupedOptimizerTest {
     void adjacentEqualSettingsShareOneKernelCallOverTheGaps() {
         CountingKernels kernels = new CountingKernels(new JavaKernels());
         try (ParameterBuffer buffer = new ParameterBuffer(SHAPES)) {
-            try (GroupedOptimizer one = new GroupedOptimizer(OptimizerKind.ADAM, kernels, buffer, uniform(SHAPES, 0), 0)) {
+            try (GroupedOptimizer one = new GroupedOptimizer(OptimizerKind.ADAM, on(buffer, kernels), uniform(SHAPES, 0), 0)) {
                 one.step(1e-3);
                 assertEquals(List.of(buffer.length()), kernels.counts);
             }
             Map<String, ParameterSetting> split = uniform(SHAPES, 0);
             split.put("fc.weight", new ParameterSetting("fc.weight", 0, 1, 0.1, 0, 0));
             kernels.counts.clear();
-            try (GroupedOptimizer three = new GroupedOptimizer(OptimizerKind.SGD, kernels, buffer, split, 0)) {
+            try (GroupedOptimizer three = new GroupedOptimizer(OptimizerKind.SGD, on(buffer, kernels), split, 0)) {
                 three.step(1e-3);
                 long fc = buffer.slot("fc.weight").offset();
                 long fcBias = buffer.slot("fc.bias").offset();
@@ -192,7 +191,7 @@ class GroupedOptimizerTest {
             settings.put(name, new ParameterSetting(name, i, scales[i++], 0, 0, 0));
         }
         try (ParameterBuffer buffer = new ParameterBuffer(SHAPES);
-             GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, NativeKernels.instance(), buffer, settings, 0)) {
+             GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, on(buffer, NativeKernels.instance()), settings, 0)) {
             fill(buffer, false, 2);
             fill(buffer, true, 3);
             Map<String, float[]> before = new LinkedHashMap<>();
@@ -232,7 +231,7 @@ class GroupedOptimizerTest {
         Map<String, ParameterSetting> settings = ParameterGroups.of(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, 0.1)
                 .withWeightDecay(0.5), RegularizationConfig.DEFAULT, layers, shapes, Set.of("norm.scale")).settings();
         try (ParameterBuffer buffer = new ParameterBuffer(shapes);
-             GroupedOptimizer adamw = new GroupedOptimizer(OptimizerKind.ADAMW, new JavaKernels(), buffer, settings, 0)) {
+             GroupedOptimizer adamw = new GroupedOptimizer(OptimizerKind.ADAMW, on(buffer, new JavaKernels()), settings, 0)) {
             fill(buffer, false, 4);
             Map<String, float[]> before = new LinkedHashMap<>();
             shapes.keySet().forEach(n -> before.put(n, buffer.values(n).toArray(JAVA_FLOAT)));
@@ -257,7 +256,7 @@ class GroupedOptimizerTest {
         settings.put("fc.weight", new ParameterSetting("fc.weight", 0, 1, 0, 0.01f, 0.2f));
         settings.put("conv.weight", new ParameterSetting("conv.weight", 0, 1, 0, 0, 0.3f));
         try (ParameterBuffer buffer = new ParameterBuffer(SHAPES);
-             GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, NativeKernels.instance(), buffer, settings, 0)) {
+             GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, on(buffer, NativeKernels.instance()), settings, 0)) {
             fill(buffer, false, 5);
             fill(buffer, true, 6);
             Map<String, float[]> p = new LinkedHashMap<>();
@@ -289,8 +288,8 @@ class GroupedOptimizerTest {
         Kernels kernels = NativeKernels.instance();
         try (ParameterBuffer before = new ParameterBuffer(top);
              ParameterBuffer after = new ParameterBuffer(SHAPES);
-             GroupedOptimizer old = new GroupedOptimizer(OptimizerKind.ADAM, kernels, before, uniform(top, 0), 0);
-             GroupedOptimizer grown = new GroupedOptimizer(OptimizerKind.ADAM, kernels, after, uniform(SHAPES, 0), 0)) {
+             GroupedOptimizer old = new GroupedOptimizer(OptimizerKind.ADAM, on(before, kernels), uniform(top, 0), 0);
+             GroupedOptimizer grown = new GroupedOptimizer(OptimizerKind.ADAM, on(after, kernels), uniform(SHAPES, 0), 0)) {
             fill(before, false, 7);
             for (int step = 1; step <= 3; step++) {
                 fill(before, true, 10 + step);
@@ -333,14 +332,14 @@ class GroupedOptimizerTest {
     @Test
     void mismatchedStateOrMissingSettingsAreRefused() {
         try (ParameterBuffer buffer = new ParameterBuffer(SHAPES);
-             GroupedOptimizer adam = new GroupedOptimizer(OptimizerKind.ADAM, new JavaKernels(), buffer, uniform(SHAPES, 0), 0);
-             GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, new JavaKernels(), buffer, uniform(SHAPES, 0), 0)) {
+             GroupedOptimizer adam = new GroupedOptimizer(OptimizerKind.ADAM, on(buffer, new JavaKernels()), uniform(SHAPES, 0), 0);
+             GroupedOptimizer sgd = new GroupedOptimizer(OptimizerKind.SGD, on(buffer, new JavaKernels()), uniform(SHAPES, 0), 0)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.importState(sgd.exportState()));
             assertTrue(e.getMessage().startsWith("optimizer state of conv.weight has 0 first values, expected 18"), e.getMessage());
             Map<String, ParameterSetting> partial = uniform(SHAPES, 0);
             partial.remove("fc.bias");
             e = assertThrows(IllegalArgumentException.class,
-                    () -> new GroupedOptimizer(OptimizerKind.SGD, new JavaKernels(), buffer, partial, 0));
+                    () -> new GroupedOptimizer(OptimizerKind.SGD, on(buffer, new JavaKernels()), partial, 0));
             assertEquals("no optimizer setting for parameter fc.bias", e.getMessage());
         }
     }
@@ -398,5 +397,9 @@ class GroupedOptimizerTest {
             counts.add(count);
             inner.adam(params, grads, m, v, count, lr, beta1, beta2, epsilon, weightDecay, decoupled, step);
         }
+    }
+
+    private static PlacedParameters on(ParameterBuffer buffer, Kernels kernels) {
+        return PlacedParameters.onHost(buffer, kernels);
     }
 }

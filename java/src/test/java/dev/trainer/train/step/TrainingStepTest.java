@@ -105,7 +105,7 @@ class TrainingStepTest {
 
                 phased.zeroGradients(s + 1);
                 BatchLoss loss = phased.accumulate(assembler.assemble(indices), null);
-                assertEquals(32, phased.reduceGradients(), "one process: the step's weight is its samples");
+                assertEquals(loss, phased.reduceGradients(), "one process: the step's figures are its batch's");
                 double norm = phased.clipGradients();
                 phased.apply(0.003, Double.NaN);
 
@@ -122,7 +122,7 @@ class TrainingStepTest {
 
     private static RunConfig withoutDropout(RunConfig config) {
         ModelConfig m = config.model();
-        return config.with(new ModelConfig(m.file(), m.output(), m.head(), m.replaceHead(), false));
+        return config.with(new ModelConfig(m.file(), m.output(), m.head(), m.replaceHead(), false, m.traps()));
     }
 
     /** One float32 array of an npz of {@code rank} dimensions, read through the data layer as a model input. */
