@@ -84,7 +84,8 @@ class DataParallelRunTest {
         assertEquals(32, record.path("data_parallel").path("effective_batch").asInt());
         assertFalse(new ObjectMapper().readTree(single.resolve("run.json").toFile()).has("data_parallel"));
         try (Stream<Path> files = Files.list(parallel)) {
-            assertEquals(List.of("metrics.jsonl", "model.onnx", "run.json", "training.png"),
+            assertEquals(List.of(".lock", "artifacts", "checkpoints", "metrics.jsonl", "model.onnx", "run.json",
+                            "training.png"),
                     files.map(f -> f.getFileName().toString()).sorted().toList());
         }
     }
