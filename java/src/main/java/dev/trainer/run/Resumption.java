@@ -121,6 +121,11 @@ final class Resumption implements AutoCloseable {
             throw new CheckpointException(loaded.file() + " was written with other settings than " + dir
                     + "/run.json records");
         }
+        if (recorded.ranks() > 1) {
+            throw new CheckpointException(dir + " was trained data-parallel over " + recorded.ranks() + " ranks; resume"
+                    + " continues runs of one process (its batches would be another run's): run the job again into a new"
+                    + " folder");
+        }
         if (recorded.fold()) {
             throw new CheckpointException(dir + " is a cross-validation fold, which cannot be resumed on its own: run"
                     + " trainer cv again");

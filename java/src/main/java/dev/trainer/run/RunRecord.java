@@ -41,9 +41,10 @@ public final class RunRecord {
      * @param resumed  when it was resumed before, oldest first
      * @param dataSha256 the SHA-256 of the training and validation files, by their role ("train", "validation")
      * @param fold     whether the run trained on a cross-validation fold of its training file
+     * @param ranks    the ranks of the data-parallel job it ran in, 1 for a single process
      */
     record Recorded(RunConfig config, RunStatus status, Instant started, List<String> resumed,
-                    Map<String, String> dataSha256, boolean fold) {
+                    Map<String, String> dataSha256, boolean fold, int ranks) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -125,7 +126,8 @@ public final class RunRecord {
         try {
             return new Recorded(config, RunStatus.parse(root.path("status").asText("running")),
                     Instant.parse(root.path("started").asText()), resumed, hashes,
-                    root.path("data").path("train").path("fold_of_file").asBoolean(false));
+                    root.path("data").path("train").path("fold_of_file").asBoolean(false),
+                    root.path("data_parallel").path("ranks").asInt(1));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(runJson + ": not a run record (" + e.getMessage() + ")");
         }
