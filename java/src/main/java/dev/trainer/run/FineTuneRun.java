@@ -175,7 +175,9 @@ public final class FineTuneRun {
                     resumption.recorded().started(), ranks).resumedFrom(resumption.recorded(), Instant.now());
             try (MetricsFile metrics = new MetricsFile(folder.metrics(), checkpoint.header().metricsBytes());
                  ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
-                listeners.precede(MetricsFile.read(folder.metrics()));
+                List<TrainingEvent> earlier = MetricsFile.read(folder.metrics());
+                listeners.precede(earlier);
+                sinks.replay(earlier);
                 listeners.attach(metrics);
                 listeners.note(String.format("resumed from %s (epoch %d, step %d)", resumption.file(), loop.epoch(),
                         loop.step()));

@@ -128,6 +128,24 @@ class ResumeTest {
         }
     }
 
+    /** {@code --report-to csv}: the resumed run's metrics.csv holds every step, as the uninterrupted run's does. */
+    @Test
+    void aResumedRunsMetricsCsvHoldsTheWholeRun() throws IOException {
+        Path whole = uninterrupted(digits("--report-to", "csv"));
+        Path split = tmp.resolve("split");
+        Cli.Outcome first = Cli.run(concat(new String[] {"fine-tune", "--out", split.toString()},
+                digits("--report-to", "csv", "--max-steps", "40")));
+        assertEquals(0, first.code(), first.err());
+        Cli.Outcome resumed = Cli.run("resume", split.toString(), "--max-steps", "0");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(csvWithoutTimes(whole), csvWithoutTimes(split));
+    }
+
+    /** metrics.csv's rows but the step times, which differ from run to run. */
+    private static List<String> csvWithoutTimes(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("metrics.csv")).stream().filter(l -> !l.contains(",step_ms,")).toList();
+    }
+
     /** Runs {@code args} whole, in-process, then killed after the checkpoint of {@code killAfter} in a child and resumed. */
     private void killedAndResumedEqualsUninterrupted(String[] args, long killAfter) throws Exception {
         Path whole = uninterrupted(args);
