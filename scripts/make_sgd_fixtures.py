@@ -59,7 +59,8 @@ torch.set_default_dtype(torch.float32)
 
 
 def load_csv(name):
-    # checked here, not on import: the zoo imports this module's neighbours and reads no data set
+    # checked here, not on import: the zoo and the LoRA fixtures' generator import this module or
+    # its neighbours and read no data set
     if not DATA:
         sys.exit("set TRAINER_DATASETS to the folder holding digits.csv and diabetes.csv (see scripts/README.md)")
     path = os.path.join(DATA, name)

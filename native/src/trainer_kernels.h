@@ -54,6 +54,9 @@ TRAINER_KERNEL
 void trainer_scale(float *restrict values, int64_t count, float factor);
 
 TRAINER_KERNEL
+void trainer_axpby(const float *restrict x, float *restrict y, int64_t count, float alpha, float beta);
+
+TRAINER_KERNEL
 void trainer_sgd(float *restrict params, const float *restrict grads, float *restrict velocity,
                  int64_t count, float lr, float momentum, bool nesterov, float weight_decay);
 

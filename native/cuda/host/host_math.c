@@ -88,6 +88,10 @@ void trainer_cuda_host_scale(float *values, int64_t count, float factor) {
     for (int64_t i = 0; i < count; i++) values[i] *= factor;
 }
 
+void trainer_cuda_host_axpby(const float *x, float *y, int64_t count, float alpha, float beta) {
+    for (int64_t i = 0; i < count; i++) y[i] = trainer_axpby_at(x[i], y[i], alpha, beta);
+}
+
 void trainer_cuda_host_sgd(float *params, const float *grads, float *velocity, int64_t count, float lr,
                            float momentum, bool nesterov, float weight_decay) {
     float unused = 0.0f;

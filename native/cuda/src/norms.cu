@@ -32,6 +32,13 @@ __global__ void scale_by(float *values, int64_t count, float factor) {
     for (int64_t i = (int64_t)blockIdx.x * TRAINER_BLOCK + threadIdx.x; i < count; i += stride) values[i] *= factor;
 }
 
+/* BLAS's axpby; with beta 0 the old y is not read (a running mean starts over whatever y held). */
+__global__ void axpby_into(const float *x, float *y, int64_t count, float alpha, float beta) {
+    const int64_t stride = (int64_t)gridDim.x * TRAINER_BLOCK;
+    for (int64_t i = (int64_t)blockIdx.x * TRAINER_BLOCK + threadIdx.x; i < count; i += stride)
+        y[i] = trainer_axpby_at(x[i], y[i], alpha, beta);
+}
+
 /* Enough blocks to fill an H200 several times over; each thread strides over the rest. */
 constexpr int64_t ELEMENTWISE_BLOCKS = 8192;
 
@@ -55,5 +62,12 @@ TRAINER_CUDA_API int trainer_cuda_sum_of_squares(const float *values, int64_t co
 TRAINER_CUDA_API int trainer_cuda_scale(float *values, int64_t count, float factor, cudaStream_t stream) {
     const unsigned blocks = trainer_blocks(count, ELEMENTWISE_BLOCKS);
     if (blocks > 0) scale_by<<<blocks, TRAINER_BLOCK, 0, stream>>>(values, count, factor);
+    return trainer_launch_status();
+}
+
+TRAINER_CUDA_API int trainer_cuda_axpby(const float *x, float *y, int64_t count, float alpha, float beta,
+                                        cudaStream_t stream) {
+    const unsigned blocks = trainer_blocks(count, ELEMENTWISE_BLOCKS);
+    if (blocks > 0) axpby_into<<<blocks, TRAINER_BLOCK, 0, stream>>>(x, y, count, alpha, beta);
     return trainer_launch_status();
 }

@@ -24,7 +24,7 @@
 #endif
 
 /* Bumped whenever a signature below changes, so a stale library is refused at load time. */
-#define TRAINER_CUDA_ABI_VERSION 2
+#define TRAINER_CUDA_ABI_VERSION 3
 
 /* Where each reduction leaves its result in the scratch buffer (in doubles). */
 #define TRAINER_CUDA_RESULT_VALUE 0       /* loss, penalty or sum of squares */
@@ -73,6 +73,10 @@ TRAINER_CUDA_API int trainer_cuda_sum_of_squares(const float *values, int64_t co
                                                  cudaStream_t stream);
 
 TRAINER_CUDA_API int trainer_cuda_scale(float *values, int64_t count, float factor, cudaStream_t stream);
+
+/* y = alpha * x + beta * y (gradient accumulation's running mean); with beta 0, y = alpha * x. */
+TRAINER_CUDA_API int trainer_cuda_axpby(const float *x, float *y, int64_t count, float alpha, float beta,
+                                        cudaStream_t stream);
 
 TRAINER_CUDA_API int trainer_cuda_sgd(float *params, const float *grads, float *velocity, int64_t count, float lr,
                                       float momentum, bool nesterov, float weight_decay, cudaStream_t stream);

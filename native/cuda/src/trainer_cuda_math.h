@@ -99,6 +99,11 @@ TRAINER_HD float trainer_blend_at(float into, float other, double weight) {
     return (float)(weight * (double)into + (1.0 - weight) * (double)other);
 }
 
+/* BLAS's axpby entry (as dev.trainer.kernels.Kernels#axpby): with beta 0 the old y is not read. */
+TRAINER_HD float trainer_axpby_at(float x, float y, float alpha, float beta) {
+    return beta == 0.0f ? alpha * x : alpha * x + beta * y;
+}
+
 /* MSE: writes the gradient diff * (2 / count), returns diff^2 in double. */
 TRAINER_HD double trainer_mse_at(float prediction, float target, float grad_scale, float *d_prediction) {
     const float diff = prediction - target;

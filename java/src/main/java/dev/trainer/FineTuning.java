@@ -96,21 +96,29 @@ public final class FineTuning {
 
     /** Passes over the training data. */
     public FineTuning epochs(int epochs) {
-        return configure(c -> c.with(loop(c.loop(), epochs, c.loop().batchSize(), c.loop().seed())));
+        return configure(c -> c.with(loop(c.loop(), epochs, c.loop().batchSize(), c.loop().gradAccum(), c.loop().seed())));
     }
 
-    /** Samples per step. */
+    /** Samples per batch. */
     public FineTuning batchSize(int batchSize) {
-        return configure(c -> c.with(loop(c.loop(), c.loop().epochs(), batchSize, c.loop().seed())));
+        return configure(c -> c.with(loop(c.loop(), c.loop().epochs(), batchSize, c.loop().gradAccum(), c.loop().seed())));
+    }
+
+    /**
+     * Batches per optimizer step: their gradients are accumulated into the one gradient of all
+     * their samples, so a step sees {@code batches × batchSize} samples while memory holds one batch.
+     */
+    public FineTuning gradientAccumulation(int batches) {
+        return configure(c -> c.with(loop(c.loop(), c.loop().epochs(), c.loop().batchSize(), batches, c.loop().seed())));
     }
 
     /** The seed of shuffling, sampling, dropout, heads and augmentation. */
     public FineTuning seed(long seed) {
-        return configure(c -> c.with(loop(c.loop(), c.loop().epochs(), c.loop().batchSize(), seed)));
+        return configure(c -> c.with(loop(c.loop(), c.loop().epochs(), c.loop().batchSize(), c.loop().gradAccum(), seed)));
     }
 
-    private static LoopConfig loop(LoopConfig l, int epochs, int batchSize, long seed) {
-        return new LoopConfig(epochs, batchSize, l.maxSteps(), l.shuffle(), seed, l.evalEvery(), l.statsEvery());
+    private static LoopConfig loop(LoopConfig l, int epochs, int batchSize, int gradAccum, long seed) {
+        return new LoopConfig(epochs, batchSize, gradAccum, l.maxSteps(), l.shuffle(), seed, l.evalEvery(), l.statsEvery());
     }
 
     /** The learning-rate schedule, e.g. {@code new LrSchedule.Cosine(0)} or {@code LrSchedule.parse("cosine")}. */

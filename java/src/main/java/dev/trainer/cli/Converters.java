@@ -7,6 +7,7 @@ import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ImageNormalization;
 import dev.trainer.config.ImageSize;
+import dev.trainer.config.LoraSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -156,6 +157,24 @@ final class Converters {
     static final class TrainOnly extends Parsed<ParameterPattern> {
         TrainOnly() {
             super(v -> ParameterPattern.parse("--train-only", v));
+        }
+    }
+
+    static final class Lora extends Parsed<LoraSpec> {
+        Lora() {
+            super(LoraSpec::parse);
+        }
+    }
+
+    static final class LoraTarget extends Parsed<ParameterPattern> {
+        LoraTarget() {
+            super(v -> ParameterPattern.parse("--lora-target", v));
+        }
+    }
+
+    static final class LoraAlso extends Parsed<ParameterPattern> {
+        LoraAlso() {
+            super(v -> ParameterPattern.parse("--lora-also", v));
         }
     }
 

@@ -14,8 +14,12 @@ final class LoopSection implements OptionSection {
     int epochs = LoopConfig.DEFAULT.epochs();
 
     @Option(names = "--batch-size", paramLabel = "N",
-            description = "Samples per step, per process in a data-parallel job (default: ${DEFAULT-VALUE}).")
+            description = "Samples per batch, per process in a data-parallel job (default: ${DEFAULT-VALUE}).")
     int batchSize = LoopConfig.DEFAULT.batchSize();
+
+    @Option(names = "--grad-accum", paramLabel = "N",
+            description = "Batches whose gradients make one step (effective batch N x --batch-size).")
+    int gradAccum = LoopConfig.DEFAULT.gradAccum();
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Stop after this many steps (0: no limit).")
     long maxSteps;
@@ -62,7 +66,7 @@ final class LoopSection implements OptionSection {
     }
 
     LoopConfig toConfig() {
-        return new LoopConfig(epochs, batchSize, maxSteps, !noShuffle, seed, evalEvery, statsEvery);
+        return new LoopConfig(epochs, batchSize, gradAccum, maxSteps, !noShuffle, seed, evalEvery, statsEvery);
     }
 
     RuntimeConfig runtime() {

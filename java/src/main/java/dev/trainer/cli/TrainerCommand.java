@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Fine-tunes ONNX models on ONNX Runtime and hands back an ONNX model ready to deploy.",
         subcommands = {FineTuneCommand.class, ResumeCommand.class, EvaluateCommand.class, PredictCommand.class,
                 InspectCommand.class, LrFindCommand.class, CvCommand.class, DiagnoseCommand.class, GradientsCommand.class,
+                MergeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCommand implements Runnable {
 
@@ -19,7 +20,8 @@ public final class TrainerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, resume, evaluate, predict, inspect, lr-find, cv, diagnose or gradients");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: fine-tune, resume, evaluate, predict, inspect, lr-find, cv, diagnose, gradients or merge");
     }
 
     /**

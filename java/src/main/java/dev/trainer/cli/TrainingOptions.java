@@ -27,6 +27,9 @@ final class TrainingOptions {
     FreezingSection freezing;
 
     @Mixin
+    LoraSection lora;
+
+    @Mixin
     HeadSection heads;
 
     @Mixin
@@ -53,7 +56,6 @@ final class TrainingOptions {
                 data.toConfig(), heads.text.toConfig(), images.toConfig(),
                 new LossConfig(data.loss.loss, stopping.labelSmoothing), loop.toConfig(), optimizer.toConfig(),
                 optimizer.schedule(), optimizer.regularization(), balance.toConfig(), stopping.toConfig(),
-                reporting.toConfig(), freezing.toConfig(), loop.runtime(),
-                recovery.toConfig());
+                reporting.toConfig(), freezing.toConfig(), lora.toConfig(), loop.runtime(), recovery.toConfig());
     }
 }

@@ -5,7 +5,8 @@ package dev.trainer.events;
  *
  * @param epoch   the 1-based epoch
  * @param step    steps taken before it
- * @param batches the batches it will run, unless the run stops early
+ * @param batches the steps it will run, unless the run stops early: one per batch, or per window
+ *                of {@code --grad-accum} batches
  */
 public record EpochStartEvent(int epoch, long step, int batches) implements TrainingEvent {
 }

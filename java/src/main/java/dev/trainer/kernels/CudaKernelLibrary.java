@@ -22,7 +22,7 @@ final class CudaKernelLibrary {
     static final String RESOURCE = "/native/libtrainer_cuda.so";
 
     /** Must equal TRAINER_CUDA_ABI_VERSION in native/cuda/src/trainer_cuda.h. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
 
     private static SymbolLookup symbols;
 

@@ -69,6 +69,8 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         static final MethodHandle SUM_OF_SQUARES = bind("trainer_cuda_sum_of_squares", ADDRESS, JAVA_LONG, ADDRESS,
                 JAVA_LONG);
         static final MethodHandle SCALE = bind("trainer_cuda_scale", ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_LONG);
+        static final MethodHandle AXPBY = bind("trainer_cuda_axpby", ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT,
+                JAVA_LONG);
         static final MethodHandle COUNT_CORRECT = bind("trainer_cuda_count_correct", ADDRESS, ADDRESS, JAVA_LONG,
                 JAVA_LONG, ADDRESS, JAVA_LONG);
         static final MethodHandle BLEND = bind("trainer_cuda_blend", ADDRESS, ADDRESS, JAVA_LONG, JAVA_DOUBLE, JAVA_LONG);
@@ -171,6 +173,18 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         requireDevice("values", values, count);
         try {
             check("trainer_cuda_scale", (int) Downcall.SCALE.invokeExact(values, count, factor, stream.handle()));
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    @Override
+    public void axpby(MemorySegment x, MemorySegment y, long count, float alpha, float beta) {
+        KernelArguments.checkAxpby(x, y, count);
+        requireDevice("x", x, count);
+        requireDevice("y", y, count);
+        try {
+            check("trainer_cuda_axpby", (int) Downcall.AXPBY.invokeExact(x, y, count, alpha, beta, stream.handle()));
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -149,6 +149,15 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
+    public void axpby(MemorySegment x, MemorySegment y, long count, float alpha, float beta) {
+        KernelArguments.checkAxpby(x, y, count);
+        for (long i = 0; i < count; i++) {
+            float scaled = alpha * x.getAtIndex(JAVA_FLOAT, i);
+            y.setAtIndex(JAVA_FLOAT, i, beta == 0 ? scaled : scaled + beta * y.getAtIndex(JAVA_FLOAT, i));
+        }
+    }
+
+    @Override
     public void sgd(MemorySegment params, MemorySegment grads, MemorySegment velocity, long count,
                     float lr, float momentum, boolean nesterov, float weightDecay) {
         KernelArguments.checkSgd(params, grads, velocity, count, momentum, nesterov);

@@ -147,6 +147,14 @@ final class KernelArguments {
         requireDisjoint("grads", grads, "params", params, count);
     }
 
+    /** All checks of {@link Kernels#axpby}. */
+    static void checkAxpby(MemorySegment x, MemorySegment y, long count) {
+        requireElements("x", x, count);
+        requireElements("y", y, count);
+        requireWritable("y", y);
+        requireDisjoint("y", y, "x", x, count);
+    }
+
     /** All checks of {@link Kernels#sgd}. */
     static void checkSgd(MemorySegment params, MemorySegment grads, MemorySegment velocity, long count,
                          float momentum, boolean nesterov) {

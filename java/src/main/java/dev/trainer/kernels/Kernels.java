@@ -75,6 +75,14 @@ public interface Kernels {
     void scale(MemorySegment values, long count, float factor);
 
     /**
+     * {@code y = alpha * x + beta * y} over {@code count} floats, BLAS's axpby (gradient
+     * accumulation keeps a running weighted mean with it). With {@code beta == 0} the old
+     * {@code y} is not read, as in BLAS, so {@code y = alpha * x} whatever {@code y} held.
+     * {@code x} is only read and must not overlap {@code y}.
+     */
+    void axpby(MemorySegment x, MemorySegment y, long count, float alpha, float beta);
+
+    /**
      * SGD in place, as PyTorch's {@code torch.optim.SGD} with dampening 0:
      * {@code g' = g + weightDecay * p; v = momentum * v + g'; p -= lr * (nesterov ? g' + momentum * v : v)}.
      * The gradients are only read. The velocity must start zeroed, which makes the first step

@@ -53,6 +53,8 @@ public final class NativeKernels implements Kernels {
                 FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_LONG));
         static final MethodHandle SCALE = NativeLibrary.downcall("trainer_scale",
                 FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_FLOAT));
+        static final MethodHandle AXPBY = NativeLibrary.downcall("trainer_axpby",
+                FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT));
         static final MethodHandle SGD = NativeLibrary.downcall("trainer_sgd",
                 FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT,
                         JAVA_BOOLEAN, JAVA_FLOAT));
@@ -136,6 +138,18 @@ public final class NativeKernels implements Kernels {
         requireNative("values", values);
         try {
             Downcalls.SCALE.invokeExact(values, count, factor);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public void axpby(MemorySegment x, MemorySegment y, long count, float alpha, float beta) {
+        KernelArguments.checkAxpby(x, y, count);
+        requireNative("x", x);
+        requireNative("y", y);
+        try {
+            Downcalls.AXPBY.invokeExact(x, y, count, alpha, beta);
         } catch (Throwable t) {
             throw rethrow(t);
         }

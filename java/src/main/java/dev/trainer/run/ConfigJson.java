@@ -20,6 +20,7 @@ import dev.trainer.config.DistributedMode;
 import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ImageNormalization;
 import dev.trainer.config.ImageSize;
+import dev.trainer.config.LoraSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -121,6 +122,7 @@ public final class ConfigJson {
         parsed(module, Penalty.class, spec -> Penalty.parse("penalty", spec));
         parsed(module, ParameterPattern.class, ParameterPattern::parse);
         parsed(module, HeadSpec.class, HeadSpec::parse);
+        parsed(module, LoraSpec.class, LoraSpec::parse);
         parsed(module, Device.class, Device::parse);
         parsed(module, NonFinitePolicy.class, NonFinitePolicy::parse);
         parsed(module, ImageSize.class, ImageSize::parse);

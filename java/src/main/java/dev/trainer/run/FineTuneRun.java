@@ -3,13 +3,13 @@ package dev.trainer.run;
 import dev.trainer.RunStatus;
 import dev.trainer.TrainingFailedException;
 import dev.trainer.checkpoint.Checkpoint;
+import dev.trainer.config.LoraSpec;
 import dev.trainer.config.RunConfig;
-import dev.trainer.data.ImageDataset;
 import dev.trainer.data.TextDataset;
 import dev.trainer.distributed.BatchShards;
 import dev.trainer.distributed.Collective;
 import dev.trainer.distributed.SingleProcess;
-import dev.trainer.edit.InputNormalization;
+import dev.trainer.edit.LoraAdapter;
 import dev.trainer.events.CheckpointEvent;
 import dev.trainer.events.DiagnosisEvent;
 import dev.trainer.events.Scores;
@@ -36,6 +36,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A fine-tune run into a folder: reads and checks every input before it writes anything, locks
@@ -188,6 +189,16 @@ public final class FineTuneRun {
         }
     }
 
+    /** {@code LoRA adapters of rank 8 (alpha 16, dropout 0.1) beside 36 weights: first ... last}. */
+    private String loraNote(List<LoraAdapter> adapters) {
+        LoraSpec spec = config.lora().adapter();
+        List<String> modules = adapters.stream().map(a -> a.a().endsWith(".lora_A")
+                ? a.a().substring(0, a.a().length() - ".lora_A".length()) : a.weight()).toList();
+        return String.format(Locale.ROOT, "LoRA adapters of rank %d (alpha %s, dropout %s) beside %d weights: %s",
+                spec.rank(), spec.alpha(), spec.dropout(), adapters.size(), modules.size() <= 2 ? String.join(", ", modules)
+                        : modules.getFirst() + " ... " + modules.getLast());
+    }
+
     /** Every input read and checked on every rank, and the ranks agreed that none failed. */
     private Inputs agreedInputs(Instant started) {
         Inputs inputs = null;
@@ -215,11 +226,6 @@ public final class FineTuneRun {
         TrainingStep step = TrainingStep.open(model, config, kernels, ranks);
         try {
             PreparedData data = prepare(step, model);
-            if (ranks.size() > 1) {
-                int batch = config.loop().batchSize();
-                listeners.note(String.format("data-parallel over %s: batch %d per rank, effective batch %d",
-                        ranks.description(), batch, BatchShards.globalBatchSize(batch, ranks.size())));
-            }
             return new Inputs(step, data, new RunRecord(config, step.session(), model.exported().opset(), data,
                     train != null && config.data().train() != null, started, ranks));
         } catch (RuntimeException e) {
@@ -228,17 +234,35 @@ public final class FineTuneRun {
         }
     }
 
-    /** Reads and prepares the data for the step's inputs, and weighs the loss by class as asked. */
+    /** Reads and prepares the data for the step's inputs, weighs the loss by class as asked, and says what trains. */
     private PreparedData prepare(TrainingStep step, TrainingModel model) {
         PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(),
                 train, validation, listeners::note);
         step.weighClasses(data.classWeights());
-        listeners.note(ParameterCounts.of(step.parameters(), model.exported()));
+        noteTraining(model, step);
         return data;
     }
 
     private TrainingLoop loop(TrainingStep step, PreparedData data, Arena arena) {
         return new TrainingLoop(config, step, data, listeners, kernels, ranks, arena, "trainer diagnose " + folder.dir());
+    }
+
+    /** What trains, and how many samples make a step. */
+    private void noteTraining(TrainingModel model, TrainingStep step) {
+        if (!model.adapters().isEmpty()) {
+            listeners.note(loraNote(model.adapters()));
+        }
+        listeners.note(ParameterCounts.of(step.parameters(), model.trained()));
+        int batch = config.loop().batchSize();
+        int globalBatch = BatchShards.globalBatchSize(batch, ranks.size());
+        if (ranks.size() > 1) {
+            listeners.note(String.format("data-parallel over %s: batch %d per rank, effective batch %d",
+                    ranks.description(), batch, globalBatch));
+        }
+        if (config.loop().gradAccum() > 1) {
+            listeners.note(String.format("gradient accumulation: %d batches of %d per step, an effective batch of %d",
+                    config.loop().gradAccum(), globalBatch, (long) config.loop().gradAccum() * globalBatch));
+        }
     }
 
     /**
@@ -333,22 +357,20 @@ public final class FineTuneRun {
     }
 
     /**
-     * Writes the fine-tuned inference model (with the normalization it was trained behind, of
-     * features or of image channels, as its first nodes) and, for text, its tokenizer beside it,
-     * so that evaluate, predict and a service find it.
+     * Writes the fine-tuned inference model (LoRA adapters merged in; the normalization it was
+     * trained behind, of features or of image channels, as its first nodes), the adapters alone
+     * when asked, and, for text, its tokenizer beside it.
      */
     private void export(TrainingStep step, PreparedData data, RunRecord record) {
-        OnnxModel exported = ModelExport.trained(step.model().exported(), step.parameters(), record.modelMetadata());
-        for (var n : data.normalizations()) {
-            exported = exported.withProto(InputNormalization.prepend(exported.proto(), n.input(), n.sampleShape(),
-                    n.offset(), n.scale()));
+        TrainingModel model = step.model();
+        OnnxModel exported = ModelExport.withInputNormalization(ModelExport.trained(model.exported(), model.trained(),
+                step.parameters(), model.adapters(), record.modelMetadata()), data.normalizations());
+        ImageScaling image = ImageScaling.of(data.train());
+        ModelWriter.write(image == null ? exported : image.prependTo(exported), folder.model());
+        if (config.lora().exportAdapters()) {
+            AdapterFile.of(model, step.parameters(), data.normalizations(), image, record.modelMetadata())
+                    .write(folder.adapters());
         }
-        if (data.train() instanceof ImageDataset images && images.preprocessing().normalizes()) {
-            var p = images.preprocessing();
-            exported = exported.withProto(InputNormalization.prependBroadcast(exported.proto(), images.inputName(),
-                    p.affineShape(), p.mean(), p.std()));
-        }
-        ModelWriter.write(exported, folder.model());
         if (data.train() instanceof TextDataset) {
             AtomicFile.copy(config.text().tokenizerFile(config.model().file()), folder.tokenizer());
         }

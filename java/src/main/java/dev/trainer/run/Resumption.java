@@ -101,8 +101,8 @@ final class Resumption implements AutoCloseable {
             throw new CheckpointException(dir + " already completed (" + epochs + " epochs, step "
                     + checkpoint.header().step() + "); give --epochs above " + epochs + " to train on");
         }
-        return recorded.config().with(new LoopConfig(epochs, loop.batchSize(), maxSteps, loop.shuffle(), loop.seed(),
-                loop.evalEvery(), loop.statsEvery()));
+        return recorded.config().with(new LoopConfig(epochs, loop.batchSize(), loop.gradAccum(), maxSteps, loop.shuffle(),
+                loop.seed(), loop.evalEvery(), loop.statsEvery()));
     }
 
     /** The checkpoint must be of the folder's model file and settings, and the data files must not have changed. */

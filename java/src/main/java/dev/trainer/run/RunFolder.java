@@ -34,6 +34,11 @@ public record RunFolder(Path dir) {
         return dir.resolve("training.png");
     }
 
+    /** The LoRA adapters alone ({@code --export-adapters}). */
+    public Path adapters() {
+        return dir.resolve("adapters.onnx");
+    }
+
     /** The text model's tokenizer, beside the model. */
     public Path tokenizer() {
         return dir.resolve("tokenizer.json");

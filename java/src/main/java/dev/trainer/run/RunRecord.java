@@ -141,6 +141,19 @@ public final class RunRecord {
         }
     }
 
+    /**
+     * The configuration of an exported model's {@code trainer.config} metadata.
+     *
+     * @throws IllegalArgumentException when it is not a run configuration, in one line
+     */
+    static RunConfig parseConfig(String json) {
+        try {
+            return ConfigJson.fromTree(JSON.readTree(json));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable run configuration (" + e.getMessage() + ")");
+        }
+    }
+
     /** Provenance for the exported model's {@code metadata_props}. */
     Map<String, String> modelMetadata() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -104,6 +104,13 @@ final class DeviceStagedKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void axpby(MemorySegment x, MemorySegment y, long count, float alpha, float beta) {
+        try (Staging s = new Staging()) {
+            kernels.axpby(s.in(x), s.inOut(y), count, alpha, beta);
+        }
+    }
+
+    @Override
     public void sgd(MemorySegment params, MemorySegment grads, MemorySegment velocity, long count,
                     float lr, float momentum, boolean nesterov, float weightDecay) {
         try (Staging s = new Staging()) {

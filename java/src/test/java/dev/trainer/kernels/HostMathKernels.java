@@ -33,6 +33,7 @@ final class HostMathKernels implements Kernels {
     private static final MethodHandle L2 = bind("l2_penalty", JAVA_DOUBLE, ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT);
     private static final MethodHandle SUM_OF_SQUARES = bind("sum_of_squares", JAVA_DOUBLE, ADDRESS, JAVA_LONG);
     private static final MethodHandle SCALE = bind("scale", null, ADDRESS, JAVA_LONG, JAVA_FLOAT);
+    private static final MethodHandle AXPBY = bind("axpby", null, ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT);
     private static final MethodHandle SGD = bind("sgd", null, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT,
             JAVA_FLOAT, JAVA_BOOLEAN, JAVA_FLOAT);
     private static final MethodHandle ADAM = bind("adam", null, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
@@ -121,6 +122,16 @@ final class HostMathKernels implements Kernels {
         KernelArguments.requireElements("values", values, count);
         try {
             SCALE.invokeExact(values, count, factor);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    @Override
+    public void axpby(MemorySegment x, MemorySegment y, long count, float alpha, float beta) {
+        KernelArguments.checkAxpby(x, y, count);
+        try {
+            AXPBY.invokeExact(x, y, count, alpha, beta);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -179,6 +179,19 @@ class JavaKernelsTest {
     }
 
     @Test
+    void axpbyBlendsAndWithBetaZeroIgnoresTheOldValues() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = floats(arena, 2, -4);
+            MemorySegment y = floats(arena, 1, 3);
+            kernels.axpby(x, y, 2, 0.5f, 2f);
+            assertArrayEquals(new float[] {3, 4}, toFloats(y));
+            MemorySegment stale = floats(arena, Float.NaN, Float.POSITIVE_INFINITY);
+            kernels.axpby(x, stale, 2, 0.5f, 0f);
+            assertArrayEquals(new float[] {1, -2}, toFloats(stale));
+        }
+    }
+
+    @Test
     void sgdWithMomentumFollowsTorch() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = floats(arena, 1);

@@ -58,6 +58,8 @@ class KernelArgumentsTest {
             assertRefused("params", out -> kernels.l1Penalty(three, out, 4, 0.1f));
             assertRefused("params", out -> kernels.l2Penalty(three, out, 4, 0.1f));
             assertRefused("values", out -> kernels.scale(out, 5, 2f));
+            assertRefused("x", out -> kernels.axpby(three, out, 4, 1f, 1f));
+            assertRefused("y", out -> kernels.axpby(four, out.asSlice(0, 12), 4, 1f, 1f));
             assertRefused("velocity", out -> kernels.sgd(out, four, three, 4, 0.1f, 0.9f, false, 0f));
             assertRefused("v", out -> kernels.adam(out, four, floats(arena, 0, 0, 0, 0), three, 4,
                     0.1f, 0.9f, 0.999f, 1e-8f, 0f, false, 1));
@@ -92,6 +94,7 @@ class KernelArgumentsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment four = floats(arena, 1, 2, 3, 4);
             assertRefused("overlaps", out -> kernels.l2Penalty(out.asSlice(4), out, 3, 0.1f));
+            assertRefused("overlaps", out -> kernels.axpby(out.asSlice(4), out, 3, 1f, 1f));
             assertRefused("overlaps", out -> kernels.adam(out, four, out.asSlice(4), floats(arena, 0, 0),
                     2, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, false, 1));
             assertRefused("read-only", out -> kernels.meanSquaredError(four, four, 4, four.asReadOnly()));

@@ -176,6 +176,22 @@ abstract class KernelParityTest {
     }
 
     @ParameterizedTest
+    @ValueSource(longs = {0, 1, 7, 1023, 4097})
+    void axpbyMatchesReference(long count) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom random = new SplittableRandom(count + 5);
+            MemorySegment x = Segments.gaussian(arena, count, random, 1);
+            for (float beta : new float[] {0.75f, 0f}) {
+                MemorySegment expected = Segments.gaussian(arena, count, random, 1);
+                MemorySegment actual = copy(arena, expected);
+                javaKernels.axpby(x, expected, count, 0.25f, beta);
+                kernels().axpby(x, actual, count, 0.25f, beta);
+                assertArrayEquals(toFloats(expected), toFloats(actual), "beta " + beta);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @CsvSource({"0, 0, false, 0", "1, 0.9, false, 0", "7, 0.9, true, 0.01", "1023, 0, false, 0.01",
             "4097, 0.9, false, 0.01", "4097, 0.5, true, 0"})
     void sgdMatchesReference(long count, float momentum, boolean nesterov, float weightDecay) {

@@ -22,6 +22,8 @@ import dev.trainer.config.ImageNormalization;
 import dev.trainer.config.ImageSize;
 import dev.trainer.config.LoopConfig;
 import dev.trainer.config.LossConfig;
+import dev.trainer.config.LoraConfig;
+import dev.trainer.config.LoraSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
@@ -62,7 +64,7 @@ class ConfigJsonTest {
                 new TextConfig(Path.of("tok/tokenizer.json"), 64),
                 new ImageConfig(new ImageSize(20, 30), ImageNormalization.parse("0.1,0.2,0.3,1,2,3"), true, 3),
                 new LossConfig(LossKind.CROSS_ENTROPY, 0.1),
-                new LoopConfig(7, 16, 300, false, 3, 20, 5),
+                new LoopConfig(7, 16, 2, 300, false, 3, 20, 5),
                 new OptimizerConfig(OptimizerKind.MOMENTUM, 0.05, 0.8, true, 1e-4, 2.5,
                         List.of(LrGroup.parse("fc1.*=x0.01"), LrGroup.parse("head=3e-3")), 0.9),
                 new ScheduleConfig(new LrSchedule.CosineRestarts(10, 2, 1e-6), new Warmup.Ratio(0.1)),
@@ -73,6 +75,8 @@ class ConfigJsonTest {
                 new StoppingConfig(4, StoppingMetric.VAL_MACRO_F1, 0.01),
                 new ReportingConfig(3, java.util.Set.of(Sink.CSV, Sink.TENSORBOARD)),
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
+                new LoraConfig(new LoraSpec(8, 16, 0.1), List.of(ParameterPattern.parse("**.query")),
+                        List.of(ParameterPattern.parse("pooler")), true),
                 new RuntimeConfig(new Device("cuda", 1), RuntimeApi.CAPI, 2, DistributedMode.NONE),
                 new RecoveryConfig(50, 3, NonFinitePolicy.STOP));
     }
@@ -109,6 +113,9 @@ class ConfigJsonTest {
         assertEquals("cuda:1", tree.path("runtime").path("device").asText());
         assertEquals("none", tree.path("runtime").path("distributed").asText());
         assertEquals(16, tree.path("loop").path("batch_size").asInt());
+        assertEquals(2, tree.path("loop").path("grad_accum").asInt());
+        assertEquals("8:16:0.1", tree.path("lora").path("adapter").asText());
+        assertEquals(List.of("**.query"), names(tree.path("lora").path("targets")));
         assertTrue(tree.path("data").path("validation").isNull());
         assertTrue(tree.path("model").path("traps").path("untie_shared").asBoolean());
         assertTrue(tree.path("model").path("traps").path("allow_random_ops").asBoolean());

@@ -11,6 +11,7 @@ import dev.trainer.CheckpointException;
 import dev.trainer.Data;
 import dev.trainer.FineTuning;
 import dev.trainer.Optimizers;
+import dev.trainer.config.LoopConfig;
 import dev.trainer.config.LrSchedule;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.RunConfig;
@@ -100,18 +101,43 @@ class DataParallelRunTest {
     void threeRanksTakeALastBatchShorterThanTheRanks() throws Exception {
         // 1000 samples in global batches of 3 x 333: 999, then 1 (no sample for ranks 0 and 1); with
         // momentum SGD, whose update is linear in the gradient (Adam's divides tiny gradients by their own size)
+        assertRanksStepAsOneProcess(momentum(digits(999, 2, false)), 3, momentum(digits(333, 2, false)),
+                List.of(999, 1, 999, 1));
+    }
+
+    @Test
+    void ranksAccumulatingWindowsOfBatchesStepAsOneProcessWithTheWholeWindow() throws Exception {
+        // --grad-accum 2 over 3 ranks of 333: each epoch is one window of the global batches 999 and 1,
+        // the second empty on ranks 0 and 1, which accumulate one batch and still reduce: one process's
+        // step on all 1000 samples
+        assertRanksStepAsOneProcess(momentum(digits(1000, 2, false)), 3,
+                accumulating(momentum(digits(333, 2, false)), 2), List.of(1000, 1000));
+    }
+
+    /** {@code ranks} ranks configured as {@code each} end where one process configured as {@code alone} ends, step for step. */
+    private void assertRanksStepAsOneProcess(RunConfig alone, int ranks, RunConfig each, List<Integer> samplesPerStep)
+            throws Exception {
         Path single = tmp.resolve("single");
         Path parallel = tmp.resolve("parallel");
-        Recorder alone = new Recorder();
-        run(digits(999, 2, false).with(Optimizers.momentum(0.05, 0.9)), single, new SingleProcess(), alone);
+        Recorder one = new Recorder();
+        run(alone, single, new SingleProcess(), one);
         Recorder rankZero = new Recorder();
-        InProcessRanks.run(3, c -> run(digits(333, 2, false).with(Optimizers.momentum(0.05, 0.9)), parallel, c,
-                c.rank() == 0 ? rankZero : new Recorder()));
+        InProcessRanks.run(ranks, c -> run(each, parallel, c, c.rank() == 0 ? rankZero : new Recorder()));
 
         double difference = ExportedParameters.relativeDifference(parallel.resolve("model.onnx"), single.resolve("model.onnx"));
         assertTrue(difference <= TOLERANCE, "parameters differ by " + difference + " of the largest");
-        assertEquals(List.of(999, 1, 999, 1), rankZero.samplesPerStep());
-        assertEquals(alone.steps(), rankZero.steps());
+        assertEquals(samplesPerStep, rankZero.samplesPerStep());
+        assertEquals(one.steps(), rankZero.steps());
+    }
+
+    private static RunConfig momentum(RunConfig config) {
+        return config.with(Optimizers.momentum(0.05, 0.9));
+    }
+
+    private static RunConfig accumulating(RunConfig config, int batches) {
+        LoopConfig l = config.loop();
+        return config.with(new LoopConfig(l.epochs(), l.batchSize(), batches, l.maxSteps(), l.shuffle(), l.seed(),
+                l.evalEvery(), l.statsEvery()));
     }
 
     /** What a listener heard. */

@@ -20,8 +20,11 @@ public final class LoopState {
      * @param epoch          the epoch running (1-based), 0 before the first
      * @param epochsRun      epochs finished: {@code epoch} when the epoch has ended (validation included)
      * @param step           steps taken
-     * @param batchInEpoch   batches of the current epoch taken
-     * @param lossSum        Σ loss × samples over the epoch's batches
+     * @param batchInEpoch   batches of the current epoch taken; steps take windows of
+     *                       {@code --grad-accum} batches from the epoch's start, so after every
+     *                       step but an epoch's last this is a multiple of it (where the next
+     *                       window starts: nothing of a window is left half-done between steps)
+     * @param lossSum        Σ loss × samples over the epoch's steps
      * @param samples        the epoch's samples so far
      * @param correct        argmax hits counted over the epoch
      * @param counted        samples whose hits were counted
@@ -93,14 +96,14 @@ public final class LoopState {
         counted = 0;
     }
 
-    /** Counts a trained batch into the epoch's sums. */
-    void record(double loss, int batchSamples, int hits) {
-        batchInEpoch++;
-        lossSum += loss * batchSamples;
-        samples += batchSamples;
+    /** Counts a step over {@code batches} batches of {@code stepSamples} samples into the epoch's sums. */
+    void record(int batches, double loss, int stepSamples, int hits) {
+        batchInEpoch += batches;
+        lossSum += loss * stepSamples;
+        samples += stepSamples;
         if (hits >= 0) {
             correct += hits;
-            counted += batchSamples;
+            counted += stepSamples;
         }
     }
 

@@ -24,6 +24,7 @@ import dev.trainer.data.sampling.Sampler;
 import dev.trainer.evaluate.OutputLabels;
 import dev.trainer.onnx.ValueType;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -203,10 +204,26 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
                 : BatchOrder.epochBatches(train.size(), loop.batchSize(), loop.shuffle(), loop.seed(), epoch);
     }
 
-    /** Batches in every epoch. */
-    public int batchesPerEpoch(LoopConfig loop) {
+    /**
+     * The optimizer steps of one epoch: its batches in windows of {@code --grad-accum}, each
+     * window one step; the last may hold fewer batches. Windows start at the epoch's first batch,
+     * so a step boundary is always a multiple of {@code gradAccum} batches into the epoch.
+     */
+    public int[][][] epochWindows(LoopConfig loop, int epoch) {
+        int[][] batches = epochBatches(loop, epoch);
+        int[][][] windows = new int[(batches.length + loop.gradAccum() - 1) / loop.gradAccum()][][];
+        for (int w = 0; w < windows.length; w++) {
+            windows[w] = Arrays.copyOfRange(batches, w * loop.gradAccum(),
+                    Math.min(batches.length, (w + 1) * loop.gradAccum()));
+        }
+        return windows;
+    }
+
+    /** Optimizer steps in every epoch. */
+    public int stepsPerEpoch(LoopConfig loop) {
         int samples = sampler != null ? sampler.epochSize() : train.size();
-        return (samples + loop.batchSize() - 1) / loop.batchSize();
+        int batches = (samples + loop.batchSize() - 1) / loop.batchSize();
+        return (batches + loop.gradAccum() - 1) / loop.gradAccum();
     }
 
     private static Samples read(Path file, List<InputSpec> inputs, RunConfig config, ValueType outputType,

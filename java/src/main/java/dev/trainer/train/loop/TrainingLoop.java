@@ -22,6 +22,7 @@ import dev.trainer.kernels.Kernels;
 import dev.trainer.runtime.Predictor;
 import dev.trainer.train.optim.TrainableSelection;
 import dev.trainer.train.schedule.Schedules;
+import dev.trainer.train.step.MicroBatch;
 import dev.trainer.train.step.StepResult;
 import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * The epoch loop as a small state machine over one {@link LoopState}: {@link #run} validates once
@@ -38,8 +40,10 @@ import java.util.Optional;
  * run's {@link Checkpointing} every {@code --save-every} steps or at each epoch's end. A step whose
  * loss or gradient is not finite is skipped (its learning rate halved from then on, and the last
  * checkpoint put back if the parameters themselves broke); a loss that stays finite but grows by
- * orders of magnitude ({@link DivergenceGuard}) stops the run. Every event goes to the run's
- * {@link Listeners}.
+ * orders of magnitude ({@link DivergenceGuard}) stops the run. A step is one optimizer update,
+ * over one batch or a window of {@code --grad-accum} batches: schedules, {@code --max-steps},
+ * {@code --eval-every}, {@code --save-every}, statistics and step events count these. Every event
+ * goes to the run's {@link Listeners}.
  *
  * <p>As one rank of a data-parallel job, the loop takes the steps a single process would take with
  * the global batch, {@code --batch-size} times the ranks: the same epoch order, each rank training
@@ -123,7 +127,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.batches = data.train().batches(loop.batchSize(), arena);
         this.mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         this.diagnoseHint = diagnoseHint;
-        long totalSteps = (long) loop.epochs() * data.batchesPerEpoch(global);
+        long totalSteps = (long) loop.epochs() * data.stepsPerEpoch(global);
         if (loop.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, loop.maxSteps());
         }
@@ -193,7 +197,7 @@ public final class TrainingLoop implements AutoCloseable {
         EarlyStopping.State stopping = state.stopping.state();
         BestCheckpoint best = stopping.checkpoint();
         if (best != null) {
-            best.restore(step.parameters(), step.model().exported());
+            best.restore(step.parameters(), step.model().trained());
             validation = stopping.bestValidation();
             listeners.emit(new RestoreEvent(best.epoch(), best.step(), config.stopping().metric(), stopping.best()));
             listeners.note(String.format("restored the best checkpoint (epoch %d, step %d, %s %.4f)", best.epoch(),
@@ -203,26 +207,30 @@ public final class TrainingLoop implements AutoCloseable {
                 best == null ? 0 : best.epoch(), ending);
     }
 
-    /** Runs one epoch from batch {@code first}; returns whether the loop goes on. */
+    /**
+     * Runs one epoch from its batch {@code first} (a multiple of {@code --grad-accum}: where a
+     * window starts); returns whether the loop goes on.
+     */
     private boolean runEpoch(int epoch, int first) {
         if (reachedMaxSteps()) {
             return false;
         }
-        int[][] epochBatches = data.epochBatches(global, epoch);
+        int[][][] windows = data.epochWindows(global, epoch);
         if (first == 0) {
-            startEpoch(epoch, epochBatches.length);
+            startEpoch(epoch, windows.length);
         }
+        int firstWindow = first / loop.gradAccum();
         // a resumed epoch plans the batches it has left
-        batches.plan(epoch, Arrays.stream(epochBatches, first, epochBatches.length)
+        batches.plan(epoch, Arrays.stream(windows, firstWindow, windows.length).flatMap(Arrays::stream)
                 .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
                 .filter(shard -> shard.length > 0).toArray(int[][]::new));
-        for (int b = first; b < epochBatches.length; b++) {
+        for (int w = firstWindow; w < windows.length; w++) {
             if (reachedMaxSteps()) {
                 return false;
             }
             boolean statistics = loop.statsEvery() > 0 ? (state.step + 1) % loop.statsEvery() == 0
-                    : b == epochBatches.length - 1;
-            if (!runStep(epoch, epochBatches[b], statistics)) {
+                    : w == windows.length - 1;
+            if (!runStep(epoch, windows[w], statistics)) {
                 return false;
             }
         }
@@ -245,38 +253,41 @@ public final class TrainingLoop implements AutoCloseable {
         if (unfreeze.isPresent()) {
             step.retrain(unfreeze.get().trainable());
             listeners.note("epoch " + epoch + ": unfroze " + unfreeze.get().groups().stream().map(g -> g.label()).toList()
-                    + "; " + ParameterCounts.of(step.parameters(), step.model().exported()));
+                    + "; " + ParameterCounts.of(step.parameters(), step.model().trained()));
         }
         state.startEpoch(epoch);
         listeners.emit(new EpochStartEvent(epoch, state.step, batchCount));
     }
 
     /**
-     * Runs one step on this rank's slice of the global batch (all of it in a single process);
-     * returns whether the epoch goes on.
+     * Runs one optimizer step on a window of global batches (one, or {@code --grad-accum}), this
+     * rank training on its slice of each (all of it in a single process); returns whether the
+     * epoch goes on.
      */
-    private boolean runStep(int epoch, int[] globalBatch, boolean statistics) {
+    private boolean runStep(int epoch, int[][] window, boolean statistics) {
         long start = System.nanoTime();
         double lr = state.schedule.learningRate(state.step) * state.lrScale;
         double momentum = state.schedule.momentum(state.step);
-        int[] shard = BatchShards.of(globalBatch, ranks.rank(), ranks.size());
-        Batch batch = shard.length == 0 ? null : batches.assemble(shard);
-        Mix mix = mixup == null || batch == null ? null : mixup.mix(batch, state.step + 1);
+        // Assembled as the step reaches each batch: they share the source's buffers. A rank with
+        // nothing of a batch skips it, and still takes part in the step's reduction.
+        Iterable<MicroBatch> microBatches = () -> IntStream.range(0, window.length)
+                .filter(i -> BatchShards.of(window[i], ranks.rank(), ranks.size()).length > 0)
+                .mapToObj(i -> microBatch(BatchShards.of(window[i], ranks.rank(), ranks.size()), i)).iterator();
         // the ranks' parameters are identical: their statistics too, so only rank 0's are taken
-        StepResult result = step.run(batch, mix, lr, momentum, statistics && ranks.rank() == 0, state.step + 1);
+        StepResult result = step.run(microBatches, lr, momentum, statistics && ranks.rank() == 0, state.step + 1);
         state.step++;
         double millis = (System.nanoTime() - start) / 1e6;
         int samples = result.loss().samples();
         if (!result.applied()) {
             listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, samples));
-            skipNonFinite(result, lr, epoch);
+            skipNonFinite(result, lr, epoch, window.length);
             return afterStep(epoch);
         }
         if (result.layers() != null) {
             listeners.emit(result.layers());
         }
         listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, samples));
-        state.record(result.loss().value(), samples, result.loss().correct());
+        state.record(window.length, result.loss().value(), samples, result.loss().correct());
         if (state.guard.diverged(result.reportedLoss(), state.step)) {
             int early = state.guard.earlyCount();
             throw new Divergence(String.format(Locale.ROOT, "the loss grew from %.4g (%s) to %.4g (the median of the last"
@@ -306,9 +317,10 @@ public final class TrainingLoop implements AutoCloseable {
      * A step whose loss or gradient was not finite: nothing was applied. Halves the learning rate
      * from now on, and puts the last checkpoint back when the parameters themselves are broken.
      *
+     * @param window the batches the step took, which the epoch's position moves past
      * @throws Divergence when the policy is to stop, after too many such steps, or with nothing to go back to
      */
-    private void skipNonFinite(StepResult result, double lr, int epoch) {
+    private void skipNonFinite(StepResult result, double lr, int epoch, int window) {
         String what = String.format(Locale.ROOT, "the %s became %s at step %d (epoch %d)",
                 result.loss().finite() ? "gradient" : "loss", result.loss().finite() ? "NaN or infinite"
                         : Double.toString(result.loss().value()), state.step, epoch);
@@ -319,7 +331,7 @@ public final class TrainingLoop implements AutoCloseable {
                     + tooHigh(), 0);
         }
         state.lrScale /= 2;
-        state.batchInEpoch++;
+        state.batchInEpoch += window;
         if (step.parametersFinite()) {
             listeners.note(what + ": skipped the step; the learning rate is now x" + state.lrScale + " of the schedule's");
             return;
@@ -337,6 +349,16 @@ public final class TrainingLoop implements AutoCloseable {
         listeners.note(what + " and the parameters are no longer finite: went back to the checkpoint of step "
                 + last.step() + "; the learning rate is now x" + scale + " of the schedule's");
         throw new Rewound();
+    }
+
+    /**
+     * Assembles one batch of a step's window, mixed (mixup) by a draw of the step and the batch's
+     * place in the window: a resumed run mixes as the uninterrupted one did.
+     */
+    private MicroBatch microBatch(int[] indices, int inWindow) {
+        Batch batch = batches.assemble(indices);
+        Mix mix = mixup == null ? null : mixup.mix(batch, state.step + 1 + ((long) inWindow << 40));
+        return new MicroBatch(batch, mix);
     }
 
     /** Validates at the epoch's end and lets the schedule and early stopping hear it; returns whether to go on. */

@@ -5,6 +5,7 @@ import dev.trainer.config.ParameterPattern;
 import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,20 +66,38 @@ public final class TrainableSelection {
      */
     public static TrainableSelection of(OnnxModel model, FreezingConfig options) {
         List<String> candidates = model.graph().trainableCandidates();
-        return select(candidates, LayerGroups.of(model.graph().graphOrder(candidates)), options);
+        return select(candidates, LayerGroups.of(model.graph().graphOrder(candidates)), options, candidates);
+    }
+
+    /**
+     * Selects as {@link #of(OnnxModel, FreezingConfig)}, starting from {@code defaults} (LoRA's
+     * adapters and a new head) and the candidates {@code also} matches ({@code --lora-also})
+     * instead of from every candidate. {@code --train-only} still picks among all candidates, so
+     * it can name the adapters ({@code **.lora_*}) and base parameters alike.
+     *
+     * @throws IllegalArgumentException also for an {@code also} pattern that matches no parameter
+     */
+    public static TrainableSelection of(OnnxModel model, FreezingConfig options, Collection<String> defaults,
+                                        List<ParameterPattern> also) {
+        List<String> candidates = model.graph().trainableCandidates();
+        Set<String> start = new HashSet<>(defaults);
+        start.addAll(matching("--lora-also", also, candidates));
+        return select(candidates, LayerGroups.of(model.graph().graphOrder(candidates)), options,
+                candidates.stream().filter(start::contains).toList());
     }
 
     /** Selects from the given default trainable parameters, in graph order (the lists keep it). */
     public static TrainableSelection of(List<String> namesInGraphOrder, FreezingConfig options) {
         List<String> candidates = List.copyOf(new LinkedHashSet<>(namesInGraphOrder));
-        return select(candidates, LayerGroups.of(candidates), options);
+        return select(candidates, LayerGroups.of(candidates), options, candidates);
     }
 
-    private static TrainableSelection select(List<String> candidates, LayerGroups layers, FreezingConfig options) {
+    private static TrainableSelection select(List<String> candidates, LayerGroups layers, FreezingConfig options,
+                                             List<String> defaults) {
         if (candidates.isEmpty()) {
             throw new IllegalArgumentException("the model has no trainable parameters");
         }
-        Set<String> keep = new LinkedHashSet<>(candidates);
+        Set<String> keep = new LinkedHashSet<>(options.trainOnly().isEmpty() ? defaults : candidates);
         if (!options.trainOnly().isEmpty()) {
             keep.retainAll(matching("--train-only", options.trainOnly(), candidates));
         }

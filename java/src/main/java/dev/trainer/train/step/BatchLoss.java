@@ -15,6 +15,17 @@ public record BatchLoss(double value, double weight, int samples, int correct) {
 
     /** A process's part of a step whose batch gave it no samples (a data-parallel step's short last batch). */
     public static final BatchLoss NONE = new BatchLoss(0, 0, 0, 0);
+    /**
+     * This batch and another as one batch of both their samples: the mean of the two losses
+     * weighted by their sample weights (a non-finite loss stays non-finite), the weights, samples
+     * and hits summed; hits are not counted when either side did not count them.
+     */
+    public BatchLoss and(BatchLoss other) {
+        double total = weight + other.weight;
+        double mean = total > 0 ? (value * weight + other.value * other.weight) / total : value + other.value;
+        return new BatchLoss(mean, total, samples + other.samples,
+                correct < 0 || other.correct < 0 ? -1 : correct + other.correct);
+    }
 
     /** Whether the loss is a finite number. */
     public boolean finite() {

@@ -26,14 +26,13 @@ import java.util.Map;
  * penalties, and the statistics snapshot. A step runs in phases, each public:
  *
  * <ol>
- *   <li>{@link #zeroGradients}, then {@link #accumulate} per batch: forward, loss and backward,
- *       the gradient landing in the flat gradient buffer. This is the single-batch path: the
- *       backward graph overwrites the buffer, so one batch per step; accumulating several
- *       micro-batches would sum each into it weighted by its {@link BatchLoss#weight()} and divide
- *       by the window's total weight;</li>
- *   <li>{@link #reduceGradients()}: the {@link GradientReducer}: one process has nothing to do; the
- *       ranks of a data-parallel job make their gradients the whole global batch's
- *       ({@link GlobalGradient});</li>
+ *   <li>{@link #zeroGradients}, then {@link #accumulate} per batch of the step's window (one
+ *       batch, or {@code --grad-accum} of them): forward, loss and backward, the gradient landing
+ *       in the flat gradient buffer; over several batches a {@link GradientAccumulator} keeps
+ *       their mean weighted by each batch's {@link BatchLoss#weight()};</li>
+ *   <li>{@link #reduceGradients()}: the window's gradient back in the buffer, then the
+ *       {@link GradientReducer}: one process has nothing to do; the ranks of a data-parallel job
+ *       make their gradients the whole global batch's ({@link GlobalGradient});</li>
  *   <li>the non-finite check on the loss, then {@link #clipGradients()};</li>
  *   <li>{@link #apply}: L1/L2 penalties and the optimizer update in place.</li>
  * </ol>
@@ -58,11 +57,13 @@ public final class TrainingStep implements AutoCloseable {
     private final Kernels kernels;
     private final TrainingRuntime runtime;
     private final GradientReducer reducer;
+    private final GradientAccumulator accumulator;
     private final long dropoutSeed;
     private Loss loss;
     private TrainingSession session;
     private GroupedOptimizer optimizer;
     private ValueSnapshot snapshot;
+    /** What this process's batches of the step made of their samples so far; NONE before the first. */
     private BatchLoss local = BatchLoss.NONE;
     /** The step running, 1-based, and the batches it has accumulated: they number its random draws. */
     private long stepNumber;
@@ -74,6 +75,7 @@ public final class TrainingStep implements AutoCloseable {
         this.runtime = runtime;
         this.kernels = runtime.placement().kernels();
         this.reducer = ranks.size() == 1 ? GradientReducer.LOCAL : new GlobalGradient(ranks, kernels);
+        this.accumulator = new GradientAccumulator(runtime.placement());
         // each rank draws its own Dropout masks for its own samples; rank 0 draws what a single process would
         this.dropoutSeed = config.loop().seed() + ranks.rank();
     }
@@ -163,37 +165,42 @@ public final class TrainingStep implements AutoCloseable {
 
     /**
      * Starts step {@code stepNumber} (1-based): no gradient accumulated yet. The step's random draws
-     * (Dropout masks) are a function of its number and the batch's place in it, so a resumed run
-     * draws what the uninterrupted run did.
+     * (Dropout masks) are a function of its number and the batch's place in its window, so a resumed
+     * run draws what the uninterrupted run did.
      */
     public void zeroGradients(long stepNumber) {
         this.stepNumber = stepNumber;
         batchesInStep = 0;
+        accumulator.start();
         local = BatchLoss.NONE;
     }
 
     /**
-     * Forward, loss and backward on one batch; its gradient is then in {@link PlacedParameters#gradients()}.
+     * Forward, loss and backward on one batch of the step, its gradient accumulated into the step's.
      *
      * @param mix how the batch's inputs were mixed (mixup), or {@code null}
      */
     public BatchLoss accumulate(Batch batch, Mix mix) {
         BatchLoss[] result = new BatchLoss[1];
+        accumulator.beforeMicroBatch(session.placed());
         long draw = stepNumber * MAX_BATCHES_PER_STEP + batchesInStep++;
         session.step(batch, draw, (outputs, shape, b, dOutputs) -> {
             result[0] = loss.compute(outputs, shape, b, mix, dOutputs);
             return result[0].value();
         });
-        local = result[0];
-        return local;
+        accumulator.add(session.placed(), result[0].weight());
+        local = accumulator.batches() == 1 ? result[0] : local.and(result[0]);
+        return result[0];
     }
 
     /**
-     * Combines the gradients of every process; returns what the loss made of the step's samples
-     * on all of them (in one process, what {@link #accumulate} returned).
+     * Leaves the step's gradient in {@link PlacedParameters#gradients()} and combines the gradients
+     * of every process; returns what the loss made of the step's samples on all of them (in one
+     * process, what {@link #accumulate} returned, over all the step's batches).
      */
     public BatchLoss reduceGradients() {
         PlacedParameters p = session.placed();
+        accumulator.finish(p);
         return reducer.reduce(p.gradients(), p.length(), local);
     }
 
@@ -247,9 +254,24 @@ public final class TrainingStep implements AutoCloseable {
      */
     public StepResult run(Batch batch, Mix mix, double learningRate, double momentum, boolean statistics,
                           long stepNumber) {
+        List<MicroBatch> window = batch == null ? List.of() : List.of(new MicroBatch(batch, mix));
+        return run(window, learningRate, momentum, statistics, stepNumber);
+    }
+
+    /**
+     * Every phase over a window of batches, one optimizer step on their accumulated gradient: as
+     * one step on a batch of all their samples. The window is read once, in order, so it may
+     * assemble each batch as it is reached, into buffers the next one reuses.
+     *
+     * @param window this process's batches of the step; none when the step gave it no samples (it
+     *               still takes part in the reduction and the update)
+     * @return the step, its loss that of all the window's samples, over every process of a job
+     */
+    public StepResult run(Iterable<MicroBatch> window, double learningRate, double momentum, boolean statistics,
+                          long stepNumber) {
         zeroGradients(stepNumber);
-        if (batch != null) {
-            accumulate(batch, mix);
+        for (MicroBatch microBatch : window) {
+            accumulate(microBatch.batch(), microBatch.mix());
         }
         BatchLoss batchLoss = reduceGradients();
         double norm = gradientNorm();
@@ -346,6 +368,7 @@ public final class TrainingStep implements AutoCloseable {
         if (snapshot != null) {
             snapshot.close();
         }
+        accumulator.close();
         if (optimizer != null) {
             optimizer.close();
         }

@@ -66,7 +66,7 @@ class LoopStateTest {
         state.startEpoch(epoch);
         for (int b = 0; b < 2; b++) {
             state.step++;
-            state.record(0.5 + b, 8, 5);
+            state.record(1, 0.5 + b, 8, 5);
         }
         state.lastTrainLoss = state.epochLoss();
         for (double loss : validationLosses) {

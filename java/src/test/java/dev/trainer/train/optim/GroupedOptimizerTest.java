@@ -385,6 +385,11 @@ class GroupedOptimizerTest {
         }
 
         @Override
+        public void axpby(MemorySegment x, MemorySegment y, long count, float alpha, float beta) {
+            inner.axpby(x, y, count, alpha, beta);
+        }
+
+        @Override
         public void sgd(MemorySegment params, MemorySegment grads, MemorySegment velocity, long count, float lr,
                         float momentum, boolean nesterov, float weightDecay) {
             counts.add(count);

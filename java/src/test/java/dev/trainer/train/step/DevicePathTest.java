@@ -102,7 +102,7 @@ class DevicePathTest {
     void aWholeLoopTrainsAsOnTheHost() {
         RunConfig config = RunConfig.defaults(DIGITS.resolve("model.onnx"))
                 .with(new DataConfig(DIGITS.resolve("train.csv"), null, 0.2, "label", null, null))
-                .with(new LoopConfig(4, 32, 0, true, 7, 10, 5))
+                .with(new LoopConfig(4, 32, 1, 0, true, 7, 10, 5))
                 .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAM, 0.01).withMaxGradNorm(1))
                 .with(new ScheduleConfig(LrSchedule.parse("cosine"), Warmup.NONE))
                 .with(new BalanceConfig(null, null, null, 0.2))
