@@ -128,6 +128,26 @@ class ResumeTest {
         }
     }
 
+    /**
+     * A transformer with LoRA adapters (and their Dropout) taking steps of two batches
+     * ({@code --grad-accum 2}), stopped mid-epoch by {@code --max-steps} and resumed with the limit
+     * lifted: it continues at the window the next step starts and ends with the whole run's model.
+     */
+    @Test
+    void aLoraRunWithGradientAccumulationStoppedMidEpochResumesToTheSameModel() throws IOException {
+        String[] args = {"--model", BERT.resolve("model.onnx").toString(), "--train", BERT.resolve("train.npz").toString(),
+                "--epochs", "2", "--batch-size", "4", "--grad-accum", "2", "--lora", "4", "--lora-target", "**.dense",
+                "--lr", "0.01"};
+        Path whole = uninterrupted(args);
+        Path split = tmp.resolve("split");
+        Cli.Outcome first = Cli.run(concat(concat(new String[] {"fine-tune", "--out", split.toString()}, args),
+                "--max-steps", "3"));
+        assertEquals(0, first.code(), first.err());
+        Cli.Outcome resumed = Cli.run("resume", split.toString(), "--max-steps", "0");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertSameRun(whole, split);
+    }
+
     /** {@code --report-to csv}: the resumed run's metrics.csv holds every step, as the uninterrupted run's does. */
     @Test
     void aResumedRunsMetricsCsvHoldsTheWholeRun() throws IOException {
