@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 /** The {@code trainer} command line: the subcommands, parse errors in one line, exit codes. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCommand.Version.class,
         description = "Fine-tunes ONNX models on ONNX Runtime and hands back an ONNX model ready to deploy.",
-        subcommands = {FineTuneCommand.class, EvaluateCommand.class, PredictCommand.class, InspectCommand.class,
-                LrFindCommand.class, CvCommand.class, DiagnoseCommand.class, GradientsCommand.class, MergeCommand.class,
+        subcommands = {FineTuneCommand.class, ResumeCommand.class, EvaluateCommand.class, PredictCommand.class,
+                InspectCommand.class, LrFindCommand.class, CvCommand.class, DiagnoseCommand.class, GradientsCommand.class,
+                MergeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCommand implements Runnable {
 
@@ -23,10 +24,14 @@ public final class TrainerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: fine-tune, evaluate, predict, inspect, lr-find, cv, diagnose, gradients or merge");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: fine-tune, resume, evaluate, predict, inspect, lr-find, cv, diagnose, gradients or merge");
     }
 
-    /** Runs the command line and exits with its code (0 success, 1 training failed, 2 bad input). */
+    /**
+     * Runs the command line and exits with its code (0 success, 1 training failed, 2 bad input,
+     * 130 or 143 interrupted by SIGINT or SIGTERM).
+     */
     public static void main(String[] args) {
         System.exit(execute(args));
     }

@@ -137,7 +137,7 @@ class BadInputCatalogueTest {
                 bad("d8 an option without its value", "Missing required parameter for option '--model'", "fine-tune",
                         "--out", "{dir}", "--train", "{train}", "--model"),
                 bad("an unknown command", "unexpected argument 'frobnicate' \\(see `trainer --help`\\)", "frobnicate"),
-                bad("no command", "missing command: fine-tune, evaluate", new String[0]));
+                bad("no command", "missing command: fine-tune, resume, evaluate", new String[0]));
     }
 
     private static List<Case> options() {
