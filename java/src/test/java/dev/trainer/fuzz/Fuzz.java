@@ -1,5 +1,6 @@
 package dev.trainer.fuzz;
 
+import dev.trainer.CheckpointException;
 import dev.trainer.DataException;
 import dev.trainer.ModelException;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * A bounded, repeatable fuzzer for trainer's loaders. Each case takes one of the target's seed
  * files, applies one to three of its mutations, drawn from a generator seeded by (seed, case), and
  * loads the result in a worker thread under a time limit. A case passes when the loader refuses
- * the file with a {@link DataException} or {@link ModelException} whose message is one line, or
+ * the file with a {@link DataException}, {@link ModelException} or {@link CheckpointException}
+ * whose message is one line, or
  * loads it and the target's checks of the result hold; anything else (another exception, a hang,
  * an {@link Error}) fails it, and its file is kept for reproduction.
  */
@@ -139,7 +141,7 @@ final class Fuzz {
     }
 
     private static Outcome refusalOrProblem(Throwable thrown) {
-        if (thrown instanceof DataException || thrown instanceof ModelException) {
+        if (thrown instanceof DataException || thrown instanceof ModelException || thrown instanceof CheckpointException) {
             String message = thrown.getMessage();
             if (message == null || message.isBlank() || message.contains("\n") || message.contains("\r")
                     || message.length() > MAX_MESSAGE) {

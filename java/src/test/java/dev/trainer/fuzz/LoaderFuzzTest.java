@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trainer.DataException;
 import dev.trainer.Inspection;
 import dev.trainer.badinput.StoredNpz;
+import dev.trainer.checkpoint.Checkpoint;
+import dev.trainer.checkpoint.CheckpointFolder;
+import dev.trainer.cli.Cli;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
 import dev.trainer.data.ElementType;
@@ -38,7 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fuzzes the loaders of every file a user gives trainer: CSV, NPZ and JSONL data, images and ONNX models.
+ * Fuzzes the loaders of every file a user gives trainer: CSV, NPZ and JSONL data, images, ONNX
+ * models, and the checkpoints {@code trainer resume} reads.
  * A few hundred cases per loader by default (seconds); {@code scripts/fuzz} runs thousands, with
  * {@code -Dtrainer.fuzz.cases=N} and {@code -Dtrainer.fuzz.seed=S}. A failing case's file is kept
  * under {@code target/fuzz/} and named in the failure.
@@ -257,6 +261,34 @@ class LoaderFuzzTest {
         byte[] b = bytes.clone();
         java.nio.ByteBuffer.wrap(b).putInt(16, 1 + random.nextInt(1 << 16)).putInt(20, 1 + random.nextInt(1 << 16));
         return b;
+    }
+
+    /**
+     * Checkpoints as {@code trainer resume} reads them: two written by a short run of the demo. A
+     * damaged one that loads at all must hold the original's parameters (each section has a CRC).
+     */
+    @Test
+    void checkpoints() throws Exception {
+        Path run = seeds.resolve("run");
+        Cli.Outcome outcome = Cli.run("fine-tune", "--out", run.toString(), "--model", "../models/digits/model.onnx",
+                "--train", "../models/digits/val.csv", "--max-steps", "4", "--save-every", "2", "--threads", "1");
+        assertEquals(0, outcome.code(), outcome.err());
+        List<Path> written = new CheckpointFolder(run.resolve("checkpoints")).list();
+        List<byte[]> files = new ArrayList<>();
+        List<float[]> parameters = new ArrayList<>();
+        for (Path file : written) {
+            files.add(Files.readAllBytes(file));
+            parameters.add(Checkpoint.read(file).parameters());
+        }
+        List<Mutation> mutations = new ArrayList<>(ByteMutations.all());
+        mutations.add(Mutation.rewrite("leave it whole", (bytes, random) -> bytes)); // every byte damaged is refused
+        assertNoFailures(new Fuzz.Target("checkpoint", ".ckpt", files, mutations, Checkpoint::read,
+                (loaded, seed, onlyCorruption) -> {
+                    Checkpoint checkpoint = (Checkpoint) loaded;
+                    if (onlyCorruption) {
+                        assertArrayEquals(parameters.get(seed), checkpoint.parameters(), "damaged parameters loaded");
+                    }
+                }));
     }
 
     private static List<byte[]> models() throws IOException {
