@@ -16,8 +16,6 @@ import dev.trainer.train.loop.Checkpointing;
 import dev.trainer.train.loop.LoopState;
 import dev.trainer.train.step.TrainingStep;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,8 +210,7 @@ final class RunCheckpoints implements Checkpointing {
                         + " in the model");
             }
         }
-        MemorySegment.copy(checkpoint.parameters(), 0, step.parameters().values(), ValueLayout.JAVA_FLOAT, 0,
-                checkpoint.parameters().length);
+        step.parameters().setAll(checkpoint.parameters());
         try {
             step.restoreOptimizerMoments(checkpoint.first(), checkpoint.second(), checkpoint.header().optimizerSteps());
         } catch (IllegalArgumentException e) {
