@@ -32,7 +32,7 @@ public final class BatchOrder {
                 order[j] = swapped;
             }
         }
-        int[][] batches = new int[(datasetSize + batchSize - 1) / batchSize][];
+        int[][] batches = new int[Math.ceilDiv(datasetSize, batchSize)][];
         for (int b = 0; b < batches.length; b++) {
             int start = b * batchSize;
             batches[b] = Arrays.copyOfRange(order, start, Math.min(start + batchSize, datasetSize));

@@ -26,16 +26,13 @@ public final class PredictionFiles {
     }
 
     /**
-     * @throws IllegalArgumentException for a name not ending in .csv or .npz, or a folder that does not exist
+     * @throws IllegalArgumentException for a name not ending in .csv or .npz, a folder, or a file that cannot be written
      */
     public static void requireWritable(Path file) {
+        OutputPaths.requireWritableFile("--out", file);
         String name = file.getFileName().toString();
         if (!name.endsWith(".csv") && !name.endsWith(".npz")) {
             throw new IllegalArgumentException("--out must end in .csv or .npz: " + file);
-        }
-        if (!Files.isDirectory(file.toAbsolutePath().getParent())) {
-            throw new IllegalArgumentException("--out names a folder that does not exist: "
-                    + file.toAbsolutePath().getParent());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.trainer.run;
 
+import dev.trainer.DataException;
 import dev.trainer.RunStatus;
 import dev.trainer.TrainingFailedException;
 import dev.trainer.checkpoint.Checkpoint;
@@ -75,6 +76,8 @@ public final class FineTuneRun {
     private final SampleSource validation;
     private final Collective ranks;
     private final Resumption resumption;
+    /** Whether training has begun (the folder is the run's): a failure is then the run's, not the input's. */
+    private boolean trainingBegan;
 
     /**
      * @param listeners  hear every event (on rank 0 of a job); the metrics file is added once the folder exists
@@ -131,13 +134,18 @@ public final class FineTuneRun {
      * Runs the whole job.
      *
      * @throws dev.trainer.ModelException, dev.trainer.DataException, IllegalArgumentException for bad
-     *         input, before anything is written
-     * @throws TrainingFailedException when training itself goes wrong (the loss diverges)
+     *         input, before anything is written (memory too short for the model and batches, found
+     *         before training, is bad input too)
+     * @throws TrainingFailedException when training itself goes wrong (the loss diverges, memory runs
+     *         out, a file turns out damaged when read in full)
      * @throws java.io.UncheckedIOException when a file cannot be written during the run
      */
     public Result run() {
         try {
             return resumption == null ? start() : resume();
+        } catch (OutOfMemoryError e) {
+            String shortage = MemoryShortage.describe(e, config);
+            throw trainingBegan ? new TrainingFailedException(shortage) : new IllegalArgumentException(shortage);
         } finally {
             if (resumption != null) {
                 resumption.close();
@@ -150,21 +158,26 @@ public final class FineTuneRun {
             TrainingStep step = inputs.step();
             // every rank starts from rank 0's parameters, whatever its setup drew
             ranks.broadcast(step.parameters().values(), step.parameters().length());
-            if (ranks.rank() != 0) {
-                return trainAlong(step, inputs.data(), arena);
-            }
-            folder.create();
-            RunRecord record = inputs.record();
-            try (RunLock lock = RunLock.acquire(folder); MetricsFile metrics = new MetricsFile(folder.metrics());
-                 ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
-                listeners.attach(metrics);
-                return train(step, inputs.data(), arena, record, new RunCheckpoints(folder, step, config,
-                        record.modelHash(), metrics, record), null);
+            // the loop checks the schedule against the run's steps and allocates the batch buffers: before the folder
+            try (TrainingLoop loop = loop(step, inputs.data(), arena)) {
+                trainingBegan = true;
+                if (ranks.rank() != 0) {
+                    return trainAlong(loop);
+                }
+                folder.create();
+                RunRecord record = inputs.record();
+                try (RunLock lock = RunLock.acquire(folder); MetricsFile metrics = new MetricsFile(folder.metrics());
+                     ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
+                    listeners.attach(metrics);
+                    return train(loop, step, inputs.data(), record, new RunCheckpoints(folder, step, config,
+                            record.modelHash(), metrics, record), null);
+                }
             }
         }
     }
 
     private Result resume() {
+        trainingBegan = true;
         Checkpoint checkpoint = resumption.checkpoint();
         LoopState.Snapshot loop = checkpoint.loop();
         TrainingModel model = TrainingModel.of(config);
@@ -174,7 +187,8 @@ public final class FineTuneRun {
             PreparedData data = prepare(step, model);
             RunRecord record = new RunRecord(config, step.session(), model.exported().opset(), data, false,
                     resumption.recorded().started(), ranks).resumedFrom(resumption.recorded(), Instant.now());
-            try (MetricsFile metrics = new MetricsFile(folder.metrics(), checkpoint.header().metricsBytes());
+            try (TrainingLoop training = loop(step, data, arena);
+                 MetricsFile metrics = new MetricsFile(folder.metrics(), checkpoint.header().metricsBytes());
                  ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
                 List<TrainingEvent> earlier = MetricsFile.read(folder.metrics());
                 listeners.precede(earlier);
@@ -184,7 +198,7 @@ public final class FineTuneRun {
                         loop.step()));
                 RunCheckpoints checkpoints = new RunCheckpoints(folder, step, config, record.modelHash(), metrics, record)
                         .continuing(resumption.file(), checkpoint);
-                return train(step, data, arena, record, checkpoints, loop);
+                return train(training, step, data, record, checkpoints, loop);
             }
         }
     }
@@ -220,6 +234,7 @@ public final class FineTuneRun {
     }
 
     private Inputs inputs(Instant started) {
+        requireValidationData(config, validation);
         RunFolder.requireEmpty(folder.dir());
         TrainingModel model = TrainingModel.of(config);
         model.notes().forEach(listeners::note);
@@ -240,7 +255,28 @@ public final class FineTuneRun {
                 train, validation, listeners::note);
         step.weighClasses(data.classWeights());
         noteTraining(model, step);
+        if (data.batchCapacity(config.loop()) < config.loop().batchSize()) {
+            listeners.note("--batch-size " + config.loop().batchSize() + " is more than the "
+                    + data.batchCapacity(config.loop()) + " samples of an epoch: each step takes all of them");
+        }
         return data;
+    }
+
+    /**
+     * Options that act on validation results need validation data: without it they would be
+     * silently ignored.
+     *
+     * @param validation validation samples given in memory, or {@code null}
+     */
+    static void requireValidationData(RunConfig config, SampleSource validation) {
+        if (validation != null || config.data().validation() != null || config.data().valSplit() > 0) {
+            return;
+        }
+        String option = config.stopping().enabled() ? "--early-stopping-patience"
+                : config.loop().evalEvery() > 0 ? "--eval-every" : null;
+        if (option != null) {
+            throw new IllegalArgumentException(option + " needs validation data; give --val FILE or --val-split F");
+        }
     }
 
     private TrainingLoop loop(TrainingStep step, PreparedData data, Arena arena) {
@@ -269,8 +305,8 @@ public final class FineTuneRun {
      * A rank other than 0 of a job: trains in step with rank 0 and writes nothing; a failure (the
      * same on every rank: the loss the ranks reduced diverged) is agreed on and thrown.
      */
-    private Result trainAlong(TrainingStep step, PreparedData data, Arena arena) {
-        try (TrainingLoop loop = loop(step, data, arena)) {
+    private Result trainAlong(TrainingLoop loop) {
+        try {
             return new Result(loop.run(), folder, listeners.events(), RunStatus.COMPLETED, null);
         } catch (TrainingFailedException e) {
             DistributedJob.agree(ranks, e);
@@ -279,10 +315,10 @@ public final class FineTuneRun {
     }
 
     /** The loop, from the start or a checkpoint's state, and what its ending means for the folder. */
-    private Result train(TrainingStep step, PreparedData data, Arena arena, RunRecord record, RunCheckpoints checkpoints,
-                         LoopState.Snapshot from) {
+    private Result train(TrainingLoop loop, TrainingStep step, PreparedData data, RunRecord record,
+                         RunCheckpoints checkpoints, LoopState.Snapshot from) {
         TrainingLoop.Outcome outcome;
-        try (TrainingLoop loop = loop(step, data, arena)) {
+        try {
             checkpoints.writeArtifacts();
             record.write(folder.record(), RunStatus.RUNNING, null, checkpoints.last(), null);
             loop.checkpoints(ranks.size() == 1 ? checkpoints : checkpoints.withoutRewind());
@@ -291,6 +327,14 @@ public final class FineTuneRun {
             throw agreed(ended(record, checkpoints, RunStatus.DIVERGED, diverged(d, checkpoints)));
         } catch (TrainingFailedException e) {
             throw agreed(ended(record, checkpoints, RunStatus.FAILED, e));
+        } catch (DataException unreadable) {
+            // a file that passed the checks before training but fails when read in full (an image whose
+            // data is damaged behind a sound header): the run has begun, so the run failed. Only this
+            // rank reads that file: DistributedJob aborts the others, which no collective could reach.
+            TrainingFailedException failed = new TrainingFailedException(unreadable.getMessage()
+                    + "; found during training, after the check of every file's header");
+            failed.initCause(unreadable);
+            throw ended(record, checkpoints, RunStatus.FAILED, failed);
         } catch (RuntimeException e) {
             throw ended(record, checkpoints, RunStatus.FAILED, e);
         }

@@ -1,5 +1,6 @@
 package dev.trainer.run;
 
+import dev.trainer.evaluate.OutputPaths;
 import dev.trainer.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,13 +61,12 @@ public record RunFolder(Path dir) {
     }
 
     /**
-     * @throws IllegalArgumentException when the folder is a file or holds anything
+     * @throws IllegalArgumentException when the folder is a file, holds anything, or cannot be
+     *         created or written
      * @throws dev.trainer.CheckpointException when another process is writing into it
      */
     public static RunFolder requireEmpty(Path dir) {
-        if (Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file, not a folder");
-        }
+        OutputPaths.requireCreatableFolder("--out", dir);
         if (Files.isDirectory(dir)) {
             RunLock.requireFree(new RunFolder(dir));
             try (Stream<Path> entries = Files.list(dir)) {

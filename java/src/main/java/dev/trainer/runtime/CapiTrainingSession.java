@@ -167,8 +167,8 @@ final class CapiTrainingSession implements TrainingSession {
                 }
             }
         } catch (OrtStatusException e) {
-            throw new IllegalStateException("ONNX Runtime failed in a training step: "
-                    + ModelSession.firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new IllegalStateException("ONNX Runtime failed in a training step: " + OrtErrors.message(e), e);
         } finally {
             produced.forEach(NativeValue::close);
             batchValues.values().forEach(NativeValue::close);
@@ -285,8 +285,8 @@ final class CapiTrainingSession implements TrainingSession {
             }
             return floats;
         } catch (OrtStatusException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run the model: "
-                    + ModelSession.firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new IllegalStateException("ONNX Runtime failed to run the model: " + OrtErrors.message(e), e);
         } finally {
             results.forEach(NativeValue::close);
             batchValues.values().forEach(NativeValue::close);

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trainer.TrainingFailedException;
 import dev.trainer.autodiff.TrainingGraphs;
 import dev.trainer.data.Batch;
 import dev.trainer.edit.DropoutActivation;
@@ -133,7 +134,8 @@ final class OrtTrainingSession implements TrainingSession {
                 return value;
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed in a training step: " + ModelSession.firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new TrainingFailedException("ONNX Runtime failed in a training step: " + OrtErrors.message(e));
         } finally {
             batchTensors.values().forEach(OnnxTensor::close);
         }
@@ -202,7 +204,7 @@ final class OrtTrainingSession implements TrainingSession {
 
     private static OnnxTensor[] flags() {
         try {
-            var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+            var env = OrtLogging.environment();
             return new OnnxTensor[] {OnnxTensor.createTensor(env, 0L), OnnxTensor.createTensor(env, 1L)};
         } catch (OrtException e) {
             throw new IllegalStateException("cannot make the training-mode flags", e);

@@ -62,7 +62,7 @@ public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output
             throw new ModelException("model has no output named " + output);
         }
         if (outputType.elementType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new ModelException("output " + output + " is " + outputType + "; trainer trains float32 outputs");
+            throw new ModelException(ModelReadiness.notFloat(output, outputType.toString()));
         }
         for (String p : trainable) {
             ValueType t = types.get(p);

@@ -73,8 +73,8 @@ class DiskFailureTest {
         Path readOnly = mount("ro", "size=100k,ro");
         Cli.Outcome fineTune = Cli.run(demo(readOnly.resolve("run")));
         assertEquals(2, fineTune.code(), fineTune.err());
-        assertEquals("trainer: error: cannot create --out " + readOnly.resolve("run") + ": Read-only file system",
-                fineTune.err().strip());
+        assertEquals("trainer: error: --out " + readOnly.resolve("run") + ": cannot write in " + readOnly
+                + " (Read-only file system)", fineTune.err().strip());
 
         Path disk = mount("disk", "size=4m");
         Path run = disk.resolve("run");

@@ -124,7 +124,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.data = data;
         this.listeners = listeners;
         this.kernels = kernels;
-        this.batches = data.train().batches(loop.batchSize(), arena);
+        this.batches = data.train().batches(data.batchCapacity(loop), arena);
         this.mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         this.diagnoseHint = diagnoseHint;
         long totalSteps = (long) loop.epochs() * data.stepsPerEpoch(global);
