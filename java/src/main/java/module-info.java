@@ -20,6 +20,8 @@ module dev.trainer {
     requires com.microsoft.onnxruntime;
     requires info.picocli;
     requires java.desktop;
+    // sun.misc.Signal: SIGINT and SIGTERM stop a run with a checkpoint and the shell's exit codes
+    requires jdk.unsupported;
     requires org.tribuo.util.onnx;
     // no class of it is named: its JPEG reader (CMYK, YCCK, broken files) registers with ImageIO as
     // a service, and requiring it is what puts it in the module graph

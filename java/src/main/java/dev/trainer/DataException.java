@@ -8,11 +8,11 @@ public final class DataException extends RuntimeException {
 
     /** @param message one line naming the file and the problem */
     public DataException(String message) {
-        super(message);
+        super(OneLine.of(message));
     }
 
     /** As {@link #DataException(String)}, keeping the exception that revealed the problem. */
     public DataException(String message, Throwable cause) {
-        super(message, cause);
+        super(OneLine.of(message), cause);
     }
 }

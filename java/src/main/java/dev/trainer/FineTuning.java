@@ -17,7 +17,6 @@ import dev.trainer.run.GradientDump;
 import dev.trainer.run.RangeTest;
 import dev.trainer.train.loop.Listeners;
 import dev.trainer.train.loop.SampleSource;
-import dev.trainer.train.loop.TrainingLoop;
 import dev.trainer.train.schedule.LearningRateFinder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,18 +150,28 @@ public final class FineTuning {
 
     /**
      * Runs the fine-tune into {@code dir}, which must not exist or be empty: it then holds
-     * {@code model.onnx}, {@code run.json}, {@code metrics.jsonl} and {@code training.png}.
+     * {@code model.onnx}, {@code run.json}, {@code metrics.jsonl}, {@code training.png}, the
+     * training graphs ({@code artifacts/}) and checkpoints ({@code checkpoints/}). A listener's
+     * {@link dev.trainer.events.RunControl#interrupt} ends it with a checkpoint and no model
+     * ({@link RunStatus#INTERRUPTED}), to be {@link #resume resumed}.
      *
      * @throws ModelException, DataException, IllegalArgumentException for bad input, before anything is written
      * @throws TrainingFailedException when training goes wrong (the loss diverged); the folder then
      *         holds the metrics, diagnosis and plot of what happened
      */
     public FineTuningResult run(Path dir) {
-        FineTuneRun.Result r = DistributedJob.run(config, (c, ranks) -> new FineTuneRun(c, dir, NativeKernels.instance(),
-                listeners, DataSources.sourceOf(train), DataSources.sourceOf(validation), ranks).run());
-        TrainingLoop.Outcome o = r.outcome();
-        return new FineTuningResult(dir, r.folder().model(), o.validation(), o.trainLoss(), o.epochs(), o.steps(),
-                o.bestEpoch(), o.stopReason(), r.events());
+        return FineTuningResult.of(DistributedJob.run(config, (c, ranks) -> new FineTuneRun(c, dir,
+                NativeKernels.instance(), listeners, DataSources.sourceOf(train), DataSources.sourceOf(validation), ranks)
+                .run()));
+    }
+
+    /**
+     * Continues the run in {@code dir} (killed, interrupted, or finished and to be trained longer)
+     * from its last good checkpoint, with the settings it recorded: the result is the one the run
+     * would have reached uninterrupted. Only the length may grow ({@link Resume#epochs}).
+     */
+    public static Resume resume(Path dir) {
+        return new Resume(dir);
     }
 
     /**

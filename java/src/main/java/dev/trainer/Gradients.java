@@ -50,7 +50,8 @@ public final class Gradients {
      * {@code trainer:loss}, {@code trainer:output} (the output the loss read, for the batch) and
      * {@code trainer:output:NAME} (each other float output, flattened). The file appears whole or not at all.
      *
-     * @throws IllegalArgumentException for a name not ending in .npz, or a missing folder
+     * @throws IllegalArgumentException for a name not ending in .npz, a folder given as the file, or a folder
+     *         that does not exist or cannot be written
      */
     public void write(Path file) {
         requireWritable(file);
@@ -60,7 +61,8 @@ public final class Gradients {
     /**
      * Checks a file name {@link #write} would accept, before any work is done.
      *
-     * @throws IllegalArgumentException for a name not ending in .npz, or a missing folder
+     * @throws IllegalArgumentException for a name not ending in .npz, a folder given as the file, or a folder
+     *         that does not exist or cannot be written
      */
     public static void requireWritable(Path file) {
         GradientDump.requireWritable(file);

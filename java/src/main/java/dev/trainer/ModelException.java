@@ -5,11 +5,11 @@ public class ModelException extends RuntimeException {
 
     /** @param message one line naming the model and the problem */
     public ModelException(String message) {
-        super(message);
+        super(OneLine.of(message));
     }
 
     /** As {@link #ModelException(String)}, keeping the exception that revealed the problem. */
     public ModelException(String message, Throwable cause) {
-        super(message, cause);
+        super(OneLine.of(message), cause);
     }
 }

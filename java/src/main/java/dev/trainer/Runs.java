@@ -7,6 +7,7 @@ import dev.trainer.monitor.RunHistory;
 import dev.trainer.monitor.RunPlot;
 import dev.trainer.run.RunFolder;
 import dev.trainer.run.RunRecord;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What a finished (or failed) run folder tells: its configuration, a diagnosis and a plot of its metrics. */
@@ -21,13 +22,24 @@ public final class Runs {
      * @throws IllegalArgumentException when the metrics are missing or malformed, naming the line
      */
     public static DiagnosisEvent diagnose(Path runDir) {
-        return Diagnosis.of(RunHistory.read(new RunFolder(runDir).metrics()));
+        return Diagnosis.of(RunHistory.read(metrics(runDir)));
     }
 
     /** Draws a run's curves into a PNG. */
     public static void plot(Path runDir, Path png) {
-        RunPlot.write(RunHistory.read(new RunFolder(runDir).metrics()), runDir.toAbsolutePath().getFileName().toString(),
-                png);
+        RunPlot.write(RunHistory.read(metrics(runDir)), runDir.toAbsolutePath().getFileName().toString(), png);
+    }
+
+    /** A run folder's metrics file; a folder that is not a run is named as such rather than by the file it lacks. */
+    private static Path metrics(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
+            throw new IllegalArgumentException(runDir + " is not a folder; give a fine-tune's run folder (--out DIR)");
+        }
+        Path metrics = new RunFolder(runDir).metrics();
+        if (!Files.exists(metrics)) {
+            throw new IllegalArgumentException(runDir + " is not a run folder: it has no " + metrics.getFileName());
+        }
+        return metrics;
     }
 
     /**

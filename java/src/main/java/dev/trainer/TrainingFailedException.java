@@ -5,6 +5,6 @@ public class TrainingFailedException extends RuntimeException {
 
     /** @param message what went wrong and what to try, one line */
     public TrainingFailedException(String message) {
-        super(message);
+        super(OneLine.of(message));
     }
 }

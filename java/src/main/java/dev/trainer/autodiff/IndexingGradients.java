@@ -20,6 +20,9 @@ final class IndexingGradients {
         // y = data.take(indices, axis) (an embedding lookup at axis 0): dx = scatter-add of dy into zeros
         rules.put("Gather", g -> g.dx(0, () -> {
             int axis = g.axis("axis", 0);
+            if (axis == g.xType(0).rank()) {
+                throw new ModelException(g.describe() + ": its axis " + axis + " is outside the rank of its data");
+            }
             Value shape = g.shapeOf(g.x(0));
             Value indices = nonNegative(g.x(1), shape.gather(g.builder().scalar(axis, INT64), 0));
             return scatterAddAlong(shape, indices, g.dy(), axis, g.xType(0).rank(), g.xType(1).rank());

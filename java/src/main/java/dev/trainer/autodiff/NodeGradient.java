@@ -209,7 +209,14 @@ public final class NodeGradient {
     /** An axis attribute made non-negative against the rank of input 0. */
     public int axis(String name, long fallback) {
         long a = attr(name, fallback);
-        return (int) (a < 0 ? a + xType(0).rank() : a);
+        int rank = xType(0).rank();
+        long axis = a < 0 ? a + rank : a;
+        // Flatten's axis may equal the rank; no op's lies beyond it
+        if (axis < 0 || axis > rank) {
+            throw new ModelException(describe() + ": its " + name + " " + a + " is outside the rank " + rank
+                    + " of its input " + node.getInput(0));
+        }
+        return (int) axis;
     }
 
     /**

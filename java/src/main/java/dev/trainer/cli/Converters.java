@@ -11,6 +11,7 @@ import dev.trainer.config.LoraSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
+import dev.trainer.config.NonFinitePolicy;
 import dev.trainer.config.NormalizeMethod;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
@@ -108,6 +109,12 @@ final class Converters {
     static final class Normalize extends Parsed<NormalizeMethod> {
         Normalize() {
             super(NormalizeMethod::parse);
+        }
+    }
+
+    static final class OnNonFinite extends Parsed<NonFinitePolicy> {
+        OnNonFinite() {
+            super(NonFinitePolicy::parse);
         }
     }
 

@@ -24,6 +24,9 @@ final class CvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (folds < 2) {
+            throw new IllegalArgumentException("--folds must be at least 2, got " + folds);
+        }
         FineTuning.of(options.toConfig()).console().crossValidate(folds, out);
         return ExitCode.OK;
     }

@@ -1,6 +1,7 @@
 package dev.trainer.cli;
 
 import dev.trainer.Runs;
+import dev.trainer.evaluate.OutputPaths;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,6 +22,9 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (plot != null) {
+            OutputPaths.requireWritableFile("--plot", plot);
+        }
         System.out.println(Runs.diagnose(runDir).render());
         if (plot != null) {
             Runs.plot(runDir, plot);

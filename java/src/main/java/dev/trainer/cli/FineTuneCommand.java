@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "fine-tune", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "trainer fine-tune --model M.onnx --train DATA --out DIR [--val DATA] [options]",
-        description = "Fine-tunes an ONNX model on labelled data; writes DIR/model.onnx, DIR/run.json, DIR/metrics.jsonl.")
+        description = {"Fine-tunes an ONNX model on labelled data; writes DIR/model.onnx, DIR/run.json, DIR/metrics.jsonl",
+                "and checkpoints (Ctrl-C writes one and stops; trainer resume DIR goes on)."})
 final class FineTuneCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder; must not exist or be empty.", order = 0)
@@ -20,7 +21,9 @@ final class FineTuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FineTuning.of(options.toConfig()).console().run(out);
-        return ExitCode.OK;
+        try (Interruptions interruptions = new Interruptions()) {
+            return RunEnding.exitCode(FineTuning.of(options.toConfig()).console().listener(interruptions).run(out),
+                    interruptions, out);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.trainer.cli;
 
 import dev.trainer.FineTuning;
 import dev.trainer.LearningRateFinding;
+import dev.trainer.evaluate.OutputPaths;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +35,14 @@ final class LrFindCommand implements Callable<Integer> {
     public Integer call() {
         if (!plot.getFileName().toString().endsWith(".png")) {
             throw new IllegalArgumentException("--plot must name a .png file: " + plot);
+        }
+        OutputPaths.requireWritableFile("--plot", plot);
+        if (steps < 10) {
+            throw new IllegalArgumentException("--steps must be at least 10, got " + steps);
+        }
+        if (!(minLr > 0 && minLr < maxLr) || Double.isInfinite(maxLr)) {
+            throw new IllegalArgumentException("--min-lr " + minLr + " and --max-lr " + maxLr
+                    + ": the range test needs 0 < --min-lr < --max-lr");
         }
         LearningRateFinding finding = FineTuning.of(options.toConfig()).console().findLearningRate(minLr, maxLr, steps);
         System.out.println(finding.reasoning());

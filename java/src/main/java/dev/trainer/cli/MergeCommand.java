@@ -1,6 +1,7 @@
 package dev.trainer.cli;
 
 import dev.trainer.Adapters;
+import dev.trainer.evaluate.OutputPaths;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputPaths.requireWritableFile("--out", out);
         Adapters.merge(model, adapters, out);
         System.out.println("merged model: " + out);
         return ExitCode.OK;

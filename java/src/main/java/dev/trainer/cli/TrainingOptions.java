@@ -41,6 +41,9 @@ final class TrainingOptions {
     @Mixin
     ReportingSection reporting;
 
+    @Mixin
+    RecoverySection recovery;
+
     /**
      * The run's configuration, checked whole.
      *
@@ -53,6 +56,6 @@ final class TrainingOptions {
                 data.toConfig(), heads.text.toConfig(), images.toConfig(),
                 new LossConfig(data.loss.loss, stopping.labelSmoothing), loop.toConfig(), optimizer.toConfig(),
                 optimizer.schedule(), optimizer.regularization(), balance.toConfig(), stopping.toConfig(),
-                reporting.toConfig(), freezing.toConfig(), lora.toConfig(), loop.runtime());
+                reporting.toConfig(), freezing.toConfig(), lora.toConfig(), loop.runtime(), recovery.toConfig());
     }
 }

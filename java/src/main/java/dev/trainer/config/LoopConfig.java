@@ -32,8 +32,14 @@ public record LoopConfig(int epochs, int batchSize, int gradAccum, long maxSteps
         if (gradAccum < 1) {
             throw new IllegalArgumentException("--grad-accum must be at least 1, got " + gradAccum);
         }
-        if (maxSteps < 0 || evalEvery < 0 || statsEvery < 0) {
-            throw new IllegalArgumentException("--max-steps, --eval-every and --stats-every must be >= 0");
+        requireNotNegative("--max-steps", maxSteps);
+        requireNotNegative("--eval-every", evalEvery);
+        requireNotNegative("--stats-every", statsEvery);
+    }
+
+    private static void requireNotNegative(String option, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " must be >= 0 (0: off), got " + value);
         }
     }
 

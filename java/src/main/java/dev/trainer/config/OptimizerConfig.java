@@ -29,9 +29,15 @@ public record OptimizerConfig(OptimizerKind kind, double learningRate, double mo
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("--lr must be a positive number, got " + learningRate);
         }
-        if (!(weightDecay >= 0) || !(maxGradNorm >= 0) || !(momentum >= 0) || momentum >= 1
-                || Double.isInfinite(weightDecay) || Double.isInfinite(maxGradNorm)) {
-            throw new IllegalArgumentException("--weight-decay and --max-grad-norm must be >= 0, --momentum in [0, 1)");
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("--weight-decay must be a finite number >= 0, got " + weightDecay);
+        }
+        if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
+            throw new IllegalArgumentException("--max-grad-norm must be a finite number >= 0 (0: no clipping), got "
+                    + maxGradNorm);
         }
         if (!(layerDecay > 0 && layerDecay <= 1)) {
             throw new IllegalArgumentException("--layer-decay must be in (0, 1], got " + layerDecay);

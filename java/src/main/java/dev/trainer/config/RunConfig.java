@@ -13,18 +13,23 @@ import java.nio.file.Path;
  * @param reporting  what each validation reports, and the sinks besides metrics.jsonl
  * @param lora       LoRA adapters to train instead of the weights they sit beside, or {@link LoraConfig#NONE}
  * @param runtime    where the graphs run; the device defaults to the CPU
+ * @param recovery   checkpoints and non-finite steps; {@link RecoveryConfig#DEFAULT} when {@code null}
+ *                   (a run.json written before the section existed)
  */
 public record RunConfig(ModelConfig model, DataConfig data, TextConfig text, ImageConfig images, LossConfig loss,
                         LoopConfig loop, OptimizerConfig optimizer, ScheduleConfig schedule,
                         RegularizationConfig regularization, BalanceConfig balance, StoppingConfig stopping,
                         ReportingConfig reporting, FreezingConfig freezing, LoraConfig lora,
-                        RuntimeConfig runtime) {
+                        RuntimeConfig runtime, RecoveryConfig recovery) {
 
     /**
      * @throws IllegalArgumentException for a missing section, or options that do not go together
      *         (one line naming them)
      */
     public RunConfig {
+        if (recovery == null) {
+            recovery = RecoveryConfig.DEFAULT;
+        }
         if (model == null || data == null || text == null || images == null || loss == null || loop == null
                 || optimizer == null || schedule == null || regularization == null || balance == null
                 || stopping == null || reporting == null || freezing == null || lora == null || runtime == null) {
@@ -58,96 +63,103 @@ public record RunConfig(ModelConfig model, DataConfig data, TextConfig text, Ima
         return new RunConfig(ModelConfig.of(model), DataConfig.DEFAULT, TextConfig.DEFAULT, ImageConfig.DEFAULT,
                 LossConfig.DEFAULT, LoopConfig.DEFAULT, OptimizerConfig.DEFAULT, ScheduleConfig.DEFAULT,
                 RegularizationConfig.DEFAULT, BalanceConfig.DEFAULT, StoppingConfig.DEFAULT, ReportingConfig.DEFAULT,
-                FreezingConfig.DEFAULT, LoraConfig.NONE, RuntimeConfig.DEFAULT);
+                FreezingConfig.DEFAULT, LoraConfig.NONE, RuntimeConfig.DEFAULT,
+                RecoveryConfig.DEFAULT);
     }
 
     /** This configuration with another {@code model} section, checked as a whole again. */
     public RunConfig with(ModelConfig section) {
         return new RunConfig(section, data, text, images, loss, loop, optimizer, schedule, regularization, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code data} section, checked as a whole again. */
     public RunConfig with(DataConfig section) {
         return new RunConfig(model, section, text, images, loss, loop, optimizer, schedule, regularization, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code text} section, checked as a whole again. */
     public RunConfig with(TextConfig section) {
         return new RunConfig(model, data, section, images, loss, loop, optimizer, schedule, regularization, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code images} section, checked as a whole again. */
     public RunConfig with(ImageConfig section) {
         return new RunConfig(model, data, text, section, loss, loop, optimizer, schedule, regularization, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code loss} section, checked as a whole again. */
     public RunConfig with(LossConfig section) {
         return new RunConfig(model, data, text, images, section, loop, optimizer, schedule, regularization, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code loop} section, checked as a whole again. */
     public RunConfig with(LoopConfig section) {
         return new RunConfig(model, data, text, images, loss, section, optimizer, schedule, regularization, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code optimizer} section, checked as a whole again. */
     public RunConfig with(OptimizerConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, section, schedule, regularization, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code schedule} section, checked as a whole again. */
     public RunConfig with(ScheduleConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, optimizer, section, regularization, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code regularization} section, checked as a whole again. */
     public RunConfig with(RegularizationConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, optimizer, schedule, section, balance,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code balance} section, checked as a whole again. */
     public RunConfig with(BalanceConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, optimizer, schedule, regularization, section,
-                stopping, reporting, freezing, lora, runtime);
+                stopping, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code stopping} section, checked as a whole again. */
     public RunConfig with(StoppingConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, optimizer, schedule, regularization, balance,
-                section, reporting, freezing, lora, runtime);
+                section, reporting, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code reporting} section, checked as a whole again. */
     public RunConfig with(ReportingConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, optimizer, schedule, regularization, balance,
-                stopping, section, freezing, lora, runtime);
+                stopping, section, freezing, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code freezing} section, checked as a whole again. */
     public RunConfig with(FreezingConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, optimizer, schedule, regularization, balance,
-                stopping, reporting, section, lora, runtime);
+                stopping, reporting, section, lora, runtime, recovery);
     }
 
     /** This configuration with another {@code lora} section, checked as a whole again. */
     public RunConfig with(LoraConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, optimizer, schedule, regularization, balance,
-                stopping, reporting, freezing, section, runtime);
+                stopping, reporting, freezing, section, runtime, recovery);
+    }
+
+    /** This configuration with another {@code recovery} section, checked as a whole again. */
+    public RunConfig with(RecoveryConfig section) {
+        return new RunConfig(model, data, text, images, loss, loop, optimizer, schedule, regularization, balance,
+                stopping, reporting, freezing, lora, runtime, section);
     }
 
     /** This configuration with another {@code runtime} section, checked as a whole again. */
     public RunConfig with(RuntimeConfig section) {
         return new RunConfig(model, data, text, images, loss, loop, optimizer, schedule, regularization, balance,
-                stopping, reporting, freezing, lora, section);
+                stopping, reporting, freezing, lora, section, recovery);
     }
 }

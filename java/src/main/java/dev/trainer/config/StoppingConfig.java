@@ -14,8 +14,11 @@ public record StoppingConfig(int patience, StoppingMetric metric, double minDelt
 
     /** @throws IllegalArgumentException for a negative patience or delta */
     public StoppingConfig {
-        if (patience < 0 || !(minDelta >= 0)) {
-            throw new IllegalArgumentException("--early-stopping-patience and --min-delta must be >= 0");
+        if (patience < 0) {
+            throw new IllegalArgumentException("--early-stopping-patience must be >= 0 (0: off), got " + patience);
+        }
+        if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+            throw new IllegalArgumentException("--min-delta must be a finite number >= 0, got " + minDelta);
         }
         if (metric == null) {
             throw new IllegalArgumentException("--best-metric must name a validation metric");

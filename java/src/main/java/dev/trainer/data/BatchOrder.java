@@ -32,7 +32,7 @@ public final class BatchOrder {
                 order[j] = swapped;
             }
         }
-        int[][] batches = new int[(datasetSize + batchSize - 1) / batchSize][];
+        int[][] batches = new int[Math.ceilDiv(datasetSize, batchSize)][];
         for (int b = 0; b < batches.length; b++) {
             int start = b * batchSize;
             batches[b] = Arrays.copyOfRange(order, start, Math.min(start + batchSize, datasetSize));
@@ -40,16 +40,8 @@ public final class BatchOrder {
         return batches;
     }
 
-    /**
-     * The seed of one epoch's random stream, for every per-epoch draw (shuffles, samplers). Mixes
-     * seed and epoch (SplitMix64's finalizer) so that neighbouring epochs get unrelated streams:
-     * seeding with {@code seed + epoch} would give SplittableRandom's streams that are shifted
-     * copies of one another.
-     */
+    /** The seed of one epoch's random stream, for every per-epoch draw (shuffles, samplers): {@link Seeds#derive}. */
     public static long epochSeed(long seed, int epoch) {
-        long z = seed + 0x9E3779B97F4A7C15L * (epoch + 1L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.derive(seed, epoch);
     }
 }

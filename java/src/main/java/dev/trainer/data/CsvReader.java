@@ -70,6 +70,7 @@ final class CsvReader {
         private int[] classes;
         private float[] targets;
         private float[] weights;
+        private int[] lines = new int[1 << 12];
         private int count;
 
         Rows(List<String> header, int labelIndex, int weightIndex, InputSpec input, Task task) {
@@ -105,7 +106,7 @@ final class CsvReader {
                     throw cellError(lineNumber, column, header, cell, problem);
                 }
             }
-            count++;
+            lines[count++] = lineNumber;
         }
 
         private void grow(int columns) {
@@ -124,6 +125,9 @@ final class CsvReader {
             if (count == weights.length && weights.length > 0) {
                 weights = Arrays.copyOf(weights, weights.length * 2);
             }
+            if (count == lines.length) {
+                lines = Arrays.copyOf(lines, lines.length * 2);
+            }
         }
 
         /** Stores one cell's value; returns what is wrong with it, or {@code null}. */
@@ -141,6 +145,9 @@ final class CsvReader {
             } else if (column == labelIndex) {
                 targets[count] = (float) value;
             } else if (floating) {
+                if (Float.isInfinite((float) value)) {
+                    return "is beyond float32's range (±3.4e38)";
+                }
                 floats[valueCount++] = (float) value;
             } else {
                 if (value != Math.rint(value) || !input.type().fits((long) value)) {
@@ -161,7 +168,7 @@ final class CsvReader {
             if (labels != null && weightIndex >= 0) {
                 labels = labels.withWeights(Arrays.copyOf(weights, count));
             }
-            return new Dataset(source, Map.of(input.name(), feature), labels);
+            return new Dataset(source, Map.of(input.name(), feature), labels, Arrays.copyOf(lines, count));
         }
     }
 
@@ -204,11 +211,12 @@ final class CsvReader {
 
     private DataException cellError(int lineNumber, int column, List<String> header, String cell, String problem) {
         return new DataException(source + " line " + lineNumber + ", column " + (column + 1) + " ('"
-                + header.get(column) + "')" + (cell.isEmpty() ? "" : ": \"" + cell + "\"") + ": " + problem);
+                + Excerpt.of(header.get(column)) + "')" + (cell.isEmpty() ? "" : ": " + Excerpt.quoted(cell)) + ": "
+                + problem);
     }
 
     private static String abbreviate(List<String> names) {
-        return names.size() <= NAMES_SHOWN ? String.join(", ", names)
-                : String.join(", ", names.subList(0, NAMES_SHOWN)) + ", ... " + names.size() + " in all";
+        List<String> shown = names.subList(0, Math.min(names.size(), NAMES_SHOWN)).stream().map(Excerpt::of).toList();
+        return String.join(", ", shown) + (names.size() > NAMES_SHOWN ? ", ... " + names.size() + " in all" : "");
     }
 }

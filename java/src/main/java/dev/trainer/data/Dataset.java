@@ -24,6 +24,15 @@ public final class Dataset extends SampleSet {
      * @throws IllegalArgumentException when the features and labels disagree on the sample count
      */
     public Dataset(String source, Map<String, Feature> features, Labels labels) {
+        this(source, features, labels, null);
+    }
+
+    /**
+     * As {@link #Dataset(String, Map, Labels)}, for samples read from the lines of a text file.
+     *
+     * @param lines each sample's line in the file, 1-based, or null
+     */
+    Dataset(String source, Map<String, Feature> features, Labels labels, int[] lines) {
         if (features.isEmpty()) {
             throw new IllegalArgumentException(source + ": a data set needs at least one input");
         }
@@ -35,7 +44,7 @@ public final class Dataset extends SampleSet {
                         + " samples, but '" + inputs.firstEntry().getKey() + "' has " + samples);
             }
         });
-        super(source, labels, samples);
+        super(source, labels, samples, lines);
         this.features = inputs;
         this.size = samples;
     }
@@ -81,12 +90,12 @@ public final class Dataset extends SampleSet {
     public Dataset subset(int[] indices) {
         Map<String, Feature> picked = new LinkedHashMap<>();
         features.forEach((name, feature) -> picked.put(name, feature.subset(indices)));
-        return new Dataset(source(), picked, labelsAt(indices));
+        return new Dataset(source(), picked, labelsAt(indices), linesAt(indices));
     }
 
     /**
      * Throws a {@link DataException} naming the first NaN or infinite feature value or target,
-     * by input and 0-based sample; a non-finite input would poison every gradient after it.
+     * by input and {@link #sampleName sample}; a non-finite input would poison every gradient after it.
      */
     public void requireFinite() {
         features.forEach((name, feature) -> {
@@ -102,7 +111,7 @@ public final class Dataset extends SampleSet {
     private void requireFinite(float[] values, int sampleSize, String what) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw new DataException(source() + ": " + what + " of sample " + (i / sampleSize) + " holds "
+                throw new DataException(source() + ": " + what + " of " + sampleName(i / sampleSize) + " holds "
                         + values[i]);
             }
         }

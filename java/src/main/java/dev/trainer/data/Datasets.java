@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer.DataException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,8 +134,10 @@ public final class Datasets {
             try {
                 return Files.isDirectory(file) ? ImageFolderReader.read(file, inputs, images, labelling.required())
                         : ImageManifestReader.read(file, inputs, labelling, images);
+            } catch (CharacterCodingException e) {
+                throw Utf8.notUtf8(file, e);
             } catch (IOException e) {
-                throw new DataException(file + " could not be read: " + e.getMessage(), e);
+                throw new DataException(file + " could not be read: " + reason(e), e);
             }
         }
         String extension = extension(file);
@@ -155,18 +158,30 @@ public final class Datasets {
                         labelling.labelColumn(), labelling.required())
                         : TextReader.read(file, inputs, labelling.task(), text.tokenizer(), text.knownClasses(),
                         labelling.required());
+            } catch (CharacterCodingException e) {
+                throw Utf8.notUtf8(file, e);
             } catch (IOException e) {
-                throw new DataException(file + " could not be read: " + e.getMessage(), e);
+                throw new DataException(file + " could not be read: " + reason(e), e);
             }
         }
         Dataset dataset;
         try {
             dataset = csv ? CsvReader.read(file, inputs, labelling) : NpzReader.read(file, inputs, labelling);
+        } catch (CharacterCodingException e) {
+            throw Utf8.notUtf8(file, e);
         } catch (IOException e) {
-            throw new DataException(file + " could not be read: " + e.getMessage(), e);
+            throw new DataException(file + " could not be read: " + reason(e), e);
         }
         dataset.requireFinite();
         return dataset;
+    }
+
+    /** Why reading failed, in words: some of the JDK's I/O exceptions carry no message. */
+    static String reason(IOException e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e instanceof java.io.EOFException ? "it ends too early" : e.getClass().getSimpleName();
     }
 
     /**

@@ -45,7 +45,7 @@ public final class ImageDataset extends SampleSet {
         if (files.isEmpty()) {
             throw new DataException(source + " holds no images");
         }
-        super(source, labels, files.size());
+        super(source, labels, files.size(), null);
         this.input = input;
         this.files = List.copyOf(files);
         this.classNames = List.copyOf(classNames);

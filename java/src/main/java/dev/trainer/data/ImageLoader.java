@@ -137,6 +137,10 @@ public final class ImageLoader implements BatchSource {
             if (e.getCause() instanceof BadImageException bad) {
                 throw new DataException(bad.getMessage(), bad);
             }
+            if (e.getCause() instanceof OutOfMemoryError shortage) {
+                // a run reports it with its sizes and the options that help, as any other shortage
+                throw new OutOfMemoryError("decoding " + dataset.files().get(index) + ": " + shortage.getMessage());
+            }
             throw new IllegalStateException("loading image " + dataset.files().get(index) + " failed: " + e.getCause(),
                     e.getCause());
         } catch (InterruptedException e) {

@@ -57,7 +57,7 @@ final class ImageManifestReader {
 
     private static void readJsonLines(Path manifest, Path base, List<Path> files, LabelCollector labels,
                                       boolean labelsRequired) throws IOException {
-        JsonLines.read(manifest, (json, where) -> {
+        JsonLines.read(manifest, (json, line, where) -> {
             JsonNode path = json.get("path");
             if (path == null || !path.isTextual()) {
                 throw new DataException(where + ": no \"path\" string");

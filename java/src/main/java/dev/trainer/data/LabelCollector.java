@@ -61,7 +61,8 @@ final class LabelCollector {
         }
         if (task == Task.REGRESSION) {
             if (!label.isNumber() || !Double.isFinite(label.asDouble())) {
-                throw new DataException(where + ": the label must be a finite number for regression, not " + label);
+                throw new DataException(where + ": the label must be a finite number for regression, not "
+                        + Excerpt.of(label.toString()));
             }
             labels.add((float) label.asDouble());
             return;
@@ -72,16 +73,18 @@ final class LabelCollector {
         } else if (label.isTextual()) {
             value = label.asText();
             if (knownClasses != null && !knownClasses.contains(value)) {
-                throw new DataException(where + ": unknown class '" + value + "'; the training data's classes are "
-                        + (knownClasses.isEmpty() ? "integer ids" : String.join(", ", knownClasses)));
+                throw new DataException(where + ": unknown class " + Excerpt.quoted((String) value)
+                        + "; the training data's classes are "
+                        + (knownClasses.isEmpty() ? "integer ids" : Excerpt.of(String.join(", ", knownClasses))));
             }
         } else {
             throw new DataException(where + ": the label must be a class id (an integer >= 0) or a class name"
-                    + " (a string), not " + label);
+                    + " (a string), not " + Excerpt.of(label.toString()));
         }
         if (!labels.isEmpty() && labels.getFirst().getClass() != value.getClass()) {
-            throw new DataException(where + ": the label " + label + " is a class " + (value instanceof String ? "name" : "id")
-                    + ", but the lines before it give class " + (value instanceof String ? "ids" : "names"));
+            throw new DataException(where + ": the label " + Excerpt.of(label.toString()) + " is a class "
+                    + (value instanceof String ? "name" : "id") + ", but the lines before it give class "
+                    + (value instanceof String ? "ids" : "names"));
         }
         labels.add(value);
     }

@@ -35,7 +35,7 @@ public record Labels(Task task, long[] sampleShape, int[] classes, float[] targe
             }
             for (int i = 0; i < weights.length; i++) {
                 if (!(weights[i] >= 0) || Float.isInfinite(weights[i])) {
-                    throw new IllegalArgumentException("the weight of sample " + i + " is " + weights[i]
+                    throw new IllegalArgumentException("the weight of sample " + (i + 1) + " is " + weights[i]
                             + "; sample weights must be finite and >= 0");
                 }
             }

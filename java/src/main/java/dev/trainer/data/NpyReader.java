@@ -27,8 +27,10 @@ final class NpyReader {
      * Reads one array from {@code in}, leaving the stream after its last element.
      *
      * @param where what to call the array in error messages, e.g. {@code data.npz: array 'x'}
+     * @param size  the bytes the stream holds, header included, or -1 when unknown: a header that
+     *              claims more is refused before anything is allocated for the data
      */
-    static NpyArray read(InputStream in, String where) throws IOException {
+    static NpyArray read(InputStream in, String where, long size) throws IOException {
         byte[] prefix = in.readNBytes(MAGIC.length + 2);
         if (prefix.length < MAGIC.length + 2 || !Arrays.equals(prefix, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new DataException(where + " is not an .npy array: it lacks the numpy magic bytes");
@@ -57,6 +59,12 @@ final class NpyReader {
         if (elementCount > Integer.MAX_VALUE / dtype.bytes()) {
             throw new DataException(where + " of shape " + Shapes.format(shape) + " is over 2 GiB; split it");
         }
+        long headerBytes = MAGIC.length + 2 + lengthBytes + headerLength;
+        if (size >= 0 && headerBytes + elementCount * dtype.bytes() != size) {
+            throw new DataException(where + " is corrupt: its header says shape " + Shapes.format(shape) + " of "
+                    + dtype.descr() + " (" + elementCount * dtype.bytes() + " bytes), but it holds "
+                    + Math.max(0, size - headerBytes) + " bytes of data");
+        }
         byte[] data = readExactly(in, (int) elementCount * dtype.bytes(), where);
         return new NpyArray(dtype, shape, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN));
     }
@@ -77,7 +85,7 @@ final class NpyReader {
         }
         int colon = at < 0 ? -1 : header.indexOf(':', at + key.length() + 2);
         if (colon < 0) {
-            throw new DataException(where + " has no '" + key + "' in its header: " + header.strip());
+            throw new DataException(where + " has no '" + key + "' in its header: " + Excerpt.of(header.strip()));
         }
         int start = colon + 1;
         while (start < header.length() && header.charAt(start) == ' ') {
@@ -92,7 +100,7 @@ final class NpyReader {
         int end = quote == '\'' || quote == '"' ? header.indexOf(quote, start + 1) : -1;
         if (end < 0) {
             throw new DataException(where + " has a structured or unreadable '" + key + "' in its header: "
-                    + header.strip());
+                    + Excerpt.of(header.strip()));
         }
         return header.substring(start + 1, end);
     }
@@ -105,14 +113,14 @@ final class NpyReader {
         if (header.startsWith("False", start)) {
             return false;
         }
-        throw new DataException(where + " has an unreadable '" + key + "' in its header: " + header.strip());
+        throw new DataException(where + " has an unreadable '" + key + "' in its header: " + Excerpt.of(header.strip()));
     }
 
     private static long[] tupleValue(String header, String key, String where) {
         int start = valueStart(header, key, where);
         int end = header.indexOf(')', start);
         if (start >= header.length() || header.charAt(start) != '(' || end < 0) {
-            throw new DataException(where + " has an unreadable '" + key + "' in its header: " + header.strip());
+            throw new DataException(where + " has an unreadable '" + key + "' in its header: " + Excerpt.of(header.strip()));
         }
         List<Long> dims = new ArrayList<>();
         for (String dim : header.substring(start + 1, end).split(",")) {
@@ -122,10 +130,14 @@ final class NpyReader {
             }
             if (!dim.isEmpty()) {
                 try {
-                    dims.add(Long.parseLong(dim));
+                    long parsed = Long.parseLong(dim);
+                    if (parsed < 0) {
+                        throw new NumberFormatException("negative");
+                    }
+                    dims.add(parsed);
                 } catch (NumberFormatException notADimension) {
                     throw new DataException(where + " has an unreadable '" + key + "' in its header: "
-                            + header.strip());
+                            + Excerpt.of(header.strip()));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.trainer.data;
 
 import dev.trainer.DataException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -36,8 +39,8 @@ final class NpzReader {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException notAZip) {
-            throw new DataException(source + " is not an .npz file (not a zip archive): " + notAZip.getMessage(),
+        } catch (IOException notAZip) {
+            throw new DataException(source + " is not an .npz file (not a zip archive): " + Datasets.reason(notAZip),
                     notAZip);
         }
         try (zip) {
@@ -48,7 +51,7 @@ final class NpzReader {
                 NpyArray array = array(zip, input.name());
                 if (array == null) {
                     throw new DataException(source + " has no array '" + input.name() + "' for input '"
-                            + input.name() + "' (arrays: " + String.join(", ", arrayNames(zip)) + ")");
+                            + input.name() + "' (" + arrays(zip) + ")");
                 }
                 Feature feature = toFeature(array, input);
                 if (samples >= 0 && feature.size() != samples) {
@@ -61,8 +64,7 @@ final class NpzReader {
             }
             NpyArray labelArray = array(zip, LABELS);
             if (labelArray == null && labelling.required()) {
-                throw new DataException(source + " has no array '" + LABELS + "' (arrays: "
-                        + String.join(", ", arrayNames(zip)) + ")");
+                throw new DataException(source + " has no array '" + LABELS + "' (" + arrays(zip) + ")");
             }
             Labels labels = labelArray == null ? null : toLabels(labelArray, labelling.task());
             if (labels != null && labels.size() != samples) {
@@ -77,17 +79,30 @@ final class NpzReader {
         }
     }
 
+    /**
+     * One array, checked against the zip's record of it: its CRC-32 and size. Zip readers other
+     * than a stream's do not check them, and a flipped bit in a stored (uncompressed) array would
+     * otherwise load as a different number.
+     */
     private NpyArray array(ZipFile zip, String name) throws IOException {
         ZipEntry entry = zip.getEntry(name + ".npy");
         if (entry == null) {
             return null;
         }
-        try (InputStream in = zip.getInputStream(entry)) {
-            NpyArray array = NpyReader.read(in, where(name));
+        CRC32 crc = new CRC32();
+        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
+            NpyArray array = NpyReader.read(in, where(name), entry.getSize());
+            long extra = in.skip(1);
+            if (extra > 0 || in.getChecksum().getValue() != entry.getCrc()) {
+                throw new DataException(where(name) + " is corrupt: "
+                        + (extra > 0 ? "bytes follow its data" : "its CRC-32 does not match the zip's record"));
+            }
             if (array.shape().length == 0) {
                 throw new DataException(where(name) + " is a scalar; its first axis must be the samples");
             }
             return array;
+        } catch (ZipException | EOFException e) {
+            throw new DataException(where(name) + " is corrupt: " + Datasets.reason(e), e);
         }
     }
 
@@ -112,7 +127,7 @@ final class NpzReader {
         for (int i = 0; i < values.length; i++) {
             if (!input.type().fits(values[i])) {
                 throw new DataException(where(input.name()) + ": value " + values[i] + " of sample "
-                        + i / Shapes.elementCount(sampleShape) + " does not fit input '"
+                        + (i / Shapes.elementCount(sampleShape) + 1) + " does not fit input '"
                         + input.name() + "' of type " + input.type());
             }
         }
@@ -134,7 +149,7 @@ final class NpzReader {
         for (int i = 0; i < classes.length; i++) {
             double value = asFloats != null ? asFloats[i] : asLongs[i];
             if (value != Math.rint(value) || value < 0 || value > Integer.MAX_VALUE) {
-                throw new DataException(where(LABELS) + ": label " + value + " of sample " + i
+                throw new DataException(where(LABELS) + ": label " + value + " of sample " + (i + 1)
                         + " is not a class id (an integer >= 0)");
             }
             classes[i] = (int) value;
@@ -156,6 +171,12 @@ final class NpzReader {
 
     private String where(String arrayName) {
         return source + ": array '" + arrayName + "'";
+    }
+
+    /** What the file holds, for a message about what it lacks. */
+    private static String arrays(ZipFile zip) {
+        List<String> names = arrayNames(zip);
+        return names.isEmpty() ? "it holds no arrays" : "arrays: " + Excerpt.of(String.join(", ", names));
     }
 
     private static List<String> arrayNames(ZipFile zip) {

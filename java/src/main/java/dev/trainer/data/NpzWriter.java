@@ -21,7 +21,11 @@ public final class NpzWriter implements AutoCloseable {
 
     /** Creates or truncates {@code file}; the caller must close the writer. */
     public NpzWriter(Path file) throws IOException {
-        OutputStream out = Files.newOutputStream(file);
+        this(Files.newOutputStream(file));
+    }
+
+    /** Writes into {@code out}, which {@link #close()} closes. */
+    public NpzWriter(OutputStream out) {
         this.zip = new ZipOutputStream(out);
     }
 

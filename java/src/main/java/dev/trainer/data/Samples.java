@@ -17,6 +17,12 @@ public sealed interface Samples permits SampleSet {
     /** Number of samples. */
     int size();
 
+    /**
+     * How error messages name a sample, the same way everywhere: its line in a CSV or JSONL file
+     * ({@code line 57}, counting the header), else its position from 1 ({@code sample 3}).
+     */
+    String sampleName(int sample);
+
     /** Whether labels were read; data for {@code predict} may have none. */
     boolean hasLabels();
 

@@ -37,13 +37,14 @@ public final class TextDataset extends SampleSet {
      * @param offsets    where each sample's tokens start in {@code ids}, plus the end: size + 1 entries
      * @param labels     the labels, or null
      * @param classNames class names by id when the labels were names, else empty
+     * @param lines      each sample's line in the file, 1-based
      */
     TextDataset(String source, List<InputSpec> inputs, long padId, int[] offsets, int[] ids, int[] typeIds,
-                Labels labels, List<String> classNames) {
+                Labels labels, List<String> classNames, int[] lines) {
         if (ids.length != typeIds.length || offsets[offsets.length - 1] != ids.length) {
             throw new IllegalArgumentException(source + ": token offsets do not match the tokens");
         }
-        super(source, labels, offsets.length - 1);
+        super(source, labels, offsets.length - 1, lines);
         this.inputs = List.copyOf(inputs);
         this.padId = padId;
         this.offsets = offsets;
@@ -143,7 +144,7 @@ public final class TextDataset extends SampleSet {
             System.arraycopy(typeIds, offsets[indices[i]], newTypeIds, newOffsets[i], length(indices[i]));
         }
         return new TextDataset(source(), inputs, padId, newOffsets, newIds, newTypeIds, labelsAt(indices),
-                classNames);
+                classNames, linesAt(indices));
     }
 
     /** Where a sample's tokens start in the flat arrays {@link #id} and {@link #typeId} read. */

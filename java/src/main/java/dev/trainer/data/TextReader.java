@@ -30,6 +30,8 @@ final class TextReader {
     private int[] typeIds = new int[1 << 14];
     private int tokenCount;
     private int[] offsets = new int[1 << 10];
+    /** Each sample's line in the file, 1-based. */
+    private int[] lines = new int[1 << 10];
     private int samples;
 
     private TextReader(Path file, Task task, List<String> knownClasses) {
@@ -63,7 +65,7 @@ final class TextReader {
     }
 
     private void readJsonLines(Path file, TextTokenizer tokenizer, boolean labelsRequired) throws IOException {
-        JsonLines.read(file, (json, where) -> readSample(json, where, tokenizer, labelsRequired));
+        JsonLines.read(file, (json, line, where) -> readSample(json, line, where, tokenizer, labelsRequired));
     }
 
     private void readRows(Path file, TextTokenizer tokenizer, String labelColumn, boolean labelsRequired)
@@ -72,7 +74,7 @@ final class TextReader {
             List<String> header = rows.header();
             int text = header.indexOf("text");
             if (text < 0) {
-                throw new DataException(source + " has no column 'text' (columns: " + String.join(", ", header) + ")");
+                throw new DataException(source + " has no column 'text' (columns: " + Excerpt.of(String.join(", ", header)) + ")");
             }
             int pair = header.indexOf("text_pair");
             int label = header.indexOf(labelColumn);
@@ -93,7 +95,7 @@ final class TextReader {
                 if (label >= 0 && !cells.get(label).isEmpty()) {
                     sample.set("label", labels.cellValue(cells.get(label)));
                 }
-                readSample(sample, where, tokenizer, labelsRequired);
+                readSample(sample, rows.lineNumber(), where, tokenizer, labelsRequired);
             }
         }
     }
@@ -104,17 +106,18 @@ final class TextReader {
         }
         offsets[samples] = tokenCount;
         return new TextDataset(source, inputs, tokenizer.padId(), Arrays.copyOf(offsets, samples + 1),
-                Arrays.copyOf(ids, tokenCount), Arrays.copyOf(typeIds, tokenCount), labels.labels(), labels.classNames());
+                Arrays.copyOf(ids, tokenCount), Arrays.copyOf(typeIds, tokenCount), labels.labels(), labels.classNames(),
+                Arrays.copyOf(lines, samples));
     }
 
-    private void readSample(JsonNode json, String where, TextTokenizer tokenizer, boolean labelsRequired) {
+    private void readSample(JsonNode json, int line, String where, TextTokenizer tokenizer, boolean labelsRequired) {
         String text = string(json, "text", where);
         if (text == null) {
             throw new DataException(where + ": no \"text\"");
         }
         String pair = string(json, "text_pair", where);
         labels.add(json.get("label"), where, labelsRequired);
-        add(tokenizer.encode(text, pair));
+        add(tokenizer.encode(text, pair), line);
     }
 
     /** A field's string value, null when absent or JSON null, and an error when it is anything else. */
@@ -124,12 +127,12 @@ final class TextReader {
             return null;
         }
         if (!value.isTextual()) {
-            throw new DataException(where + ": \"" + field + "\" must be a string, not " + value);
+            throw new DataException(where + ": \"" + field + "\" must be a string, not " + Excerpt.of(value.toString()));
         }
         return value.asText();
     }
 
-    private void add(TextTokenizer.Tokens tokens) {
+    private void add(TextTokenizer.Tokens tokens, int line) {
         int n = tokens.ids().length;
         if (tokenCount + n > ids.length) {
             int capacity = Math.max(ids.length * 2, tokenCount + n);
@@ -138,7 +141,9 @@ final class TextReader {
         }
         if (samples + 1 >= offsets.length) {
             offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            lines = Arrays.copyOf(lines, offsets.length);
         }
+        lines[samples] = line;
         offsets[samples++] = tokenCount;
         for (int t = 0; t < n; t++) {
             ids[tokenCount] = Math.toIntExact(tokens.ids()[t]);

@@ -25,13 +25,22 @@ public final class BatchPredictions {
     public static void forEach(Predictor model, Samples data, int batchSize, List<String> outputs,
                                BiConsumer<Batch, Map<String, float[]>> each) {
         int[][] order = batches(data, batchSize);
-        try (Arena arena = Arena.ofConfined(); BatchSource batches = data.batches(batchSize, arena)) {
+        int largest = largestBatch(data, batchSize);
+        try (Arena arena = Arena.ofConfined(); BatchSource batches = data.batches(largest, arena)) {
             batches.plan(0, order);
             for (int[] indices : order) {
                 Batch batch = batches.assemble(indices);
                 each.accept(batch, model.predict(batch, outputs));
             }
         }
+    }
+
+    /**
+     * The most samples a batch of {@link #batches} holds, what its buffers are allocated for: a
+     * batch size beyond the data (say 2147483647) takes the data, not terabytes.
+     */
+    static int largestBatch(Samples data, int batchSize) {
+        return Math.max(1, Math.min(batchSize, data.size()));
     }
 
     /** The batches {@link #forEach} takes, in its order: consecutive runs of the data. */

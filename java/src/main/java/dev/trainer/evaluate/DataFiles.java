@@ -11,6 +11,7 @@ import dev.trainer.data.Samples;
 import dev.trainer.data.TextTokenizer;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.PositionTable;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -36,6 +37,7 @@ public final class DataFiles {
         if (!Datasets.holdsText(data)) {
             return Datasets.read(data, inputs, labelling, null, imageOptions);
         }
+        PositionTable.requireFits(model, text.maxLength());
         try (TextTokenizer tokenizer = TextTokenizer.forModel(text, modelFile)) {
             return Datasets.read(data, inputs, labelling, new Datasets.TextOptions(tokenizer, ModelMetadata.classNames(model)),
                     imageOptions);

@@ -44,7 +44,8 @@ public final class GatheredOutputs implements Predictor {
         int[] share = BatchShards.of(IntStream.range(0, batches.length).toArray(), ranks.rank(), ranks.size());
         float[][] own = new float[batches.length][];
         double[] lengths = new double[batches.length];
-        try (Arena arena = Arena.ofConfined(); BatchSource source = data.batches(batchSize, arena)) {
+        int largest = BatchPredictions.largestBatch(data, batchSize);
+        try (Arena arena = Arena.ofConfined(); BatchSource source = data.batches(largest, arena)) {
             source.plan(0, IntStream.of(share).mapToObj(b -> batches[b]).toArray(int[][]::new));
             for (int b : share) {
                 own[b] = model.predict(source.assemble(batches[b]), List.of(output)).get(output);

@@ -13,6 +13,7 @@ import dev.trainer.onnx.RandomOps;
 import dev.trainer.onnx.SharedInitializers;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
+import dev.trainer.runtime.ModelReadiness;
 import dev.trainer.runtime.ShapeInference;
 import java.util.Arrays;
 import java.util.List;
@@ -24,9 +25,9 @@ import java.util.TreeMap;
  * exported graphs (shared initializers, random ops) and what blocks training.
  *
  * @param report             the description, several lines
- * @param ready              whether every default trainable parameter can be differentiated with respect to the
- *                           first output (with BatchNormalization statistics merged into a parameter untied, as
- *                           fine-tune unties them)
+ * @param ready              whether the model is ready to train ({@link ModelReadiness}) and every default
+ *                           trainable parameter can be differentiated with respect to the first output (with
+ *                           BatchNormalization statistics merged into a parameter untied, as fine-tune unties them)
  * @param sharedInitializers the float initializers more than one node input reads, in graph order
  * @param randomOps          the names of the random nodes (training-mode dropout), in graph order
  */
@@ -49,6 +50,11 @@ public record ModelInspection(String report, boolean ready, List<String> sharedI
         List<String> sharedNames = shared.tensors().stream().map(SharedInitializers.Shared::name).toList();
         List<String> randomNames = random.nodes().stream().map(ModelGraph::nameOf).toList();
         s.append("training: ");
+        List<String> problems = ModelReadiness.problems(model, null);
+        if (!problems.isEmpty()) {
+            s.append("blocked: ").append(String.join("; ", problems)).append('\n');
+            return new ModelInspection(s.toString(), false, sharedNames, randomNames);
+        }
         try {
             String output = graph.outputNames().getFirst();
             OnnxModel untied = UntieSharedInitializers.statistics(model, shared);

@@ -49,8 +49,8 @@ public final class OutputLabels {
             int classes = classCount(outputType);
             for (int i = 0; i < labels.classes().length; i++) {
                 if (labels.classes()[i] >= classes) {
-                    throw new DataException(file + ": label " + labels.classes()[i] + " of sample " + (i + 1)
-                            + " is out of range for the model's " + classes + " classes");
+                    throw new DataException(file + " " + data.sampleName(i) + ": label " + labels.classes()[i]
+                            + " is out of range for the model's " + classes + " classes (0 to " + (classes - 1) + ")");
                 }
             }
         } else {

@@ -1,19 +1,21 @@
 package dev.trainer.evaluate;
 
 import dev.trainer.data.NpzWriter;
+import dev.trainer.io.AtomicFile;
 import dev.trainer.train.step.Losses;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a model's outputs over a data set, atomically (a temporary file renamed into place):
+ * Writes a model's outputs over a data set, atomically ({@link AtomicFile}):
  * {@code .npz}, one array per output, or {@code .csv}, the first output's values per row with the
  * argmax class (and its name, when the model records class names) when it has several per sample,
  * each row opened by the sample's name (an image's file) when samples have names.
@@ -24,16 +26,13 @@ public final class PredictionFiles {
     }
 
     /**
-     * @throws IllegalArgumentException for a name not ending in .csv or .npz, or a folder that does not exist
+     * @throws IllegalArgumentException for a name not ending in .csv or .npz, a folder, or a file that cannot be written
      */
     public static void requireWritable(Path file) {
+        OutputPaths.requireWritableFile("--out", file);
         String name = file.getFileName().toString();
         if (!name.endsWith(".csv") && !name.endsWith(".npz")) {
             throw new IllegalArgumentException("--out must end in .csv or .npz: " + file);
-        }
-        if (!Files.isDirectory(file.toAbsolutePath().getParent())) {
-            throw new IllegalArgumentException("--out names a folder that does not exist: "
-                    + file.toAbsolutePath().getParent());
         }
     }
 
@@ -45,26 +44,15 @@ public final class PredictionFiles {
     public static void write(Path file, Map<String, float[]> outputs, int samples, List<String> classNames,
                              List<String> sampleNames) {
         requireWritable(file);
-        Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try {
-            try {
-                if (target.getFileName().toString().endsWith(".npz")) {
-                    writeNpz(tmp, outputs, samples);
-                } else {
-                    String first = outputs.keySet().iterator().next();
-                    writeCsv(tmp, first, outputs.get(first), samples, classNames, sampleNames);
-                }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+        if (file.getFileName().toString().endsWith(".npz")) {
+            AtomicFile.write(file, out -> writeNpz(out, outputs, samples));
+        } else {
+            String first = outputs.keySet().iterator().next();
+            AtomicFile.write(file, out -> writeCsv(out, first, outputs.get(first), samples, classNames, sampleNames));
         }
     }
 
-    private static void writeNpz(Path file, Map<String, float[]> outputs, int samples) throws IOException {
+    private static void writeNpz(OutputStream file, Map<String, float[]> outputs, int samples) throws IOException {
         try (NpzWriter npz = new NpzWriter(file)) {
             for (Map.Entry<String, float[]> e : outputs.entrySet()) {
                 float[] values = e.getValue();
@@ -77,7 +65,7 @@ public final class PredictionFiles {
      * With class names from the model's metadata (text and image fine-tunes record them), a column
      * names each prediction; with sample names, a first column names each sample.
      */
-    private static void writeCsv(Path file, String output, float[] values, int samples, List<String> classNames,
+    private static void writeCsv(OutputStream file, String output, float[] values, int samples, List<String> classNames,
                                  List<String> sampleNames) throws IOException {
         int width = values.length / Math.max(1, samples);
         int[] predicted = width > 1 ? Losses.argmax(values, samples) : null;
@@ -95,7 +83,7 @@ public final class PredictionFiles {
         for (int c = 0; c < width; c++) {
             header.add(output + "_" + c);
         }
-        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8))) {
             w.write(String.join(",", header));
             w.newLine();
             for (int r = 0; r < samples; r++) {

@@ -11,4 +11,13 @@ public interface RunControl {
 
     /** Whether a stop was asked for. */
     boolean stopRequested();
+
+    /**
+     * Asks the run to stop after the current step because it is being interrupted (a signal, a
+     * user's cancel): unlike {@link #stop}, the run writes a checkpoint, records itself as
+     * interrupted and exports nothing, so that it can be resumed. May be called from any thread.
+     */
+    default void interrupt(String reason) {
+        stop(reason);
+    }
 }

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Runs the detectors over a run's history: what went wrong, most severe first, and how the run went. */
+/**
+ * Runs the detectors over a run's history: what went wrong, most severe first (a cause before the
+ * symptoms that follow from it, {@link RootCause}), and how the run went.
+ */
 public final class Diagnosis {
 
     /** Every detector, in the order their findings are listed at equal severity. */
@@ -33,7 +36,7 @@ public final class Diagnosis {
             findings.addAll(d.detect(run));
         }
         findings.sort(Comparator.comparing(Finding::severity).reversed()); // stable: detector order within a severity
-        return new DiagnosisEvent(findings, overview(run));
+        return new DiagnosisEvent(RootCause.ordered(findings, Curves.lastLearningRate(run)), overview(run));
     }
 
     private static String overview(RunHistory run) {

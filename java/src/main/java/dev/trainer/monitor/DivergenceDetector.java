@@ -22,6 +22,10 @@ final class DivergenceDetector implements Detector {
 
     /** Training loss of the last epoch above this multiple of the first epoch's means it grew. */
     static final double GROWTH = 1.5;
+    /** Step losses whose median is above this multiple of the first step's grew by orders of magnitude... */
+    static final double STEP_GROWTH = 100;
+    /** ...over this many last steps: the loop's divergence guard stops a run on the same evidence. */
+    static final int STEP_WINDOW = 5;
     /** Step losses in the running median (fewer at the very start, where a first overshoot often is). */
     static final int SPIKE_WINDOW = 20;
     /** A spike is a step loss above this multiple of the running median... */
@@ -49,10 +53,14 @@ final class DivergenceDetector implements Detector {
                 Suggestions.normalize());
         List<Finding> findings = new ArrayList<>();
         String nonFinite = nonFinite(run);
-        String growth = nonFinite == null ? growth(run) : null;
+        String stepGrowth = nonFinite == null ? stepGrowth(run) : null;
+        String growth = nonFinite == null && stepGrowth == null ? growth(run) : null;
         if (nonFinite != null) {
             findings.add(new Finding(Kind.DIVERGENCE, Severity.CRITICAL,
                     "the loss became NaN or infinite: training diverged", nonFinite, gentler));
+        } else if (stepGrowth != null) {
+            findings.add(new Finding(Kind.DIVERGENCE, Severity.CRITICAL,
+                    "the loss grew by orders of magnitude: training diverged", stepGrowth, gentler));
         } else if (growth != null) {
             findings.add(new Finding(Kind.DIVERGENCE, Severity.WARNING, "training loss grew: the steps overshoot",
                     growth, gentler));
@@ -116,6 +124,21 @@ final class DivergenceDetector implements Detector {
                     num(last.trainLoss()), last.epoch());
         }
         return null;
+    }
+
+    /** The last step losses' median orders of magnitude above the first step's loss; null otherwise. */
+    private static String stepGrowth(RunHistory run) {
+        List<StepEvent> steps = Curves.finiteSteps(run);
+        if (steps.size() < STEP_WINDOW) {
+            return null;
+        }
+        double[] losses = Curves.losses(steps);
+        double recent = Curves.median(losses, losses.length - STEP_WINDOW, losses.length);
+        if (!(recent > STEP_GROWTH * losses[0])) {
+            return null;
+        }
+        return String.format("the step loss went from %s (step %d) to %s (the median of the last %d steps, to step %d).",
+                num(losses[0]), steps.getFirst().step(), num(recent), STEP_WINDOW, steps.getLast().step());
     }
 
     private static String spikes(RunHistory run) {

@@ -48,9 +48,10 @@ final class EventJson {
             case EvaluationEvent e -> validation(named("eval").put("epoch", e.epoch()).put("step", e.step()), e.validation());
             case LayersEvent l -> layers(l);
             case CheckpointEvent c -> {
-                ObjectNode line = named("checkpoint").put("epoch", c.epoch()).put("step", c.step())
-                        .put("metric", c.metric().spec());
-                number(line, "value", c.value());
+                ObjectNode line = named("checkpoint").put("epoch", c.epoch()).put("step", c.step());
+                if (c.metric() != null) {
+                    number(line.put("metric", c.metric().spec()), "value", c.value());
+                }
                 yield c.file() == null ? line : line.put("file", c.file().toString());
             }
             case RestoreEvent r -> number(named("restore").put("epoch", r.epoch()).put("step", r.step())

@@ -6,45 +6,73 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer.events.RunControl;
 import dev.trainer.events.TrainingEvent;
 import dev.trainer.events.TrainingListener;
+import dev.trainer.io.AtomicFile;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code metrics.jsonl}: one JSON object per event ({@link EventJson}), flushed as written so that
- * a crashed or interrupted run still leaves its history readable. An open file is a
- * {@link TrainingListener} writing every event it hears.
+ * a crashed or interrupted run still leaves its history readable (a line cut short by a kill is
+ * skipped when read). An open file is a {@link TrainingListener} writing every event it hears; a
+ * resumed run cuts the file back to its checkpoint's length and goes on appending.
  */
 public final class MetricsFile implements TrainingListener, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Path file;
     private final BufferedWriter out;
+    private long bytes;
 
     /** Creates (or truncates) the file. */
     public MetricsFile(Path file) {
+        this(file, -1);
+    }
+
+    /**
+     * Opens the file to go on writing after its first {@code keep} bytes (a resumed run cuts off
+     * what was written after its checkpoint); {@code keep < 0} starts it empty.
+     */
+    public MetricsFile(Path file, long keep) {
+        this.file = file;
         try {
-            out = Files.newBufferedWriter(file);
+            if (keep >= 0) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.truncate(keep);
+                }
+            }
+            out = keep >= 0 ? Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)
+                    : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            bytes = Math.max(0, keep);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw AtomicFile.failure(file, e);
         }
     }
 
     @Override
     public void onEvent(TrainingEvent event, RunControl control) {
         try {
-            out.write(JSON.writeValueAsString(EventJson.write(event)));
-            out.newLine();
+            String line = JSON.writeValueAsString(EventJson.write(event)) + "\n";
+            out.write(line);
             out.flush();
+            bytes += line.getBytes(StandardCharsets.UTF_8).length;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics", e);
+            throw AtomicFile.failure(file, e);
         }
+    }
+
+    /** The file's length: every event heard so far is in it. */
+    public long bytes() {
+        return bytes;
     }
 
     @Override
@@ -52,7 +80,7 @@ public final class MetricsFile implements TrainingListener, AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close metrics", e);
+            throw AtomicFile.failure(file, e);
         }
     }
 

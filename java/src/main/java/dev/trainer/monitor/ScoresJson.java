@@ -124,6 +124,11 @@ public final class ScoresJson {
         return json;
     }
 
+    /** The scores an object of bare field names holds, as {@link #write(Scores)} wrote them. */
+    public static Scores read(JsonNode scores) {
+        return read(new EventFields(scores, "scores", true), "");
+    }
+
     /**
      * The scores whose fields, after {@code prefix}, an object holds. A classifier's are there
      * when any of its fields is, a regressor's likewise; fields not recorded read as NaN or empty.

@@ -5,19 +5,21 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
-import dev.trainer.ModelException;
+import dev.trainer.io.AtomicFile;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
- * Writes models atomically: everything goes to temporary files beside the target, which are
- * renamed into place only once complete, so a failure never leaves a half-written model.
+ * Writes models atomically ({@link AtomicFile}): everything goes to temporary files beside the
+ * target, flushed to disk and renamed into place only once complete, so a failure never leaves a
+ * half-written model.
  *
  * <p>A model that came with external data is written with external data; one whose weights
  * would push the protobuf past its 2 GB limit too. The data file is {@code NAME.data} beside
@@ -37,46 +39,58 @@ public final class ModelWriter {
         write(model, file, !model.externalData().isEmpty() || weightBytes(model) > INLINE_LIMIT_BYTES);
     }
 
-    /** Writes the model, with its larger initializers in an external data file when asked. */
+    /**
+     * Writes the model, with its larger initializers in an external data file when asked, creating
+     * its folder if need be.
+     *
+     * @throws java.io.UncheckedIOException naming the file and the reason when it cannot be written
+     */
     public static void write(OnnxModel model, Path file, boolean externalData) {
         Path target = file.toAbsolutePath();
         Path folder = target.getParent();
         String dataName = target.getFileName() + ".data";
-        Path modelTmp = folder.resolve("." + target.getFileName() + ".tmp");
-        Path dataTmp = folder.resolve("." + dataName + ".tmp");
         Path data = folder.resolve(dataName);
-        Path dataBackup = folder.resolve("." + dataName + ".previous");
-        boolean backedUp = false;
         try {
             Files.createDirectories(folder);
-            ModelProto proto = externalData
-                    ? writeExternal(model, dataTmp, dataName)
-                    : inline(model);
-            try (OutputStream out = Files.newOutputStream(modelTmp)) {
-                proto.writeTo(out);
-            }
-            if (externalData) {
-                // The old data file stays aside until the new model is in place, so that a failure
-                // of that last rename can put it back beside the model it belongs to.
-                if (Files.isRegularFile(data)) {
-                    Files.move(data, dataBackup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    backedUp = true;
-                }
-                Files.move(dataTmp, data, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(modelTmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            if (backedUp) {
-                restore(dataBackup, data);
-                backedUp = false;
+            throw AtomicFile.failure(target, e);
+        }
+        if (!externalData) {
+            ModelProto proto = inline(model);
+            AtomicFile.write(target, proto::writeTo);
+            return;
+        }
+        ModelProto[] proto = new ModelProto[1];
+        try (AtomicFile.Staged dataFile = AtomicFile.stage(data, out -> proto[0] = writeExternal(model, out, dataName));
+             AtomicFile.Staged modelFile = AtomicFile.stage(target, out -> proto[0].writeTo(out))) {
+            placeTogether(dataFile, modelFile, data, folder.resolve("." + dataName + ".previous"));
+        }
+    }
+
+    /**
+     * Puts the data file, then the model, in place. The old data file stays aside until the new
+     * model is in place, so that a failure of that last rename can put it back beside the model it
+     * belongs to.
+     */
+    private static void placeTogether(AtomicFile.Staged dataFile, AtomicFile.Staged modelFile, Path data, Path backup) {
+        boolean backedUp = false;
+        try {
+            if (Files.isRegularFile(data)) {
+                Files.move(data, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                backedUp = true;
             }
-            throw new ModelException("cannot write model " + target + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(modelTmp);
-            deleteQuietly(dataTmp);
+            dataFile.commit();
+            modelFile.commit();
             if (backedUp) {
-                deleteQuietly(dataBackup);
+                Files.deleteIfExists(backup);
             }
+        } catch (IOException e) {
+            throw AtomicFile.failure(data, e);
+        } catch (UncheckedIOException e) {
+            if (backedUp) {
+                restore(backup, data);
+            }
+            throw e;
         }
     }
 
@@ -99,37 +113,35 @@ public final class ModelWriter {
         return model.proto().toBuilder().setGraph(graph).build();
     }
 
-    private static ModelProto writeExternal(OnnxModel model, Path dataFile, String dataName) throws IOException {
+    /** Writes the large initializers one after another, each at a 64-byte boundary; returns the model pointing at them. */
+    private static ModelProto writeExternal(OnnxModel model, OutputStream out, String dataName) throws IOException {
         GraphProto.Builder graph = model.proto().getGraph().toBuilder();
-        try (FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            long offset = 0;
-            for (int i = 0; i < graph.getInitializerCount(); i++) {
-                TensorProto t = graph.getInitializer(i);
-                ByteBuffer bytes = model.initializerBytes(t);
-                long length = bytes.remaining();
-                if (length < EXTERNAL_MIN_BYTES) {
-                    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                        graph.setInitializer(i, inlined(t, bytes));
-                    }
-                    continue;
+        WritableByteChannel channel = Channels.newChannel(out);
+        long offset = 0;
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            TensorProto t = graph.getInitializer(i);
+            ByteBuffer bytes = model.initializerBytes(t);
+            long length = bytes.remaining();
+            if (length < EXTERNAL_MIN_BYTES) {
+                if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+                    graph.setInitializer(i, inlined(t, bytes));
                 }
-                offset = (offset + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-                long position = offset;
-                while (bytes.hasRemaining()) {
-                    position += channel.write(bytes, position);
-                }
-                graph.setInitializer(i, t.toBuilder()
-                        .clearRawData().clearFloatData().clearDoubleData().clearInt32Data().clearInt64Data()
-                        .clearExternalData()
-                        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                        .addExternalData(entry("location", dataName))
-                        .addExternalData(entry("offset", Long.toString(offset)))
-                        .addExternalData(entry("length", Long.toString(length)))
-                        .build());
-                offset += length;
+                continue;
             }
-            channel.force(false);
+            long aligned = (offset + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+            out.write(new byte[(int) (aligned - offset)]);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            graph.setInitializer(i, t.toBuilder()
+                    .clearRawData().clearFloatData().clearDoubleData().clearInt32Data().clearInt64Data()
+                    .clearExternalData()
+                    .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(entry("location", dataName))
+                    .addExternalData(entry("offset", Long.toString(aligned)))
+                    .addExternalData(entry("length", Long.toString(length)))
+                    .build());
+            offset = aligned + length;
         }
         return model.proto().toBuilder().setGraph(graph).build();
     }
@@ -147,15 +159,8 @@ public final class ModelWriter {
         try {
             Files.move(backup, data, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new ModelException("cannot write the model, and the previous data file is left at " + backup, e);
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // A stale temporary file is harmless and replaced by the next write.
+            throw new UncheckedIOException("cannot write the model, and the previous data file is left at " + backup
+                    + ": " + AtomicFile.reason(e), e);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -54,6 +55,9 @@ public final class OnnxModel {
      *     is missing or too short
      */
     public static OnnxModel load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ModelException(file + " is a folder, not an ONNX model file; give the .onnx file in it");
+        }
         if (!Files.isRegularFile(file)) {
             throw new ModelException("model file not found: " + file);
         }
@@ -68,6 +72,9 @@ public final class OnnxModel {
         }
         if (!proto.hasGraph() || proto.getOpsetImportCount() == 0) {
             throw new ModelException("not an ONNX model (no graph or opset): " + file);
+        }
+        if (proto.getGraph().getOutputCount() == 0) {
+            throw new ModelException(file + " has no outputs: there is nothing to train, evaluate or predict");
         }
         Path folder = file.toAbsolutePath().getParent();
         Map<String, ByteBuffer> external = new HashMap<>();
@@ -102,6 +109,9 @@ public final class OnnxModel {
         } catch (NumberFormatException e) {
             throw new ModelException("external data of " + tensor.getName() + " has a malformed offset or length: "
                     + e.getMessage());
+        } catch (ArithmeticException overflow) {
+            throw new ModelException("initializer " + tensor.getName() + " has an impossible shape "
+                    + tensor.getDimsList() + ": more elements than a long counts");
         }
         if (offset < 0 || length < 0) {
             throw new ModelException("external data of " + tensor.getName() + " has a negative offset or length");
@@ -115,8 +125,11 @@ public final class OnnxModel {
                 throw new ModelException("external data file " + dataFile + " is too short for " + tensor.getName());
             }
             return channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (NoSuchFileException e) {
+            throw new ModelException("external data file of " + tensor.getName() + " not found: " + dataFile);
         } catch (IOException e) {
-            throw new ModelException("cannot read external data of " + tensor.getName() + ": " + dataFile);
+            throw new ModelException("cannot read external data of " + tensor.getName() + ": " + dataFile + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
     }
 

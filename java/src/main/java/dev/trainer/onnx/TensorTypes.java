@@ -56,10 +56,15 @@ public final class TensorTypes {
         if (tensor.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             throw new ModelException("initializer " + tensor.getName() + " is external; read it through its model");
         }
+        long count = checkedElementCount(tensor);
         if (tensor.hasRawData()) {
+            long needed = count * elementBytes(tensor.getDataType());
+            if (tensor.getRawData().size() != needed) {
+                throw new ModelException("initializer " + tensor.getName() + " holds " + tensor.getRawData().size()
+                        + " bytes but its shape " + tensor.getDimsList() + " needs " + needed);
+            }
             return tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
-        long count = elementCount(tensor.getDimsList());
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(count * elementBytes(tensor.getDataType())))
                 .order(ByteOrder.LITTLE_ENDIAN);
         switch (DataType.forNumber(tensor.getDataType())) {
@@ -78,6 +83,19 @@ public final class TensorTypes {
                     + " bytes but its shape needs " + out.capacity());
         }
         return out.flip();
+    }
+
+    /** The elements a stored tensor holds, or a {@link ModelException} for a shape no file can hold (negative, or over 2 GB). */
+    private static long checkedElementCount(TensorProto tensor) {
+        long count = 1;
+        for (long d : tensor.getDimsList()) {
+            if (d < 0 || count * (double) d * elementBytes(tensor.getDataType()) > Integer.MAX_VALUE) {
+                throw new ModelException("initializer " + tensor.getName() + " has an impossible shape "
+                        + tensor.getDimsList() + " for a tensor stored in the model");
+            }
+            count *= d;
+        }
+        return count;
     }
 
     /** A tensor with the given name, type, shape and little-endian raw bytes. */

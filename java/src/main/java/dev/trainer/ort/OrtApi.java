@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtLoggingLevel;
 import dev.trainer.ffm.Downcalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,10 +78,13 @@ public final class OrtApi {
     /** One past the highest slot bound: how much of the table is read. */
     private static final int SLOTS_READ = UPDATE_CUDA_PROVIDER_OPTIONS_WITH_VALUE + 1;
 
-    /** ORT_LOGGING_LEVEL_WARNING, as ORT Java's environment. */
+    /** ORT_LOGGING_LEVEL_WARNING and ORT_LOGGING_LEVEL_FATAL. */
     private static final int LOGGING_WARNING = 2;
+    private static final int LOGGING_FATAL = 4;
 
     private static OrtApi instance;
+    /** Whether the environment, made on first use, shows ORT's warnings; else only its fatal errors. */
+    private static volatile boolean verbose;
 
     private final MemorySegment table;
     private final String version;
@@ -111,10 +115,19 @@ public final class OrtApi {
         defaultAllocator = out(slot(GET_ALLOCATOR_WITH_DEFAULT_OPTIONS, status(ADDRESS)), "GetAllocatorWithDefaultOptions");
     }
 
+    /**
+     * Shows ORT's warnings (true) or only its fatal errors (false, the default) in the one
+     * environment of the process, when it is made: set before first use, by trainer's logging.
+     */
+    public static void verbose(boolean warnings) {
+        verbose = warnings;
+    }
+
     /** The C API of the ONNX Runtime that ORT Java loaded, initializing ORT Java first when needed. */
     public static synchronized OrtApi get() {
         if (instance == null) {
-            OrtEnvironment.getEnvironment();
+            OrtEnvironment.getEnvironment(verbose ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
+                    : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, OrtEnvironment.DEFAULT_NAME);
             instance = new OrtApi(apiBase());
         }
         return instance;
@@ -150,7 +163,7 @@ public final class OrtApi {
         try (Arena arena = Arena.ofConfined()) {
             MethodHandle create = slot(CREATE_ENV, status(JAVA_INT, ADDRESS, ADDRESS));
             MemorySegment out = arena.allocate(ADDRESS);
-            check("CreateEnv", (MemorySegment) create.invokeExact(LOGGING_WARNING, arena.allocateFrom("trainer"), out));
+            check("CreateEnv", (MemorySegment) create.invokeExact(verbose ? LOGGING_WARNING : LOGGING_FATAL, arena.allocateFrom("trainer"), out));
             return out.get(ADDRESS, 0);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);

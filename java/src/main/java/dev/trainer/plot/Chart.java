@@ -6,7 +6,6 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -104,7 +103,7 @@ public record Chart(String title, String xLabel, boolean logX, List<Panel> panel
     /**
      * Renders and writes a PNG, replacing any file there.
      *
-     * @throws UncheckedIOException when the file cannot be written
+     * @throws java.io.UncheckedIOException when the file cannot be written (the old file is kept)
      */
     public void writePng(Path file, int width, int height) {
         Pictures.writePng(render(width, height), file);

@@ -2,10 +2,9 @@ package dev.trainer.plot;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
+import dev.trainer.io.AtomicFile;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
@@ -33,17 +32,15 @@ public final class Pictures {
     }
 
     /**
-     * Writes a PNG, replacing any file there.
+     * Writes a PNG atomically, replacing any file there.
      *
      * @throws UncheckedIOException when the file cannot be written
      */
     public static void writePng(BufferedImage image, Path file) {
-        try (var out = Files.newOutputStream(file)) {
+        AtomicFile.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IllegalStateException("no PNG writer in this JDK");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        });
     }
 }

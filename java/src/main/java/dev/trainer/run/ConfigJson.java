@@ -24,6 +24,7 @@ import dev.trainer.config.LoraSpec;
 import dev.trainer.config.LossKind;
 import dev.trainer.config.LrGroup;
 import dev.trainer.config.LrSchedule;
+import dev.trainer.config.NonFinitePolicy;
 import dev.trainer.config.NormalizeMethod;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.OptionValue;
@@ -123,6 +124,7 @@ public final class ConfigJson {
         parsed(module, HeadSpec.class, HeadSpec::parse);
         parsed(module, LoraSpec.class, LoraSpec::parse);
         parsed(module, Device.class, Device::parse);
+        parsed(module, NonFinitePolicy.class, NonFinitePolicy::parse);
         parsed(module, ImageSize.class, ImageSize::parse);
         parsed(module, Sink.class, Sink::parse);
         parsed(module, ImageNormalization.class, ImageNormalization::parse);

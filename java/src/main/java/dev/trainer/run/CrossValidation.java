@@ -10,6 +10,7 @@ import dev.trainer.distributed.Collective;
 import dev.trainer.distributed.SingleProcess;
 import dev.trainer.events.Scores;
 import dev.trainer.events.TrainingListener;
+import dev.trainer.io.AtomicFile;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.onnx.ValueType;
 import dev.trainer.runtime.ModelInputs;
@@ -18,9 +19,6 @@ import dev.trainer.train.loop.Listeners;
 import dev.trainer.train.loop.PreparedData;
 import dev.trainer.train.loop.SampleSource;
 import dev.trainer.train.step.TrainingModel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,11 +161,6 @@ public final class CrossValidation {
     }
 
     private static void write(Path file, Result result) {
-        try {
-            Files.createDirectories(file.getParent());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFile.write(file, out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, result));
     }
 }

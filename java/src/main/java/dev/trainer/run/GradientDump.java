@@ -6,6 +6,7 @@ import dev.trainer.config.RunConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.NpzWriter;
 import dev.trainer.data.Samples;
+import dev.trainer.evaluate.OutputPaths;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.runtime.ParameterBuffer;
 import dev.trainer.train.loop.PreparedData;
@@ -101,16 +102,14 @@ public record GradientDump(double loss, String output, long[] outputShape, float
     /**
      * Checks a file name {@link #write} would accept, before any work is done.
      *
-     * @throws IllegalArgumentException for a name not ending in .npz, or a folder that does not exist
+     * @throws IllegalArgumentException for a name not ending in .npz, a folder given as the file, or a folder
+     *         that does not exist or cannot be written
      */
     public static void requireWritable(Path file) {
         if (!file.getFileName().toString().endsWith(".npz")) {
             throw new IllegalArgumentException("--out must end in .npz: " + file);
         }
-        if (!Files.isDirectory(file.toAbsolutePath().getParent())) {
-            throw new IllegalArgumentException("--out names a folder that does not exist: "
-                    + file.toAbsolutePath().getParent());
-        }
+        OutputPaths.requireWritableFile("--out", file);
     }
 
     /** Writes the loss, the outputs and every gradient to an .npz, all at once or not at all. */

@@ -65,6 +65,6 @@ public final class Provenance {
     }
 
     public static String onnxRuntimeVersion() {
-        return ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+        return dev.trainer.runtime.OrtLogging.environment().getVersion();
     }
 }

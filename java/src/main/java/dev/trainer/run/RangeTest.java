@@ -40,7 +40,7 @@ public final class RangeTest {
             PreparedData data = PreparedData.prepare(config, step.session().inputs(), step.session().outputType(), train,
                     null, events::note);
             step.weighClasses(data.classWeights());
-            try (BatchSource assembler = data.train().batches(config.loop().batchSize(), arena)) {
+            try (BatchSource assembler = data.train().batches(data.batchCapacity(config.loop()), arena)) {
                 int[] epoch = {1};
                 int[] next = {0};
                 long[] steps = {0};

@@ -3,6 +3,7 @@ package dev.trainer.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.Sink;
+import dev.trainer.events.TrainingEvent;
 import dev.trainer.sinks.MetricsCsv;
 import dev.trainer.sinks.tensorboard.TensorBoardListener;
 import dev.trainer.train.loop.Listeners;
@@ -18,6 +19,7 @@ import java.util.Map;
 final class ReportSinks implements AutoCloseable {
 
     private final List<AutoCloseable> open = new ArrayList<>();
+    private MetricsCsv csv;
 
     /** Opens each configured sink in {@code folder} (which must exist) and attaches it to {@code listeners}. */
     static ReportSinks attach(RunConfig config, RunFolder folder, Listeners listeners) {
@@ -33,6 +35,7 @@ final class ReportSinks implements AutoCloseable {
                     case CSV -> {
                         MetricsCsv csv = new MetricsCsv(folder.dir().resolve(MetricsCsv.FILE_NAME));
                         sinks.open.add(csv);
+                        sinks.csv = csv;
                         listeners.attach(csv);
                     }
                 }
@@ -41,6 +44,17 @@ final class ReportSinks implements AutoCloseable {
         } catch (RuntimeException e) {
             sinks.close();
             throw e;
+        }
+    }
+
+    /**
+     * A resumed run's earlier events, up to its checkpoint: {@code metrics.csv} is written anew, so
+     * it is given them again. TensorBoard's event file is a new one beside the earlier run's, whose
+     * steps after the checkpoint the resumed run takes again with the same values.
+     */
+    void replay(List<TrainingEvent> earlier) {
+        if (csv != null) {
+            earlier.forEach(e -> csv.onEvent(e, null));
         }
     }
 

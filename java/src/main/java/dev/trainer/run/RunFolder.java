@@ -1,9 +1,12 @@
 package dev.trainer.run;
 
+import dev.trainer.evaluate.OutputPaths;
+import dev.trainer.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -42,14 +45,30 @@ public record RunFolder(Path dir) {
         return dir.resolve("tokenizer.json");
     }
 
+    /** The checkpoints trainer resume continues from. */
+    public Path checkpoints() {
+        return dir.resolve("checkpoints");
+    }
+
+    /** The forward and backward graphs trainer built, which a resumed run loads. */
+    public Path artifacts() {
+        return dir.resolve("artifacts");
+    }
+
+    /** The lock of the one process writing into the folder. */
+    public Path lock() {
+        return dir.resolve(".lock");
+    }
+
     /**
-     * @throws IllegalArgumentException when the folder is a file or holds anything
+     * @throws IllegalArgumentException when the folder is a file, holds anything, or cannot be
+     *         created or written
+     * @throws dev.trainer.CheckpointException when another process is writing into it
      */
     public static RunFolder requireEmpty(Path dir) {
-        if (Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file, not a folder");
-        }
+        OutputPaths.requireCreatableFolder("--out", dir);
         if (Files.isDirectory(dir)) {
+            RunLock.requireFree(new RunFolder(dir));
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
                     throw new IllegalArgumentException("--out " + dir + " exists and is not empty; choose a new folder");
@@ -66,7 +85,31 @@ public record RunFolder(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create --out " + dir + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot create --out " + dir + ": " + AtomicFile.reason(e));
         }
+    }
+
+    /**
+     * Removes the temporary files a process killed while writing left behind ({@code .NAME.tmp}):
+     * the files they were to replace are whole.
+     */
+    public void removeTemporaries() {
+        for (Path folder : List.of(dir, checkpoints(), artifacts())) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(folder)) {
+                for (Path p : entries.filter(RunFolder::isTemporary).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                throw AtomicFile.failure(folder, e);
+            }
+        }
+    }
+
+    private static boolean isTemporary(Path p) {
+        String name = p.getFileName().toString();
+        return name.startsWith(".") && name.endsWith(".tmp");
     }
 }

@@ -4,30 +4,48 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainer.RunStatus;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.ImageDataset;
 import dev.trainer.distributed.BatchShards;
 import dev.trainer.distributed.Collective;
+import dev.trainer.events.CheckpointEvent;
+import dev.trainer.io.AtomicFile;
 import dev.trainer.monitor.ScoresJson;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.runtime.TrainingSession;
 import dev.trainer.train.loop.PreparedData;
 import dev.trainer.train.loop.TrainingLoop;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code run.json}: a run's configuration ({@code config}, as {@link ConfigJson} maps it) and its
- * provenance (input hashes, versions), so that a model can be traced back to exactly what made it,
- * and the run's result; the same facts go into the exported model's metadata.
+ * {@code run.json}: a run's status, its configuration ({@code config}, as {@link ConfigJson} maps
+ * it) and its provenance (input hashes, versions), so that a model can be traced back to exactly
+ * what made it, and the run's result; the same facts go into the exported model's metadata. It is
+ * written when the run starts ({@code "status": "running"}), again at every checkpoint, and when
+ * the run ends ({@code completed}, {@code stopped-early}, {@code interrupted}, {@code diverged},
+ * {@code failed}), always atomically.
  */
 public final class RunRecord {
+
+    /**
+     * What a run.json says about a run, for {@code trainer resume}.
+     *
+     * @param started  when the run first started
+     * @param resumed  when it was resumed before, oldest first
+     * @param dataSha256 the SHA-256 of the training and validation files, by their role ("train", "validation")
+     * @param fold     whether the run trained on a cross-validation fold of its training file
+     * @param ranks    the ranks of the data-parallel job it ran in, 1 for a single process
+     */
+    record Recorded(RunConfig config, RunStatus status, Instant started, List<String> resumed,
+                    Map<String, String> dataSha256, boolean fold, int ranks) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -41,6 +59,7 @@ public final class RunRecord {
     private final boolean foldOfFile;
     private final Instant started;
     private final Collective ranks;
+    private final List<String> resumed = new ArrayList<>();
 
     /**
      * Hashes the inputs; reads the trained set of parameters off the open session.
@@ -66,19 +85,60 @@ public final class RunRecord {
         session.graphs().trainable().forEach(model.putArray("trainable")::add);
     }
 
+    /** SHA-256 of the model file. */
+    String modelHash() {
+        return modelHash;
+    }
+
+    /** This record continues a run started earlier: keeps its start and earlier resumptions, adds now. */
+    RunRecord resumedFrom(Recorded earlier, Instant now) {
+        resumed.addAll(earlier.resumed());
+        resumed.add(now.toString());
+        return this;
+    }
+
     /**
      * The configuration a {@code run.json} recorded, as it was given.
      *
      * @throws IllegalArgumentException for a file that is not a run record, in one line
      */
     public static RunConfig readConfig(Path runJson) {
-        JsonNode root;
+        return ConfigJson.fromTree(tree(runJson).path("config"));
+    }
+
+    /**
+     * Everything {@code trainer resume} reads of a run.json.
+     *
+     * @throws IllegalArgumentException for a file that is not a run record, in one line
+     */
+    static Recorded read(Path runJson) {
+        JsonNode root = tree(runJson);
+        RunConfig config = ConfigJson.fromTree(root.path("config"));
+        List<String> resumed = new ArrayList<>();
+        root.path("resumed").forEach(r -> resumed.add(r.asText()));
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String role : List.of("train", "validation")) {
+            JsonNode hash = root.path("data").path(role).path("sha256");
+            if (hash.isTextual()) {
+                hashes.put(role, hash.asText());
+            }
+        }
         try {
-            root = JSON.readTree(runJson.toFile());
+            return new Recorded(config, RunStatus.parse(root.path("status").asText("running")),
+                    Instant.parse(root.path("started").asText()), resumed, hashes,
+                    root.path("data").path("train").path("fold_of_file").asBoolean(false),
+                    root.path("data_parallel").path("ranks").asInt(1));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(runJson + ": not a run record (" + e.getMessage() + ")");
+        }
+    }
+
+    private static JsonNode tree(Path runJson) {
+        try {
+            return JSON.readTree(runJson.toFile());
         } catch (IOException e) {
             throw new IllegalArgumentException(runJson + ": not a readable run.json (" + e.getMessage() + ")");
         }
-        return ConfigJson.fromTree(root.path("config"));
     }
 
     /**
@@ -115,15 +175,31 @@ public final class RunRecord {
         return m;
     }
 
-    /** Writes run.json atomically: the configuration, provenance, data and the loop's outcome. */
-    void write(Path file, TrainingLoop.Outcome result, Instant finished) {
+    /**
+     * Writes run.json atomically: the status, configuration, provenance, data, the last checkpoint
+     * and, once the loop has ended, its outcome.
+     *
+     * @param result     the loop's outcome, or {@code null} while it runs or when it failed
+     * @param checkpoint the last checkpoint written, or {@code null}
+     * @param failure    what went wrong, for a diverged or failed run, or {@code null}
+     */
+    void write(Path file, RunStatus status, TrainingLoop.Outcome result, CheckpointEvent checkpoint, String failure) {
         ObjectNode root = JSON.createObjectNode()
                 .put("command", "fine-tune")
+                .put("status", status.spec())
                 .put("trainer_version", Provenance.trainerVersion())
                 .put("onnxruntime_version", Provenance.onnxRuntimeVersion())
                 .put("java_version", Runtime.version().toString())
-                .put("started", started.toString())
-                .put("finished", finished.toString());
+                .put("started", started.toString());
+        if (!resumed.isEmpty()) {
+            resumed.forEach(root.putArray("resumed")::add);
+        }
+        if (status != RunStatus.RUNNING) {
+            root.put("finished", Instant.now().toString());
+        }
+        if (failure != null) {
+            root.put("failure", failure);
+        }
         root.set("config", ConfigJson.toTree(config));
         root.set("model", model);
         root.set("data", dataNode());
@@ -133,14 +209,14 @@ public final class RunRecord {
                     .put("batch_per_rank", batch).put("effective_batch", BatchShards.globalBatchSize(batch, ranks.size()))
                     .put("threads_per_rank", config.runtime().threads());
         }
-        root.set("result", resultNode(result));
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), root);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+        if (checkpoint != null) {
+            root.putObject("checkpoint").put("file", file.toAbsolutePath().getParent().relativize(checkpoint.file().toAbsolutePath()).toString())
+                    .put("epoch", checkpoint.epoch()).put("step", checkpoint.step());
         }
+        if (result != null) {
+            root.set("result", resultNode(result));
+        }
+        AtomicFile.write(file, out -> JSON.writeValue(out, root));
     }
 
     private ObjectNode dataNode() {

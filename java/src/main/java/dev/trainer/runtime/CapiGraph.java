@@ -41,7 +41,8 @@ final class CapiGraph implements AutoCloseable {
             this.prepared = prepared;
         } catch (OrtStatusException e) {
             values.forEach(NativeValue::close);
-            throw new ModelException("ONNX Runtime cannot load the model: " + ModelSession.firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new ModelException("ONNX Runtime cannot load the model: " + OrtErrors.message(e), e);
         }
     }
 

@@ -53,8 +53,11 @@ final class CapiTrainingSession implements TrainingSession {
     private final List<String> parametersInBackward;
     private final Map<Integer, OutputPair> pinned = new HashMap<>();
     private final Arena flagMemory = Arena.ofShared();
-    /** The Dropout training-mode feeds, false and true; null without active Dropout. */
+    /** The Dropout training-mode feeds, 0 and 1; null without active Dropout. */
     private final NativeValue[] trainingFlags;
+    /** The Dropout keys on the host, rewritten before each training step; null without active Dropout. */
+    private final MemorySegment dropoutKeys;
+    private final NativeValue dropoutKeysValue;
 
     /** Opens the plan's graphs in {@code placement}, which stays the caller's to close. */
     CapiTrainingSession(TrainingPlan plan, int threads, Placement placement) {
@@ -67,8 +70,13 @@ final class CapiTrainingSession implements TrainingSession {
             this.parameters = opened(opened, plan.parameterBuffer());
             this.placed = opened(opened, PlacedParameters.in(placement, parameters));
             this.trainingFlags = plan.dropoutActive() ? flags() : null;
+            this.dropoutKeys = plan.dropoutActive() ? flagMemory.allocate(ValueLayout.JAVA_INT, 2L * plan.dropoutNodes())
+                    : null;
+            this.dropoutKeysValue = plan.dropoutActive() ? NativeValue.tensorOver(ort.hostMemoryInfo(), dropoutKeys,
+                    new long[] {2L * plan.dropoutNodes()}, TensorProto.DataType.INT32_VALUE) : null;
             if (trainingFlags != null) {
                 opened.addAll(List.of(trainingFlags));
+                opened.add(dropoutKeysValue);
             }
             this.forward = opened(opened, new CapiGraph(graphs.forward(), threads, ort));
             this.backward = opened(opened, new CapiGraph(graphs.backward(), threads, ort));
@@ -92,11 +100,15 @@ final class CapiTrainingSession implements TrainingSession {
         return resource;
     }
 
-    /** Parameters and the training flag feed every forward run; gradients are written in place by every backward run. */
+    /**
+     * Parameters, the training flag and the Dropout keys (their memory rewritten for each step) feed
+     * every forward run; gradients are written in place by every backward run.
+     */
     private void bindOnce() {
         plan.graphs().trainable().forEach(name -> forwardBinding.input(name, values.value(name)));
         if (trainingFlags != null) {
             forwardBinding.input(DropoutActivation.TRAINING_FLAG, trainingFlags[1]);
+            forwardBinding.input(DropoutActivation.KEYS, dropoutKeysValue);
         }
         plan.graphs().parameterGradients().forEach((param, gradient) ->
                 backwardBinding.output(gradient, values.gradient(param)));
@@ -130,10 +142,13 @@ final class CapiTrainingSession implements TrainingSession {
     }
 
     @Override
-    public double step(Batch batch, LossFunction loss) {
+    public double step(Batch batch, long draw, LossFunction loss) {
         Map<String, NativeValue> batchValues = new HashMap<>();
         List<NativeValue> produced = List.of();
         try {
+            if (dropoutKeys != null) {
+                MemorySegment.copy(plan.dropoutKeys(draw), 0, dropoutKeys, ValueLayout.JAVA_INT, 0, 2 * plan.dropoutNodes());
+            }
             bindBatch(forwardBinding, batch, batchValues);
             OutputPair pinnedPair = pinnedOutputs(batch.size());
             bindStepOutputs(pinnedPair);
@@ -152,8 +167,8 @@ final class CapiTrainingSession implements TrainingSession {
                 }
             }
         } catch (OrtStatusException e) {
-            throw new IllegalStateException("ONNX Runtime failed in a training step: "
-                    + ModelSession.firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new IllegalStateException("ONNX Runtime failed in a training step: " + OrtErrors.message(e), e);
         } finally {
             produced.forEach(NativeValue::close);
             batchValues.values().forEach(NativeValue::close);
@@ -258,6 +273,7 @@ final class CapiTrainingSession implements TrainingSession {
             plan.graphs().trainable().forEach(name -> binding.input(name, values.value(name)));
             if (trainingFlags != null) {
                 binding.input(DropoutActivation.TRAINING_FLAG, trainingFlags[0]);
+                binding.input(DropoutActivation.KEYS, dropoutKeysValue);
             }
             bindBatch(binding, batch, batchValues);
             outputs.forEach(name -> binding.outputOn(name, ort.hostMemoryInfo()));
@@ -269,8 +285,8 @@ final class CapiTrainingSession implements TrainingSession {
             }
             return floats;
         } catch (OrtStatusException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run the model: "
-                    + ModelSession.firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new IllegalStateException("ONNX Runtime failed to run the model: " + OrtErrors.message(e), e);
         } finally {
             results.forEach(NativeValue::close);
             batchValues.values().forEach(NativeValue::close);
@@ -285,13 +301,13 @@ final class CapiTrainingSession implements TrainingSession {
         return value.data(count * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
-    /** The training-mode flags live on the host: ORT's Dropout reads its mode there on every provider. */
+    /** The training-mode flags (int64 scalars, as {@link DropoutActivation} reads them) live on the host. */
     private NativeValue[] flags() {
         NativeValue[] flags = new NativeValue[2];
         for (int on = 0; on < 2; on++) {
-            MemorySegment flag = flagMemory.allocate(1);
-            flag.set(ValueLayout.JAVA_BOOLEAN, 0, on == 1);
-            flags[on] = NativeValue.tensorOver(ort.hostMemoryInfo(), flag, new long[0], TensorProto.DataType.BOOL_VALUE);
+            MemorySegment flag = flagMemory.allocate(ValueLayout.JAVA_LONG);
+            flag.set(ValueLayout.JAVA_LONG, 0, on);
+            flags[on] = NativeValue.tensorOver(ort.hostMemoryInfo(), flag, new long[0], TensorProto.DataType.INT64_VALUE);
         }
         return flags;
     }
@@ -302,6 +318,7 @@ final class CapiTrainingSession implements TrainingSession {
         if (trainingFlags != null) {
             trainingFlags[0].close();
             trainingFlags[1].close();
+            dropoutKeysValue.close();
         }
         Closer.closeAll(forwardBinding, backwardBinding, values, backward, forward, placed, parameters, ort);
         flagMemory.close();

@@ -54,11 +54,12 @@ public final class ModelSession implements AutoCloseable {
      */
     public static ModelSession open(OnnxModel model, OrtSession.SessionOptions.OptLevel level, int threads,
                                     boolean memoryPattern) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtLogging.environment();
         SessionModel prepared = SessionModel.of(model);
         Map<String, ai.onnxruntime.OnnxTensorLike> byReference = new HashMap<>();
         List<OnnxTensor> tensors = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            OrtLogging.configure(options);
             options.setOptimizationLevel(level);
             options.setMemoryPatternOptimization(memoryPattern);
             if (threads > 0) {
@@ -79,20 +80,13 @@ public final class ModelSession implements AutoCloseable {
             return new ModelSession(env.createSession(prepared.bytes(), options), tensors);
         } catch (OrtException e) {
             tensors.forEach(OnnxTensor::close);
-            throw new ModelException("ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new ModelException("ONNX Runtime cannot load the model: " + OrtErrors.message(e), e);
         }
     }
 
     public OrtSession session() {
         return session;
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     @Override

@@ -43,7 +43,8 @@ final class OrtFeeds {
                 return values;
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run the model: " + ModelSession.firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new ModelException("ONNX Runtime failed to run the model: " + OrtErrors.message(e), e);
         } finally {
             batchTensors.values().forEach(OnnxTensor::close);
         }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trainer.TrainingFailedException;
 import dev.trainer.autodiff.TrainingGraphs;
 import dev.trainer.data.Batch;
 import dev.trainer.edit.DropoutActivation;
@@ -39,8 +40,11 @@ final class OrtTrainingSession implements TrainingSession {
     private final Map<Integer, OutputPair> pinned = new HashMap<>();
     private final Set<String> stashOutputs;
     private final List<String> parametersInBackward;
-    /** The Dropout training-mode feeds, true for steps and false for predictions; null without active Dropout. */
+    /** The Dropout training-mode feeds, 1 for steps and 0 for predictions; null without active Dropout. */
     private final OnnxTensor[] trainingFlags;
+    /** The Dropout keys, rewritten before each training step; null without active Dropout. */
+    private final MemorySegment dropoutKeys;
+    private final OnnxTensor dropoutKeysTensor;
     private final Map<String, OnnxValue> gradientOutputs = new LinkedHashMap<>();
 
     /** Opens the plan's graphs; {@code host} is the placement the step's kernels run in (host memory). */
@@ -63,6 +67,9 @@ final class OrtTrainingSession implements TrainingSession {
         this.parameters = p;
         this.placed = PlacedParameters.in(host, p);
         this.trainingFlags = plan.dropoutActive() ? flags() : null;
+        this.dropoutKeys = plan.dropoutActive() ? arena.allocate(ValueLayout.JAVA_INT, 2L * plan.dropoutNodes()) : null;
+        this.dropoutKeysTensor = plan.dropoutActive()
+                ? Tensors.over(dropoutKeys, new long[] {2L * plan.dropoutNodes()}, OnnxJavaType.INT32) : null;
         Set<String> graphInputs = new HashSet<>();
         plan.inputs().forEach(i -> graphInputs.add(i.name()));
         forwardOutputsForStep = new LinkedHashSet<>();
@@ -90,7 +97,7 @@ final class OrtTrainingSession implements TrainingSession {
     }
 
     @Override
-    public double step(Batch batch, LossFunction loss) {
+    public double step(Batch batch, long draw, LossFunction loss) {
         TrainingGraphs graphs = plan.graphs();
         String output = plan.output();
         Map<String, OnnxTensor> batchTensors = OrtFeeds.wrap(batch, plan.inputs());
@@ -100,7 +107,9 @@ final class OrtTrainingSession implements TrainingSession {
                 feeds.put(p, parameters.valueTensor(p));
             }
             if (trainingFlags != null) {
+                MemorySegment.copy(plan.dropoutKeys(draw), 0, dropoutKeys, ValueLayout.JAVA_INT, 0, 2 * plan.dropoutNodes());
                 feeds.put(DropoutActivation.TRAINING_FLAG, trainingFlags[1]);
+                feeds.put(DropoutActivation.KEYS, dropoutKeysTensor);
             }
             OutputPair pinned = pinnedOutputs(batch.size());
             try (OrtSession.Result result = pinned == null
@@ -125,7 +134,8 @@ final class OrtTrainingSession implements TrainingSession {
                 return value;
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed in a training step: " + ModelSession.firstLine(e.getMessage()), e);
+            OrtErrors.rethrowShortage(e);
+            throw new TrainingFailedException("ONNX Runtime failed in a training step: " + OrtErrors.message(e));
         } finally {
             batchTensors.values().forEach(OnnxTensor::close);
         }
@@ -187,14 +197,15 @@ final class OrtTrainingSession implements TrainingSession {
         }
         if (trainingFlags != null) {
             feeds.put(DropoutActivation.TRAINING_FLAG, trainingFlags[0]);
+            feeds.put(DropoutActivation.KEYS, dropoutKeysTensor);
         }
         return OrtFeeds.run(forward.session(), batch, plan.inputs(), feeds, outputs);
     }
 
     private static OnnxTensor[] flags() {
         try {
-            var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-            return new OnnxTensor[] {OnnxTensor.createTensor(env, false), OnnxTensor.createTensor(env, true)};
+            var env = OrtLogging.environment();
+            return new OnnxTensor[] {OnnxTensor.createTensor(env, 0L), OnnxTensor.createTensor(env, 1L)};
         } catch (OrtException e) {
             throw new IllegalStateException("cannot make the training-mode flags", e);
         }
@@ -205,6 +216,7 @@ final class OrtTrainingSession implements TrainingSession {
         if (trainingFlags != null) {
             trainingFlags[0].close();
             trainingFlags[1].close();
+            dropoutKeysTensor.close();
         }
         pinned.values().forEach(OutputPair::close);
         Closer.closeAll(placed, forward, backward, parameters);

@@ -199,6 +199,16 @@ public final class ParameterBuffer implements AutoCloseable {
         written(s);
     }
 
+    /** Overwrites every parameter's values at once, gaps included (a checkpoint's whole buffer). */
+    public void setAll(float[] newValues) {
+        if (newValues.length != length) {
+            throw new IllegalArgumentException("the buffer holds " + length + " floats, not " + newValues.length);
+        }
+        current();
+        MemorySegment.copy(newValues, 0, values, ValueLayout.JAVA_FLOAT, 0, newValues.length);
+        slots.values().forEach(this::written);
+    }
+
     public boolean contains(String name) {
         return slots.containsKey(name);
     }

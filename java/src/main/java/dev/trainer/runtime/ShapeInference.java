@@ -78,7 +78,7 @@ public final class ShapeInference {
                 });
             }
         } catch (OrtException e) {
-            throw new ModelException("ONNX Runtime cannot infer the model's shapes: " + ModelSession.firstLine(e.getMessage()), e);
+            throw new ModelException("ONNX Runtime cannot infer the model's shapes: " + OrtErrors.message(e), e);
         }
         return types;
     }
@@ -145,7 +145,7 @@ public final class ShapeInference {
 
     private static OnnxTensor dummy(int elementType, long[] dims, boolean ones) throws OrtException {
         int count = Math.toIntExact(TensorTypes.elementCount(dims));
-        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        var env = OrtLogging.environment();
         return switch (TensorProto.DataType.forNumber(elementType)) {
             case FLOAT -> OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(filled(count, ones ? 1 : 0)), dims);
             case INT64 -> {

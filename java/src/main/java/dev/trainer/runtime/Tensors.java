@@ -3,7 +3,6 @@ package dev.trainer.runtime;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.trainer.data.ElementType;
 import dev.trainer.ModelException;
@@ -70,7 +69,7 @@ public final class Tensors {
     public static OnnxTensor over(MemorySegment memory, long[] shape, OnnxJavaType type) {
         try {
             ByteBuffer buffer = memory.asByteBuffer().order(ByteOrder.nativeOrder());
-            return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), buffer, shape, type);
+            return OnnxTensor.createTensor(OrtLogging.environment(), buffer, shape, type);
         } catch (OrtException e) {
             throw new IllegalStateException("cannot wrap memory as a tensor: " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import dev.trainer.autodiff.ReverseMode;
 import dev.trainer.autodiff.TrainingGraphs;
 import dev.trainer.data.InputSpec;
 import dev.trainer.edit.DropoutActivation;
+import dev.trainer.edit.DropoutKeys;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import dev.trainer.onnx.ValueType;
@@ -23,13 +24,25 @@ import java.util.Map;
  * @param output        the model output the loss reads, float32
  * @param outputType    its type, batch first
  * @param inputs        the inputs a batch fills
- * @param dropoutActive whether the forward graph takes {@link DropoutActivation#TRAINING_FLAG}
+ * @param dropoutNodes  active Dropout nodes: with any, the forward graph takes
+ *                      {@link DropoutActivation#TRAINING_FLAG} and {@link DropoutActivation#KEYS}
+ * @param seed          the run's seed, from which every step's Dropout keys are derived ({@link DropoutKeys})
  */
 public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output, ValueType outputType,
-                           List<InputSpec> inputs, boolean dropoutActive) {
+                           List<InputSpec> inputs, int dropoutNodes, long seed) {
 
     public TrainingPlan {
         inputs = List.copyOf(inputs);
+    }
+
+    /** Whether the model's Dropout nodes are active in training steps. */
+    public boolean dropoutActive() {
+        return dropoutNodes > 0;
+    }
+
+    /** The Dropout keys of one training forward pass, {@code draw} numbering them in the run. */
+    public int[] dropoutKeys(long draw) {
+        return DropoutKeys.of(seed, draw, dropoutNodes);
     }
 
     /**
@@ -40,15 +53,16 @@ public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output
      * @throws ModelException for a missing or non-float output or parameter, or an op without a gradient rule
      */
     public static TrainingPlan of(OnnxModel model, List<String> trainable, String output, boolean dropout, long seed) {
-        boolean activate = dropout && DropoutActivation.applies(model);
-        OnnxModel training = activate ? DropoutActivation.activate(model, seed) : model;
+        DropoutActivation.Activated activated = dropout && DropoutActivation.applies(model)
+                ? DropoutActivation.activate(model) : new DropoutActivation.Activated(model, 0);
+        OnnxModel training = activated.model();
         Map<String, ValueType> types = ShapeInference.infer(training);
         ValueType outputType = types.get(output);
         if (outputType == null || !model.graph().hasOutput(output)) {
             throw new ModelException("model has no output named " + output);
         }
         if (outputType.elementType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new ModelException("output " + output + " is " + outputType + "; trainer trains float32 outputs");
+            throw new ModelException(ModelReadiness.notFloat(output, outputType.toString()));
         }
         for (String p : trainable) {
             ValueType t = types.get(p);
@@ -57,7 +71,7 @@ public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output
             }
         }
         TrainingGraphs graphs = ReverseMode.differentiate(training, trainable, List.of(output), types);
-        return new TrainingPlan(training, graphs, output, outputType, ModelInputs.of(model, types), activate);
+        return new TrainingPlan(training, graphs, output, outputType, ModelInputs.of(model, types), activated.nodes(), seed);
     }
 
     /** The trainable parameters' shapes, in the flat buffer's order. */

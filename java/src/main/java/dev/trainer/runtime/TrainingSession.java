@@ -49,8 +49,16 @@ public interface TrainingSession extends Predictor, AutoCloseable {
      * Runs forward, loss and backward on a batch; afterwards {@link PlacedParameters#gradients()}
      * holds the gradient of the returned loss. The loss function receives the output and writes
      * its gradient in the runtime's placement.
+     *
+     * @param draw numbers this forward pass among the run's training passes: its Dropout masks are
+     *             a function of it and the plan's seed alone ({@link TrainingPlan#dropoutKeys})
      */
-    double step(Batch batch, LossFunction loss);
+    double step(Batch batch, long draw, LossFunction loss);
+
+    /** A step with the random draws of draw 0: for a one-off step; a training loop numbers its draws. */
+    default double step(Batch batch, LossFunction loss) {
+        return step(batch, 0, loss);
+    }
 
     /** The inputs a batch fills. */
     default List<InputSpec> inputs() {

@@ -1,8 +1,12 @@
 package dev.trainer.autodiff;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trainer.ModelException;
 import dev.trainer.onnx.Attributes;
 import org.junit.jupiter.api.Test;
 
@@ -204,6 +208,17 @@ class TransformerGradientRulesTest {
         // the first position of a sequence: [batch, seq, hidden] -> [batch, hidden]
         new GradientCheck(155).param("x", 3, 5, 4).ints("i", s(), 0)
                 .node(node("Gather", in("x", "i"), "y", Attributes.ofInt("axis", 1))).run();
+    }
+
+    /** Found by the loader fuzz: an axis beyond the data's rank made a negative array in the rule. */
+    @Test
+    void gatherAlongAnAxisTheDataLacksIsAModelError() {
+        for (long axis : new long[] {3, 4, -4}) {
+            GradientCheck check = new GradientCheck(156).param("x", 2, 5, 3).ints("i", s(), 0)
+                    .node(node("Gather", in("x", "i"), "y", Attributes.ofInt("axis", axis)));
+            ModelException e = assertThrows(ModelException.class, check::run);
+            assertTrue(e.getMessage().contains("Gather") && e.getMessage().contains("axis"), e.getMessage());
+        }
     }
 
     /**

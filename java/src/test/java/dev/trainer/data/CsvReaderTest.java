@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainer.DataException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -228,6 +231,44 @@ class CsvReaderTest {
     }
 
     @Test
+    void samplesAreNamedByTheirLineCountingTheHeaderAndBlankLines() {
+        Path file = write(dir, "lines.csv", "a,label\n1,0\n\n2,1\n");
+        Dataset data = Datasets.read(file, List.of(input("x", ElementType.FLOAT, -1, 1)), Task.CLASSIFICATION, "label");
+
+        assertEquals("line 2", data.sampleName(0));
+        assertEquals("line 4", data.sampleName(1));
+        assertEquals("line 4", data.subset(new int[] {1}).sampleName(0));
+    }
+
+    @Test
+    void aFileThatIsNotUtf8NamesTheLineAndByte() throws IOException {
+        byte[] prefix = ("a,label\n" + "1,0\n".repeat(30_000)).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Arrays.copyOf(prefix, prefix.length + 4);
+        bytes[prefix.length] = (byte) 0xff;
+        bytes[prefix.length + 1] = ',';
+        bytes[prefix.length + 2] = '0';
+        bytes[prefix.length + 3] = '\n';
+        Path file = Files.write(dir.resolve("latin.csv"), bytes);
+
+        String message = assertThrows(DataException.class, () -> Datasets.read(file,
+                List.of(input("x", ElementType.FLOAT, -1, 1)), Task.CLASSIFICATION, "label")).getMessage();
+
+        assertEquals(file + " line 30002 (byte " + prefix.length + ") is not UTF-8: byte 0xff; save the file as UTF-8",
+                message);
+    }
+
+    @Test
+    void aHugeCellIsQuotedShort() {
+        Path file = write(dir, "huge.csv", "a,label\n" + "x".repeat(50_000) + ",0\n");
+
+        String message = assertThrows(DataException.class, () -> Datasets.read(file,
+                List.of(input("x", ElementType.FLOAT, -1, 1)), Task.CLASSIFICATION, "label")).getMessage();
+
+        assertTrue(message.endsWith("line 2, column 1 ('a'): \"" + "x".repeat(60) + "… (50000 characters)\": is not a"
+                + " finite number"), message);
+    }
+
+    @Test
     void quotedCellsMayHoldTheSeparatorAndTsvIsTabSeparated() {
         Path csv = write(dir, "quoted.csv", "\"width, cm\",\"height\"\"\",label\n\"1.5\", 2 ,1\n");
         Path tsv = write(dir, "tabs.tsv", "width, cm\theight\tlabel\n1.5\t2\t1\n");
@@ -248,7 +289,7 @@ class CsvReaderTest {
 
         String message = messageOf(file, input("x", ElementType.FLOAT, -1, 2));
 
-        assertTrue(message.contains("line 4, column 2 ('b\nsecond line'): \"x\""), message);
+        assertTrue(message.contains("line 4, column 2 ('b\\u000asecond line'): \"x\""), message);
     }
 
     @Test

@@ -35,8 +35,8 @@ class DatasetTest {
         String featureMessage = assertThrows(DataException.class, features::requireFinite).getMessage();
         String targetMessage = assertThrows(DataException.class, targets::requireFinite).getMessage();
 
-        assertEquals("memory: input 'x' of sample 1 holds Infinity", featureMessage);
-        assertTrue(targetMessage.contains("labels of sample 2 holds NaN"), targetMessage);
+        assertEquals("memory: input 'x' of sample 2 holds Infinity", featureMessage);
+        assertTrue(targetMessage.contains("labels of sample 3 holds NaN"), targetMessage);
     }
 
     @Test

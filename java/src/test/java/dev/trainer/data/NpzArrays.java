@@ -20,7 +20,7 @@ public final class NpzArrays {
             for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
                 try (InputStream in = zip.getInputStream(entry)) {
                     String name = entry.getName().substring(0, entry.getName().length() - ".npy".length());
-                    arrays.put(name, NpyReader.read(in, npz + ":" + entry.getName()).toFloats());
+                    arrays.put(name, NpyReader.read(in, npz + ":" + entry.getName(), entry.getSize()).toFloats());
                 }
             }
         }

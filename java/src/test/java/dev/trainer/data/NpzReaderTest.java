@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainer.DataException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,7 +97,7 @@ class NpzReaderTest {
     void integersOutOfTheInputsRangeAreRejected() {
         String message = formatsError("i8", ElementType.BOOL);
 
-        assertTrue(message.contains("value 2 of sample 1 does not fit input 'i8' of type BOOL"), message);
+        assertTrue(message.contains("value 2 of sample 2 does not fit input 'i8' of type BOOL"), message);
     }
 
     @Test
@@ -110,7 +113,7 @@ class NpzReaderTest {
     void nanValuesAreRejectedAtLoad() {
         String message = formatsError("nan", ElementType.FLOAT);
 
-        assertTrue(message.contains("input 'nan' of sample 1 holds NaN"), message);
+        assertTrue(message.contains("input 'nan' of sample 2 holds NaN"), message);
     }
 
     @Test
@@ -166,5 +169,44 @@ class NpzReaderTest {
                 List.of(input("x", ElementType.FLOAT, -1)), Task.REGRESSION, "label")).getMessage();
 
         assertTrue(message.contains("is not an .npz file"), message);
+    }
+
+    /** numpy.savez stores arrays uncompressed: only the zip's CRC-32 can tell that a byte of one changed. */
+    @Test
+    void aStoredArrayWithAChangedByteIsRefusedByItsCrc() throws IOException {
+        byte[] bytes = Files.readAllBytes(TINY);
+        int x = indexOf(bytes, "x.npy".getBytes(StandardCharsets.US_ASCII));
+        int data = indexOf(Arrays.copyOfRange(bytes, x, bytes.length), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'})
+                + x + 128;
+        bytes[data + 5] ^= 0x01;
+        Path corrupt = Files.write(dir.resolve("corrupt.npz"), bytes);
+
+        String message = assertThrows(DataException.class, () -> Datasets.read(corrupt, List.of(input("x",
+                ElementType.FLOAT, -1, 1, 2, 3)), Task.CLASSIFICATION, "label")).getMessage();
+
+        assertEquals(corrupt + ": array 'x' is corrupt: its CRC-32 does not match the zip's record", message);
+    }
+
+    @Test
+    void anArrayWhoseHeaderClaimsMoreThanTheEntryHoldsIsRefusedBeforeReading() throws IOException {
+        byte[] bytes = Files.readAllBytes(TINY);
+        int shape = indexOf(bytes, "(4, 1, 2, 3)".getBytes(StandardCharsets.US_ASCII));
+        bytes[shape + 1] = '9';
+        Path corrupt = Files.write(dir.resolve("claims.npz"), bytes);
+
+        String message = assertThrows(DataException.class, () -> Datasets.read(corrupt, List.of(input("x",
+                ElementType.FLOAT, -1, 1, 2, 3)), Task.CLASSIFICATION, "label")).getMessage();
+
+        assertTrue(message.endsWith("array 'x' is corrupt: its header says shape [9, 1, 2, 3] of <f4 (216 bytes), but it"
+                + " holds 96 bytes of data"), message);
+    }
+
+    private static int indexOf(byte[] bytes, byte[] pattern) {
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 }

@@ -51,7 +51,7 @@ class NpzWriterTest {
         assertEquals(128, bytes.length - 8);
         assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"), header);
         assertTrue(header.endsWith("\n"));
-        NpyArray back = NpyReader.read(new ByteArrayInputStream(bytes), "test");
+        NpyArray back = NpyReader.read(new ByteArrayInputStream(bytes), "test", bytes.length);
         assertArrayEquals(new float[] {1, 2}, back.toFloats());
     }
 
@@ -64,7 +64,7 @@ class NpzWriterTest {
         }
 
         NpyWriter.writeLongs(out, new long[] {250, 200}, values);
-        NpyArray back = NpyReader.read(new ByteArrayInputStream(out.toByteArray()), "test");
+        NpyArray back = NpyReader.read(new ByteArrayInputStream(out.toByteArray()), "test", -1);
 
         assertArrayEquals(new long[] {250, 200}, back.shape());
         assertArrayEquals(values, back.toLongs());

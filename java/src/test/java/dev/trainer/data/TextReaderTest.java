@@ -93,7 +93,7 @@ class TextReaderTest {
 
         assertArrayEquals(new int[] {1}, validation.labels().classes());
         assertEquals(List.of("x", "z"), validation.classNames());
-        assertTrue(unknown.endsWith("val.jsonl line 2: unknown class 'y'; the training data's classes are x, z"), unknown);
+        assertTrue(unknown.endsWith("val.jsonl line 2: unknown class \"y\"; the training data's classes are x, z"), unknown);
         assertFalse(unknown.contains("\n"));
     }
 
@@ -196,6 +196,39 @@ class TextReaderTest {
                     data.size() / 5}, counts);
             assertTrue(data.longest() <= 32);
         }
+    }
+
+    @Test
+    void aByteOrderMarkIsAcceptedAsInCsv() {
+        TextDataset data = train("\uFEFF{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 0}\n");
+
+        assertArrayEquals(new int[] {1, 0}, data.labels().classes());
+    }
+
+    @Test
+    void anythingAfterALinesObjectIsRefusedWithItsLine() {
+        String second = error("{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 0} {\"text\": \"c\"}\n");
+        String garbage = error("{\"text\": \"a\", \"label\": 1} trailing\n");
+
+        assertTrue(second.endsWith("train.jsonl line 2: more after the JSON object; put one object on a line"), second);
+        assertTrue(garbage.contains("train.jsonl line 1: invalid JSON"), garbage);
+    }
+
+    @Test
+    void samplesAreNamedByTheirLineAfterBlankLinesAndSplits() {
+        TextDataset data = train("\n{\"text\": \"a\", \"label\": 1}\n\n{\"text\": \"b\", \"label\": 0}\n");
+
+        assertEquals("line 2", data.sampleName(0));
+        assertEquals("line 4", data.sampleName(1));
+        assertEquals("line 4", data.subset(new int[] {1}).sampleName(0));
+    }
+
+    @Test
+    void aHugeLabelIsQuotedShort() {
+        String message = error("{\"text\": \"a\", \"label\": [" + "1,".repeat(10_000) + "1]}\n");
+
+        assertTrue(message.length() < 300, message);
+        assertTrue(message.contains("… ("), message);
     }
 
     @Test

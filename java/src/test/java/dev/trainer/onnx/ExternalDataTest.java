@@ -227,6 +227,20 @@ class ExternalDataTest {
         assertTrue(e.getMessage().contains("huge") && e.getMessage().contains("2 GB"), e.getMessage());
     }
 
+    /** Found by the loader fuzz: dims whose product overflows a long escaped as an ArithmeticException. */
+    @Test
+    void externalTensorWithMoreElementsThanALongCountsIsRefused() throws Exception {
+        ModelProto mlp = OnnxModel.load(Fixtures.model("mlp")).proto();
+        GraphProto.Builder graph = mlp.getGraph().toBuilder().addInitializer(TensorProto.newBuilder().setName("endless")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(Long.MAX_VALUE).addDims(128)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL).addExternalData(entry("location", "absent.bin")));
+        Path file = tmp.resolve("model.onnx");
+        Files.write(file, mlp.toBuilder().setGraph(graph).build().toByteArray());
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.load(file));
+        assertEquals("initializer endless has an impossible shape [9223372036854775807, 128]: more elements than a long"
+                + " counts", e.getMessage());
+    }
+
     /** The mlp fixture with every initializer, however small, in {@code folder/dataName}, unaligned. */
     private static Path writeAllExternal(Path folder, String dataName) throws Exception {
         OnnxModel model = OnnxModel.load(Fixtures.model("mlp"));

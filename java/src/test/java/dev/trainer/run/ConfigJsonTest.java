@@ -34,6 +34,8 @@ import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
 import dev.trainer.config.Pooling;
+import dev.trainer.config.NonFinitePolicy;
+import dev.trainer.config.RecoveryConfig;
 import dev.trainer.config.RegularizationConfig;
 import dev.trainer.config.ReportingConfig;
 import dev.trainer.config.RunConfig;
@@ -75,7 +77,8 @@ class ConfigJsonTest {
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
                 new LoraConfig(new LoraSpec(8, 16, 0.1), List.of(ParameterPattern.parse("**.query")),
                         List.of(ParameterPattern.parse("pooler")), true),
-                new RuntimeConfig(new Device("cuda", 1), RuntimeApi.CAPI, 2, DistributedMode.NONE));
+                new RuntimeConfig(new Device("cuda", 1), RuntimeApi.CAPI, 2, DistributedMode.NONE),
+                new RecoveryConfig(50, 3, NonFinitePolicy.STOP));
     }
 
     @Test

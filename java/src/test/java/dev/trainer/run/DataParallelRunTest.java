@@ -2,10 +2,12 @@ package dev.trainer.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainer.CheckpointException;
 import dev.trainer.Data;
 import dev.trainer.FineTuning;
 import dev.trainer.Optimizers;
@@ -85,9 +87,14 @@ class DataParallelRunTest {
         assertEquals(32, record.path("data_parallel").path("effective_batch").asInt());
         assertFalse(new ObjectMapper().readTree(single.resolve("run.json").toFile()).has("data_parallel"));
         try (Stream<Path> files = Files.list(parallel)) {
-            assertEquals(List.of("metrics.jsonl", "model.onnx", "run.json", "training.png"),
+            assertEquals(List.of(".lock", "artifacts", "checkpoints", "metrics.jsonl", "model.onnx", "run.json",
+                            "training.png"),
                     files.map(f -> f.getFileName().toString()).sorted().toList());
         }
+        CheckpointException refused = assertThrows(CheckpointException.class,
+                () -> FineTuning.resume(parallel).epochs(3).run());
+        assertEquals(parallel + " was trained data-parallel over 2 ranks; resume continues runs of one process (its"
+                + " batches would be another run's): run the job again into a new folder", refused.getMessage());
     }
 
     @Test

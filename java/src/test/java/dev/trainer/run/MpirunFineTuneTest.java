@@ -65,8 +65,8 @@ class MpirunFineTuneTest {
         assertEquals(1, occurrences(job.stdout(), "epoch   2  train_loss"), "rank 0 alone prints: " + job);
         assertEquals(1, occurrences(job.stdout(), "fine-tuned model: "), job.toString());
         try (Stream<Path> files = Files.list(parallel)) {
-            assertEquals(List.of("metrics.jsonl", "model.onnx", "run.json", "training.png"),
-                    files.map(f -> f.getFileName().toString()).sorted().toList());
+            assertEquals(List.of(".lock", "artifacts", "checkpoints", "metrics.jsonl", "model.onnx", "run.json",
+                            "training.png"), files.map(f -> f.getFileName().toString()).sorted().toList());
         }
         JsonNode parallelism = new ObjectMapper().readTree(parallel.resolve("run.json").toFile()).path("data_parallel");
         assertEquals(2, parallelism.path("ranks").asInt());

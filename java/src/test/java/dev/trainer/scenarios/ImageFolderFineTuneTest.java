@@ -10,13 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainer.onnx.ModelMetadata;
 import dev.trainer.onnx.OnnxModel;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,7 +148,36 @@ class ImageFolderFineTuneTest {
         assertTrue(flipTable.err().contains("--augment flip works on images, not on tabular data"), flipTable.err());
         assertEquals(2, badSize.code());
         assertTrue(badSize.err().lines().findFirst().orElseThrow().endsWith("--image-size '0x3': use N or HxW,"
-                + " positive integers (e.g. 224 or 224x160)"), badSize.err());
+                + " positive integers (e.g. 224 or 224x160) (see `trainer fine-tune --help`)"), badSize.err());
+    }
+
+    /**
+     * An image whose header is sound (so the check before training passes) but whose data is cut:
+     * found when its batch is decoded, in the run, so the run failed (exit 1, one line naming the
+     * file), with what it recorded so far and its diagnosis; not bad input (exit 2), which
+     * promises that nothing was written.
+     */
+    @Test
+    void anImageDamagedBehindItsHeaderFailsTheRunInOneLine() throws IOException {
+        Path train = tmp.resolve("train");
+        for (int i = 0; i < 8; i++) {
+            BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+            image.getRaster().setSample(i % 8, i / 8, 0, 255);
+            Path file = Files.createDirectories(train.resolve(String.valueOf(i % 2))).resolve(i + ".png");
+            ImageIO.write(image, "png", file.toFile());
+        }
+        Path damaged = train.resolve("1").resolve("7.png");
+        byte[] bytes = Files.readAllBytes(damaged);
+        Files.write(damaged, Arrays.copyOf(bytes, 40));
+        Path run = tmp.resolve("run");
+
+        Scenario.Outcome o = Scenario.cli("fine-tune", "--model", "src/test/resources/fixtures/cnn/model.onnx", "--train",
+                train.toString(), "--out", run.toString(), "--epochs", "1", "--batch-size", "8");
+
+        assertEquals(1, o.code(), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(o.err().startsWith("trainer: error: training failed: " + damaged + ": cannot be decoded: "), o.err());
+        assertTrue(Files.exists(run.resolve("metrics.jsonl")) && !Files.exists(run.resolve("model.onnx")));
     }
 
     static void unzip(Path zip, Path into) throws IOException {

@@ -2,6 +2,7 @@ package dev.trainer.data.augment;
 
 import dev.trainer.data.Batch;
 import dev.trainer.data.HostTensor;
+import dev.trainer.data.Seeds;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
@@ -14,13 +15,13 @@ import java.util.SplittableRandom;
  *
  * <p>Works in place on a {@link Batch}'s buffers: FLOAT and DOUBLE inputs are mixed, integer
  * inputs (token ids, masks) are left as they are since their convex combinations mean nothing.
- * Labels are not touched. Draws come from one {@link SplittableRandom} seeded at construction, so
- * the same seed and the same sequence of batches give the same mixes. Not thread-safe.
+ * Labels are not touched. A step's draws are a function of the seed and the step's number alone
+ * ({@link Seeds}), so a resumed run mixes as the uninterrupted one did. Not thread-safe.
  */
 public final class Mixup {
 
     private final double alpha;
-    private final SplittableRandom random;
+    private final long seed;
     // copies of the unmixed values, kept between batches so that a step allocates nothing
     private float[] floatScratch = new float[0];
     private double[] doubleScratch = new double[0];
@@ -31,11 +32,12 @@ public final class Mixup {
             throw new IllegalArgumentException("mixup alpha must be positive and finite, got " + alpha);
         }
         this.alpha = alpha;
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
-    /** Draws λ and a permutation and mixes every floating input of {@code batch} in place. */
-    public Mix mix(Batch batch) {
+    /** Draws λ and a permutation for step {@code step} and mixes every floating input of {@code batch} in place. */
+    public Mix mix(Batch batch, long step) {
+        SplittableRandom random = new SplittableRandom(Seeds.derive(seed ^ Seeds.MIXUP, step));
         double lambda = BetaDistribution.sample(random, alpha, alpha);
         int n = batch.size();
         int[] permutation = new int[n];

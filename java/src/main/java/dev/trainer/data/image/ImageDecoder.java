@@ -2,6 +2,7 @@ package dev.trainer.data.image;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             image = withReader(file, in, reader -> reader.read(0));
         } catch (IOException e) {
-            throw new BadImageException(file, "cannot be decoded: " + e.getMessage(), e);
+            throw new BadImageException(file, "cannot be decoded: " + why(e), e);
         }
         FloatImage pixels = PixelConversion.toFloat(image, channels);
         return ExifOrientation.apply(pixels, ExifOrientation.of(bytes));
@@ -65,7 +66,7 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             return withReader(file, in, reader -> new Dimensions(reader.getWidth(0), reader.getHeight(0)));
         } catch (IOException e) {
-            throw new BadImageException(file, "cannot be read: " + e.getMessage(), e);
+            throw new BadImageException(file, "cannot be read: " + why(e), e);
         }
     }
 
@@ -91,7 +92,7 @@ public final class ImageDecoder {
             }
         } catch (IOException | RuntimeException e) {
             // ImageIO reports a corrupt stream by IOException or, from some plugins, by runtime exceptions
-            throw new BadImageException(file, "cannot be decoded: " + e.getMessage(), e);
+            throw new BadImageException(file, "cannot be decoded: " + why(e), e);
         }
     }
 
@@ -103,7 +104,22 @@ public final class ImageDecoder {
             }
             return bytes;
         } catch (IOException e) {
-            throw new BadImageException(file, "cannot be read: " + e.getMessage(), e);
+            throw new BadImageException(file, "cannot be read: " + why(e), e);
         }
+    }
+
+    /**
+     * Why a file failed, in words: ImageIO's exceptions often carry no message (a cut file is an
+     * EOFException), and a plugin's runtime exception only an index ("-5").
+     */
+    private static String why(Exception e) {
+        if (e instanceof EOFException) {
+            return "it ends too early";
+        }
+        String message = e.getMessage();
+        if (message == null || message.isBlank() || e instanceof RuntimeException) {
+            return "its data is damaged (" + e.getClass().getSimpleName() + ")";
+        }
+        return message.lines().findFirst().orElse(message);
     }
 }

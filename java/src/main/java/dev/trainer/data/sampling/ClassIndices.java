@@ -54,7 +54,7 @@ final class ClassIndices {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size " + batchSize);
         }
-        int[][] batches = new int[(order.length + batchSize - 1) / batchSize][];
+        int[][] batches = new int[Math.ceilDiv(order.length, batchSize)][];
         for (int b = 0; b < batches.length; b++) {
             int start = b * batchSize;
             batches[b] = Arrays.copyOfRange(order, start, Math.min(start + batchSize, order.length));

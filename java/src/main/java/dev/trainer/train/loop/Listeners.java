@@ -16,16 +16,29 @@ public final class Listeners implements RunControl {
 
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<TrainingEvent> events = new ArrayList<>();
-    private String stopReason;
+    /** Events of an earlier process of the same run (resumed): history, not told again. */
+    private int earlier;
+    private volatile boolean interrupted;
+    /** Set by a listener, or by another thread (a signal handler) while the loop runs. */
+    private volatile String stopReason;
 
     public Listeners(List<TrainingListener> initial) {
         listeners.addAll(initial);
     }
 
-    /** Adds a listener, telling it every event so far first. */
+    /** Adds a listener, telling it every event of this process so far first. */
     public void attach(TrainingListener listener) {
-        events.forEach(e -> listener.onEvent(e, this));
+        events.subList(earlier, events.size()).forEach(e -> listener.onEvent(e, this));
         listeners.add(listener);
+    }
+
+    /**
+     * Puts the events of the run before it was resumed ahead of this process's, for the diagnosis
+     * and plot of the whole run; listeners are not told them again.
+     */
+    public void precede(List<TrainingEvent> before) {
+        events.addAll(0, before);
+        earlier += before.size();
     }
 
     /** Tells every listener. */
@@ -47,15 +60,26 @@ public final class Listeners implements RunControl {
     }
 
     @Override
-    public void stop(String reason) {
+    public synchronized void stop(String reason) {
         if (stopReason == null) {
             stopReason = reason;
         }
     }
 
     @Override
+    public synchronized void interrupt(String reason) {
+        interrupted = true;
+        stop(reason);
+    }
+
+    @Override
     public boolean stopRequested() {
         return stopReason != null;
+    }
+
+    /** Whether the stop asked for is an interruption ({@link #interrupt}). */
+    public boolean interrupted() {
+        return interrupted;
     }
 
     /** Why a listener stopped the run, or {@code null}. */

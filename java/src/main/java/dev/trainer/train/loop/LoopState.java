@@ -6,19 +6,19 @@ import dev.trainer.train.schedule.ScheduleState;
 
 /**
  * Everything that changes as the loop runs, in one place: where it is (epoch, step, batch of the
- * epoch), the epoch's running sums, the schedule's and early stopping's memory, and how far the
- * random streams the loop owns have gone. The rest follows from these and the configuration:
- * batch orders and samplers are functions of (seed, epoch), the trainable set of gradual unfreezing
- * a function of the epoch. {@link #snapshot()} copies it out; {@link #restore} puts a copy back,
- * which is what a checkpoint saves and a resumed run loads. (ONNX Runtime's Dropout draws from a
- * generator inside its session, seeded when the session opens: not part of this state.)
+ * epoch), the epoch's running sums, the schedule's and early stopping's memory. The rest follows
+ * from these and the configuration: batch orders and samplers are functions of (seed, epoch),
+ * mixup and Dropout masks of (seed, step), the trainable set of gradual unfreezing a function of
+ * the epoch ({@link dev.trainer.data.Seeds}). {@link #snapshot()} copies it out; {@link #restore}
+ * puts a copy back, which is what a checkpoint saves and a resumed run loads ({@link SnapshotJson}).
  */
-final class LoopState {
+public final class LoopState {
 
     /**
      * A copy of the loop's state.
      *
      * @param epoch          the epoch running (1-based), 0 before the first
+     * @param epochsRun      epochs finished: {@code epoch} when the epoch has ended (validation included)
      * @param step           steps taken
      * @param batchInEpoch   batches of the current epoch taken; steps take windows of
      *                       {@code --grad-accum} batches from the epoch's start, so after every
@@ -28,19 +28,46 @@ final class LoopState {
      * @param samples        the epoch's samples so far
      * @param correct        argmax hits counted over the epoch
      * @param counted        samples whose hits were counted
-     * @param mixedBatches   batches mixup has drawn for: its random stream's position
      * @param lastTrainLoss  the last finished epoch's training loss
      * @param lastValidation the last epoch-end validation, or {@code null}
      * @param schedule       the schedule's memory, or {@code null} for a stateless schedule
      * @param stopping       early stopping's memory
+     * @param lrScale        what the schedule's rate is multiplied by: halved at each skipped non-finite step
+     * @param nonFiniteSteps steps skipped for a non-finite loss or gradient
+     * @param guard          the divergence guard's memory
      */
-    record Snapshot(int epoch, long step, int batchInEpoch, double lossSum, long samples, long correct, long counted,
-                    long mixedBatches, double lastTrainLoss, Scores lastValidation, ScheduleState schedule,
-                    EarlyStopping.State stopping) {
+    public record Snapshot(int epoch, int epochsRun, long step, int batchInEpoch, double lossSum, long samples,
+                           long correct, long counted, double lastTrainLoss, Scores lastValidation,
+                           ScheduleState schedule, EarlyStopping.State stopping, double lrScale, int nonFiniteSteps,
+                           DivergenceGuard.State guard) {
+
+        /** Whether the epoch it is in has ended: a resumed loop starts the next one. */
+        public boolean atEpochEnd() {
+            return epochsRun == epoch;
+        }
+
+        /** The best validation metric so far (early stopping's), NaN before any validation. */
+        public double bestMetric() {
+            return stopping.best();
+        }
+
+        /**
+         * The first step of the loss's current excursion above the divergence line, or 0 when it is
+         * below: checkpoints from that step on may hold diverging parameters.
+         */
+        public long divergenceOnset() {
+            return guard.onset();
+        }
+
+        /** Whether the last validation was the best so far. */
+        public boolean lastValidationBest() {
+            return stopping.sinceBest() == 0 && !Double.isNaN(stopping.best());
+        }
     }
 
     final LearningRateSchedule schedule;
     final EarlyStopping stopping;
+    final DivergenceGuard guard = new DivergenceGuard();
     int epoch;
     long step;
     int batchInEpoch;
@@ -48,10 +75,11 @@ final class LoopState {
     long samples;
     long correct;
     long counted;
-    long mixedBatches;
     double lastTrainLoss = Double.NaN;
     Scores lastValidation;
     int epochsRun;
+    double lrScale = 1;
+    int nonFiniteSteps;
     String stopReason;
 
     LoopState(LearningRateSchedule schedule, EarlyStopping stopping) {
@@ -89,24 +117,27 @@ final class LoopState {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(epoch, step, batchInEpoch, lossSum, samples, correct, counted, mixedBatches, lastTrainLoss,
-                lastValidation, schedule.state(), stopping.state());
+        return new Snapshot(epoch, epochsRun, step, batchInEpoch, lossSum, samples, correct, counted, lastTrainLoss,
+                lastValidation, schedule.state(), stopping.state(), lrScale, nonFiniteSteps, guard.state());
     }
 
     void restore(Snapshot s) {
         epoch = s.epoch();
+        epochsRun = s.epochsRun();
         step = s.step();
         batchInEpoch = s.batchInEpoch();
         lossSum = s.lossSum();
         samples = s.samples();
         correct = s.correct();
         counted = s.counted();
-        mixedBatches = s.mixedBatches();
         lastTrainLoss = s.lastTrainLoss();
         lastValidation = s.lastValidation();
         if (s.schedule() != null) {
             schedule.restore(s.schedule());
         }
         stopping.restore(s.stopping());
+        lrScale = s.lrScale();
+        nonFiniteSteps = s.nonFiniteSteps();
+        guard.restore(s.guard());
     }
 }

@@ -205,6 +205,15 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
     }
 
     /**
+     * The most samples a batch holds: the batch size, or an epoch's samples when there are fewer,
+     * which is what the batch buffers are allocated for ({@code --batch-size 2147483647} takes the
+     * whole data set each step rather than asking for terabytes).
+     */
+    public int batchCapacity(LoopConfig loop) {
+        return Math.min(loop.batchSize(), epochSize());
+    }
+
+    /**
      * The optimizer steps of one epoch: its batches in windows of {@code --grad-accum}, each
      * window one step; the last may hold fewer batches. Windows start at the epoch's first batch,
      * so a step boundary is always a multiple of {@code gradAccum} batches into the epoch.
@@ -221,9 +230,13 @@ public record PreparedData(Samples train, Samples validation, List<Normalization
 
     /** Optimizer steps in every epoch. */
     public int stepsPerEpoch(LoopConfig loop) {
-        int samples = sampler != null ? sampler.epochSize() : train.size();
-        int batches = (samples + loop.batchSize() - 1) / loop.batchSize();
+        int batches = Math.ceilDiv(epochSize(), loop.batchSize());
         return (batches + loop.gradAccum() - 1) / loop.gradAccum();
+    }
+
+    /** Samples drawn in an epoch: the training set's, or as many as the sampler draws. */
+    private int epochSize() {
+        return sampler != null ? sampler.epochSize() : train.size();
     }
 
     private static Samples read(Path file, List<InputSpec> inputs, RunConfig config, ValueType outputType,

@@ -1,7 +1,7 @@
 package dev.trainer.train.loop;
 
-import dev.trainer.TrainingFailedException;
 import dev.trainer.config.LoopConfig;
+import dev.trainer.config.NonFinitePolicy;
 import dev.trainer.config.RunConfig;
 import dev.trainer.data.Batch;
 import dev.trainer.data.BatchSource;
@@ -26,17 +26,24 @@ import dev.trainer.train.step.MicroBatch;
 import dev.trainer.train.step.StepResult;
 import dev.trainer.train.step.TrainingStep;
 import java.lang.foreign.Arena;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
- * The epoch loop as a small state machine over one {@link LoopState}: {@link #run} validates once,
- * then runs epochs ({@link #runEpoch}) of steps ({@link #runStep}) until the last epoch, the step
- * limit, early stopping or a listener ends it, then restores early stopping's best checkpoint.
- * A step is one optimizer update, over one batch or a window of {@code --grad-accum} batches:
- * schedules, {@code --max-steps}, {@code --eval-every}, statistics and step events count these.
- * Every event goes to the run's {@link Listeners}.
+ * The epoch loop as a small state machine over one {@link LoopState}: {@link #run} validates once
+ * (or starts from a checkpoint's state), then runs epochs ({@link #runEpoch}) of steps
+ * ({@link #runStep}) until the last epoch, the step limit, early stopping or a listener ends it,
+ * saves a last checkpoint, then restores early stopping's best parameters. Checkpoints go to the
+ * run's {@link Checkpointing} every {@code --save-every} steps or at each epoch's end. A step whose
+ * loss or gradient is not finite is skipped (its learning rate halved from then on, and the last
+ * checkpoint put back if the parameters themselves broke); a loss that stays finite but grows by
+ * orders of magnitude ({@link DivergenceGuard}) stops the run. A step is one optimizer update,
+ * over one batch or a window of {@code --grad-accum} batches: schedules, {@code --max-steps},
+ * {@code --eval-every}, {@code --save-every}, statistics and step events count these. Every event
+ * goes to the run's {@link Listeners}.
  *
  * <p>As one rank of a data-parallel job, the loop takes the steps a single process would take with
  * the global batch, {@code --batch-size} times the ranks: the same epoch order, each rank training
@@ -49,14 +56,36 @@ import java.util.Optional;
  */
 public final class TrainingLoop implements AutoCloseable {
 
+    /** Non-finite steps skipped before the run counts as diverged. */
+    static final int MAX_NON_FINITE_STEPS = 3;
+
+    /** Why the loop ended. */
+    public enum Ending {
+        /** Every epoch ran, or the step limit was reached. */
+        COMPLETED,
+        /** Early stopping saw no improvement for its patience. */
+        EARLY_STOPPING,
+        /** A listener (or a signal, through one) asked it to stop. */
+        STOP_REQUESTED
+    }
+
     /**
      * How the loop ended.
      *
+     * @param epochs     the epoch reached (the last one finished, or the one it stopped in)
      * @param validation the validation scores of the parameters now in the buffer (the best
      *                   checkpoint's when one was restored), or {@code null} without validation data
      * @param bestEpoch  the epoch of the restored checkpoint, or 0 when the last parameters were kept
      */
-    public record Outcome(long steps, int epochs, double trainLoss, Scores validation, String stopReason, int bestEpoch) {
+    public record Outcome(long steps, int epochs, double trainLoss, Scores validation, String stopReason, int bestEpoch,
+                          Ending ending) {
+    }
+
+    /** Thrown inside the loop when the last checkpoint was put back: carry on from its position. */
+    private static final class Rewound extends RuntimeException {
+        Rewound() {
+            super(null, null, false, false);
+        }
     }
 
     private final RunConfig config;
@@ -72,6 +101,12 @@ public final class TrainingLoop implements AutoCloseable {
     private final Mixup mixup;
     private final String diagnoseHint;
     private final LoopState state;
+    private Checkpointing checkpoints = Checkpointing.NONE;
+    private LoopState.Snapshot resumeFrom;
+    /** The step and finished epochs of the last checkpoint written (or resumed from). */
+    private long savedStep = -1;
+    private int savedEpochs = -1;
+    private Ending ending = Ending.COMPLETED;
 
     /**
      * @param ranks        the job this process trains in: a single process, or the ranks of a
@@ -89,7 +124,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.data = data;
         this.listeners = listeners;
         this.kernels = kernels;
-        this.batches = data.train().batches(loop.batchSize(), arena);
+        this.batches = data.train().batches(data.batchCapacity(loop), arena);
         this.mixup = config.balance().mixup() > 0 ? new Mixup(config.balance().mixup(), loop.seed()) : null;
         this.diagnoseHint = diagnoseHint;
         long totalSteps = (long) loop.epochs() * data.stepsPerEpoch(global);
@@ -100,21 +135,64 @@ public final class TrainingLoop implements AutoCloseable {
                 new EarlyStopping(config.stopping()));
     }
 
+    /** Saves checkpoints there; without this call the loop saves none. */
+    public TrainingLoop checkpoints(Checkpointing checkpoints) {
+        this.checkpoints = checkpoints;
+        return this;
+    }
+
+    /**
+     * Continues a run from a checkpoint's loop state instead of starting one; the step must already
+     * hold the checkpoint's parameters and optimizer state, for the trainable set of its epoch.
+     */
+    public TrainingLoop resumeFrom(LoopState.Snapshot snapshot) {
+        this.resumeFrom = snapshot;
+        this.savedStep = snapshot.step();
+        this.savedEpochs = snapshot.epochsRun();
+        return this;
+    }
+
     /**
      * Trains until the loop ends.
      *
-     * @throws TrainingFailedException when the loss stops being a finite number
+     * @throws Divergence when the loss diverges or keeps being non-finite
      */
     public Outcome run() {
-        if (data.validation() != null) {
+        if (resumeFrom != null) {
+            state.restore(resumeFrom);
+        } else if (data.validation() != null) {
             listeners.emit(new EvaluationEvent(0, 0, validate()));
         }
         state.stopReason = "completed " + loop.epochs() + " epochs";
-        for (int epoch = state.epoch + 1; epoch <= loop.epochs(); epoch++) {
-            if (!runEpoch(epoch)) {
+        while (true) {
+            try {
+                runEpochs();
                 break;
+            } catch (Rewound rewound) {
+                // the state is the last checkpoint's: go on from where it was
             }
         }
+        save();
+        return finish();
+    }
+
+    /** Runs the epochs from where the state is: the rest of an unfinished epoch, then the next ones. */
+    private void runEpochs() {
+        int epoch = state.epoch;
+        int first = state.batchInEpoch;
+        if (epoch == 0 || state.epochsRun == epoch) {
+            epoch++;
+            first = 0;
+        }
+        for (; epoch <= loop.epochs(); epoch++, first = 0) {
+            if (!runEpoch(epoch, first)) {
+                return;
+            }
+        }
+    }
+
+    /** Restores early stopping's best checkpoint, if any, and says how the loop ended. */
+    private Outcome finish() {
         Scores validation = state.lastValidation;
         EarlyStopping.State stopping = state.stopping.state();
         BestCheckpoint best = stopping.checkpoint();
@@ -125,16 +203,51 @@ public final class TrainingLoop implements AutoCloseable {
             listeners.note(String.format("restored the best checkpoint (epoch %d, step %d, %s %.4f)", best.epoch(),
                     best.step(), config.stopping().metric().spec(), stopping.best()));
         }
-        return new Outcome(state.step, state.epochsRun, state.lastTrainLoss, validation, state.stopReason,
-                best == null ? 0 : best.epoch());
+        return new Outcome(state.step, state.epoch, state.lastTrainLoss, validation, state.stopReason,
+                best == null ? 0 : best.epoch(), ending);
     }
 
-    /** Runs one epoch; returns whether the loop goes on. */
-    private boolean runEpoch(int epoch) {
-        if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
-            state.stopReason = "reached --max-steps " + loop.maxSteps();
+    /**
+     * Runs one epoch from its batch {@code first} (a multiple of {@code --grad-accum}: where a
+     * window starts); returns whether the loop goes on.
+     */
+    private boolean runEpoch(int epoch, int first) {
+        if (reachedMaxSteps()) {
             return false;
         }
+        int[][][] windows = data.epochWindows(global, epoch);
+        if (first == 0) {
+            startEpoch(epoch, windows.length);
+        }
+        int firstWindow = first / loop.gradAccum();
+        // a resumed epoch plans the batches it has left
+        batches.plan(epoch, Arrays.stream(windows, firstWindow, windows.length).flatMap(Arrays::stream)
+                .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
+                .filter(shard -> shard.length > 0).toArray(int[][]::new));
+        for (int w = firstWindow; w < windows.length; w++) {
+            if (reachedMaxSteps()) {
+                return false;
+            }
+            boolean statistics = loop.statsEvery() > 0 ? (state.step + 1) % loop.statsEvery() == 0
+                    : w == windows.length - 1;
+            if (!runStep(epoch, windows[w], statistics)) {
+                return false;
+            }
+        }
+        state.epochsRun = epoch;
+        return endEpoch(epoch);
+    }
+
+    private boolean reachedMaxSteps() {
+        if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
+            state.stopReason = "reached --max-steps " + loop.maxSteps();
+            return true;
+        }
+        return false;
+    }
+
+    /** Unfreezes what this epoch unfreezes and tells the listeners an epoch starts. */
+    private void startEpoch(int epoch, int batchCount) {
         TrainableSelection selection = step.model().selection();
         Optional<TrainableSelection.Unfreeze> unfreeze = selection.unfrozenAt(epoch);
         if (unfreeze.isPresent()) {
@@ -143,25 +256,7 @@ public final class TrainingLoop implements AutoCloseable {
                     + "; " + ParameterCounts.of(step.parameters(), step.model().trained()));
         }
         state.startEpoch(epoch);
-        int[][][] windows = data.epochWindows(global, epoch);
-        batches.plan(epoch, Arrays.stream(windows).flatMap(Arrays::stream)
-                .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
-                .filter(shard -> shard.length > 0).toArray(int[][]::new));
-        listeners.emit(new EpochStartEvent(epoch, state.step, windows.length));
-        for (int w = 0; w < windows.length; w++) {
-            if (loop.maxSteps() > 0 && state.step >= loop.maxSteps()) {
-                state.stopReason = "reached --max-steps " + loop.maxSteps();
-                return false;
-            }
-            boolean statistics = loop.statsEvery() > 0 ? (state.step + 1) % loop.statsEvery() == 0
-                    : w == windows.length - 1;
-            if (!runStep(epoch, windows[w], statistics)) {
-                state.epochsRun = epoch;
-                return false;
-            }
-        }
-        state.epochsRun = epoch;
-        return endEpoch(epoch);
+        listeners.emit(new EpochStartEvent(epoch, state.step, batchCount));
     }
 
     /**
@@ -171,13 +266,13 @@ public final class TrainingLoop implements AutoCloseable {
      */
     private boolean runStep(int epoch, int[][] window, boolean statistics) {
         long start = System.nanoTime();
-        double lr = state.schedule.learningRate(state.step);
+        double lr = state.schedule.learningRate(state.step) * state.lrScale;
         double momentum = state.schedule.momentum(state.step);
         // Assembled as the step reaches each batch: they share the source's buffers. A rank with
         // nothing of a batch skips it, and still takes part in the step's reduction.
-        Iterable<MicroBatch> microBatches = () -> Arrays.stream(window)
-                .map(globalBatch -> BatchShards.of(globalBatch, ranks.rank(), ranks.size()))
-                .filter(shard -> shard.length > 0).map(this::microBatch).iterator();
+        Iterable<MicroBatch> microBatches = () -> IntStream.range(0, window.length)
+                .filter(i -> BatchShards.of(window[i], ranks.rank(), ranks.size()).length > 0)
+                .mapToObj(i -> microBatch(BatchShards.of(window[i], ranks.rank(), ranks.size()), i)).iterator();
         // the ranks' parameters are identical: their statistics too, so only rank 0's are taken
         StepResult result = step.run(microBatches, lr, momentum, statistics && ranks.rank() == 0, state.step + 1);
         state.step++;
@@ -185,13 +280,21 @@ public final class TrainingLoop implements AutoCloseable {
         int samples = result.loss().samples();
         if (!result.applied()) {
             listeners.emit(new StepEvent(epoch, state.step, result.loss().value(), lr, momentum, millis, samples));
-            throw diverged(result.loss().value(), lr, epoch);
+            skipNonFinite(result, lr, epoch, window.length);
+            return afterStep(epoch);
         }
         if (result.layers() != null) {
             listeners.emit(result.layers());
         }
         listeners.emit(new StepEvent(epoch, state.step, result.reportedLoss(), lr, momentum, millis, samples));
         state.record(window.length, result.loss().value(), samples, result.loss().correct());
+        if (state.guard.diverged(result.reportedLoss(), state.step)) {
+            int early = state.guard.earlyCount();
+            throw new Divergence(String.format(Locale.ROOT, "the loss grew from %.4g (%s) to %.4g (the median of the last"
+                    + " %d) by step %d (epoch %d): the learning rate %.3g is %s", state.guard.reference(), early == 1
+                    ? "the first step's" : "the median of " + early + " early steps", state.guard.recentMedian(),
+                    DivergenceGuard.RECENT, state.step, epoch, lr, tooHigh()), state.guard.onset());
+        }
         if (data.validation() != null && loop.evalEvery() > 0 && state.step % loop.evalEvery() == 0) {
             Scores mid = validate();
             listeners.emit(new EvaluationEvent(epoch, state.step, mid));
@@ -199,16 +302,62 @@ public final class TrainingLoop implements AutoCloseable {
                 return false;
             }
         }
+        return afterStep(epoch);
+    }
+
+    /** Saves a checkpoint when one is due by steps; returns whether the epoch goes on. */
+    private boolean afterStep(int epoch) {
+        if (config.recovery().saveEvery() > 0 && state.step % config.recovery().saveEvery() == 0) {
+            save();
+        }
         return !stoppedByListener();
     }
 
-    private MicroBatch microBatch(int[] indices) {
-        Batch batch = batches.assemble(indices);
-        Mix mix = null;
-        if (mixup != null) {
-            mix = mixup.mix(batch);
-            state.mixedBatches++;
+    /**
+     * A step whose loss or gradient was not finite: nothing was applied. Halves the learning rate
+     * from now on, and puts the last checkpoint back when the parameters themselves are broken.
+     *
+     * @param window the batches the step took, which the epoch's position moves past
+     * @throws Divergence when the policy is to stop, after too many such steps, or with nothing to go back to
+     */
+    private void skipNonFinite(StepResult result, double lr, int epoch, int window) {
+        String what = String.format(Locale.ROOT, "the %s became %s at step %d (epoch %d)",
+                result.loss().finite() ? "gradient" : "loss", result.loss().finite() ? "NaN or infinite"
+                        : Double.toString(result.loss().value()), state.step, epoch);
+        state.nonFiniteSteps++;
+        if (config.recovery().onNonFinite() == NonFinitePolicy.STOP || state.nonFiniteSteps > MAX_NON_FINITE_STEPS) {
+            String times = state.nonFiniteSteps > 1 ? " (" + state.nonFiniteSteps + " non-finite steps)" : "";
+            throw new Divergence(what + times + ": the learning rate " + String.format(Locale.ROOT, "%.3g", lr) + " is "
+                    + tooHigh(), 0);
         }
+        state.lrScale /= 2;
+        state.batchInEpoch += window;
+        if (step.parametersFinite()) {
+            listeners.note(what + ": skipped the step; the learning rate is now x" + state.lrScale + " of the schedule's");
+            return;
+        }
+        LoopState.Snapshot last = checkpoints.restoreLast();
+        if (last == null) {
+            throw new Divergence(what + " and the parameters are no longer finite, with no checkpoint to go back to: "
+                    + "the learning rate " + String.format(Locale.ROOT, "%.3g", lr) + " is " + tooHigh(), 0);
+        }
+        double scale = state.lrScale;
+        int skipped = state.nonFiniteSteps;
+        state.restore(last);
+        state.lrScale = scale;
+        state.nonFiniteSteps = skipped;
+        listeners.note(what + " and the parameters are no longer finite: went back to the checkpoint of step "
+                + last.step() + "; the learning rate is now x" + scale + " of the schedule's");
+        throw new Rewound();
+    }
+
+    /**
+     * Assembles one batch of a step's window, mixed (mixup) by a draw of the step and the batch's
+     * place in the window: a resumed run mixes as the uninterrupted one did.
+     */
+    private MicroBatch microBatch(int[] indices, int inWindow) {
+        Batch batch = batches.assemble(indices);
+        Mix mix = mixup == null ? null : mixup.mix(batch, state.step + 1 + ((long) inWindow << 40));
         return new MicroBatch(batch, mix);
     }
 
@@ -217,13 +366,15 @@ public final class TrainingLoop implements AutoCloseable {
         state.lastTrainLoss = state.epochLoss();
         state.lastValidation = data.validation() == null ? null : validate();
         listeners.emit(new EpochEvent(epoch, state.step, state.lastTrainLoss, state.epochAccuracy(), state.lastValidation));
+        boolean goOn = true;
         if (state.lastValidation != null) {
             state.schedule.observe(state.lastValidation.loss());
-            if (loop.evalEvery() == 0 && observe(state.lastValidation, epoch)) {
-                return false;
-            }
+            goOn = loop.evalEvery() != 0 || !observe(state.lastValidation, epoch);
         }
-        return !stoppedByListener();
+        if (config.recovery().saveEvery() == 0) {
+            save();
+        }
+        return goOn && !stoppedByListener();
     }
 
     /** Early stopping hears a validation; returns whether it stops the run. */
@@ -235,6 +386,7 @@ public final class TrainingLoop implements AutoCloseable {
         }
         if (verdict == EarlyStopping.Verdict.STOP) {
             state.stopReason = state.stopping.stopMessage();
+            ending = Ending.EARLY_STOPPING;
             return true;
         }
         return false;
@@ -251,8 +403,22 @@ public final class TrainingLoop implements AutoCloseable {
         if (stop) {
             state.stopReason = "stopped by a listener: "
                     + (listeners.stopRequested() ? listeners.stopReason() : "on another rank");
+            ending = Ending.STOP_REQUESTED;
         }
         return stop;
+    }
+
+    /** Writes a checkpoint of the state now, unless the last one holds this very state. */
+    private void save() {
+        if (savedStep == state.step && savedEpochs == state.epochsRun) {
+            return;
+        }
+        Path file = checkpoints.save(state.snapshot());
+        savedStep = state.step;
+        savedEpochs = state.epochsRun;
+        if (file != null) {
+            listeners.emit(new CheckpointEvent(state.epoch, state.step, null, Double.NaN, file));
+        }
     }
 
     /** The validation scores, each rank of a job scoring its share of the batches. */
@@ -264,15 +430,14 @@ public final class TrainingLoop implements AutoCloseable {
                 new Scorer.Reporting(data.classNames(), config.reporting().topK()));
     }
 
-    private TrainingFailedException diverged(double loss, double lr, int epoch) {
-        return new TrainingFailedException("the loss became " + loss + " at step " + state.step + " (epoch " + epoch
-                + "): the learning rate " + lr + " is probably too high; try --lr "
-                + String.format(Locale.ROOT, "%.3g", config.optimizer().learningRate() / 10) + " or --max-grad-norm 1.0"
-                + (diagnoseHint == null ? "" : " (run `" + diagnoseHint + "`)"));
+    /** "probably too high; try --lr X or --max-grad-norm 1.0 (run `trainer diagnose DIR`)". */
+    private String tooHigh() {
+        return "probably too high; try --lr " + String.format(Locale.ROOT, "%.3g", config.optimizer().learningRate() / 10)
+                + " or --max-grad-norm 1.0" + (diagnoseHint == null ? "" : " (run `" + diagnoseHint + "`)");
     }
 
     /** The loop's state now. */
-    LoopState.Snapshot snapshot() {
+    public LoopState.Snapshot snapshot() {
         return state.snapshot();
     }
 

@@ -188,6 +188,61 @@ public final class GroupedOptimizer implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    /**
+     * The optimizer's memory in place, laid out like the parameter buffer, for a checkpoint to write
+     * without copying.
+     *
+     * @param first  SGD's velocity or Adam's first moment, {@link MemorySegment#NULL} when the kind keeps none
+     * @param second Adam's second moment, or {@link MemorySegment#NULL}
+     * @param steps  each slot's update count, in layout order
+     */
+    public record Moments(MemorySegment first, MemorySegment second, long[] steps) {
+    }
+
+    /** The memory as it is now: the segments are this optimizer's own, valid until it is closed. */
+    public Moments moments() {
+        long[] counts = new long[stepBase.length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = steps - stepBase[i];
+        }
+        return new Moments(first.equals(MemorySegment.NULL) ? first : first.asReadOnly(),
+                second.equals(MemorySegment.NULL) ? second : second.asReadOnly(), counts);
+    }
+
+    /**
+     * Puts back memory of the same layout ({@link #moments()}): what a checkpoint held.
+     *
+     * @param first  the buffer's length of floats, or {@code null} when the kind keeps none
+     * @param second likewise
+     * @throws IllegalArgumentException when they do not fit this optimizer's kind and layout
+     */
+    public void restoreMoments(float[] first, float[] second, long[] stepCounts) {
+        requireLayout("first moment", first, this.first);
+        requireLayout("second moment", second, this.second);
+        if (stepCounts.length != stepBase.length) {
+            throw new IllegalArgumentException("optimizer state for " + stepCounts.length + " parameters, expected "
+                    + stepBase.length);
+        }
+        if (first != null) {
+            MemorySegment.copy(first, 0, this.first, ValueLayout.JAVA_FLOAT, 0, first.length);
+        }
+        if (second != null) {
+            MemorySegment.copy(second, 0, this.second, ValueLayout.JAVA_FLOAT, 0, second.length);
+        }
+        for (int i = 0; i < stepBase.length; i++) {
+            stepBase[i] = steps - stepCounts[i];
+        }
+        runs = runs();
+    }
+
+    private void requireLayout(String which, float[] values, MemorySegment buffer) {
+        long expected = buffer.equals(MemorySegment.NULL) ? 0 : buffer.byteSize() / Float.BYTES;
+        if ((values == null ? 0 : values.length) != expected) {
+            throw new IllegalArgumentException("optimizer " + which + " of " + (values == null ? 0 : values.length)
+                    + " values, expected " + expected + " (another optimizer or layout?)");
+        }
+    }
+
     /** Every slot's state, by parameter name, copied out. */
     public Map<String, ParameterState> exportState() {
         Map<String, ParameterState> out = new LinkedHashMap<>();

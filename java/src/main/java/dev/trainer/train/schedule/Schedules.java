@@ -2,6 +2,7 @@ package dev.trainer.train.schedule;
 
 import dev.trainer.config.LrSchedule;
 import dev.trainer.config.ScheduleConfig;
+import dev.trainer.config.Warmup;
 
 /** Builds the schedule a configuration names; the checks and the cosine curve the schedules share. */
 public final class Schedules {
@@ -26,8 +27,10 @@ public final class Schedules {
         }
         long warmupSteps = config.warmup().steps(totalSteps);
         if (warmupSteps < 0 || warmupSteps >= totalSteps) {
-            throw new IllegalArgumentException("a warm-up of " + warmupSteps + " steps does not fit a run of "
-                    + totalSteps + " steps; it must be from 0 to " + (totalSteps - 1));
+            String option = config.warmup() instanceof Warmup.Ratio r ? "--warmup-ratio " + r.ratio()
+                    : "--warmup-steps " + warmupSteps;
+            throw new IllegalArgumentException(option + ": a warm-up of " + warmupSteps + " steps does not fit a run of "
+                    + totalSteps + " steps (epochs × batches, or --max-steps); it must be from 0 to " + (totalSteps - 1));
         }
         long steps = totalSteps - warmupSteps;
         LearningRateSchedule schedule = switch (config.schedule()) {

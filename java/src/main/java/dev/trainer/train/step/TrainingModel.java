@@ -12,7 +12,9 @@ import dev.trainer.edit.LoraAdapter;
 import dev.trainer.edit.LoraEdit;
 import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.OnnxModel;
+import dev.trainer.onnx.PositionTable;
 import dev.trainer.onnx.TensorTypes;
+import dev.trainer.runtime.ModelReadiness;
 import dev.trainer.train.optim.ParameterGroups;
 import dev.trainer.train.optim.TrainableSelection;
 import java.util.ArrayList;
@@ -50,14 +52,19 @@ public record TrainingModel(OnnxModel exported, OnnxModel trained, String output
     /**
      * Loads and edits the configured model.
      *
-     * @throws dev.trainer.ModelException for a model that cannot be read or edited as asked, or that
-     *         holds random ops the configuration does not allow
+     * @throws dev.trainer.ModelException for a model that cannot be read or edited as asked, that holds
+     *         random ops the configuration does not allow, or that is not ready to train
+     *         ({@link ModelReadiness})
      * @throws IllegalArgumentException for freezing or group patterns that match no parameter
      */
     public static TrainingModel of(RunConfig config) {
         List<String> notes = new ArrayList<>();
         HeadEdit edit = exportEdit(OnnxModel.load(config.model().file()), config, notes::add);
         OnnxModel exported = edit.model();
+        ModelReadiness.require(exported, edit.output());
+        if (config.data().text()) {
+            PositionTable.requireFits(exported, config.text().maxLength());
+        }
         LoraConfig lora = config.lora();
         LoraEdit adapted = lora.enabled() ? LoraEdit.apply(exported, lora.adapter(), lora.targets(),
                 config.model().dropout(), config.loop().seed()) : null;

@@ -26,7 +26,7 @@ import java.util.Map;
  * penalties, and the statistics snapshot. A step runs in phases, each public:
  *
  * <ol>
- *   <li>{@link #zeroGradients()}, then {@link #accumulate} per batch of the step's window (one
+ *   <li>{@link #zeroGradients}, then {@link #accumulate} per batch of the step's window (one
  *       batch, or {@code --grad-accum} of them): forward, loss and backward, the gradient landing
  *       in the flat gradient buffer; over several batches a {@link GradientAccumulator} keeps
  *       their mean weighted by each batch's {@link BatchLoss#weight()};</li>
@@ -49,6 +49,9 @@ import java.util.Map;
  */
 public final class TrainingStep implements AutoCloseable {
 
+    /** Micro-batches one step may accumulate before its random draws would run into the next step's. */
+    private static final long MAX_BATCHES_PER_STEP = 1 << 20;
+
     private final TrainingModel model;
     private final RunConfig config;
     private final Kernels kernels;
@@ -62,6 +65,9 @@ public final class TrainingStep implements AutoCloseable {
     private ValueSnapshot snapshot;
     /** What this process's batches of the step made of their samples so far; NONE before the first. */
     private BatchLoss local = BatchLoss.NONE;
+    /** The step running, 1-based, and the batches it has accumulated: they number its random draws. */
+    private long stepNumber;
+    private int batchesInStep;
 
     private TrainingStep(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks) {
         this.model = model;
@@ -93,15 +99,25 @@ public final class TrainingStep implements AutoCloseable {
      *                                  job of several ranks (the all-reduce runs on host memory)
      */
     public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels, Collective ranks) {
-        return open(model, config, TrainingRuntime.of(config.runtime(), hostKernels), ranks);
+        return open(model, config, hostKernels, ranks, 1);
+    }
+
+    /**
+     * As {@link #open(TrainingModel, RunConfig, Kernels, Collective)}, for the parameters trainable
+     * in {@code epoch} (gradual unfreezing): a resumed run opens it for its checkpoint's epoch.
+     */
+    public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels, Collective ranks,
+                                    int epoch) {
+        return open(model, config, TrainingRuntime.of(config.runtime(), hostKernels), ranks, epoch);
     }
 
     /** As {@link #open(TrainingModel, RunConfig, Kernels)} on a given runtime, which the step then owns. */
     public static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime) {
-        return open(model, config, runtime, new SingleProcess());
+        return open(model, config, runtime, new SingleProcess(), 1);
     }
 
-    private static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks) {
+    private static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks,
+                                     int epoch) {
         if (ranks.size() > 1 && !runtime.placement().isHost()) {
             runtime.close();
             throw new IllegalArgumentException("--device " + config.runtime().device().spec()
@@ -111,7 +127,7 @@ public final class TrainingStep implements AutoCloseable {
         TrainingStep step = new TrainingStep(model, config, runtime, ranks);
         try {
             step.loss = new Loss(config.loss(), runtime.placement(), null);
-            step.session = runtime.open(step.plan(model.selection().trainableAt(1)), config.runtime().threads());
+            step.session = runtime.open(step.plan(model.selection().trainableAt(epoch)), config.runtime().threads());
             step.optimizer = step.newOptimizer();
             return step;
         } catch (RuntimeException e) {
@@ -142,8 +158,19 @@ public final class TrainingStep implements AutoCloseable {
         loss = weighted;
     }
 
-    /** Starts a step: no gradient accumulated yet. */
+    /** Starts a one-off step (a gradient dump, a check): no gradient accumulated yet, the draws of step 0. */
     public void zeroGradients() {
+        zeroGradients(0);
+    }
+
+    /**
+     * Starts step {@code stepNumber} (1-based): no gradient accumulated yet. The step's random draws
+     * (Dropout masks) are a function of its number and the batch's place in its window, so a resumed
+     * run draws what the uninterrupted run did.
+     */
+    public void zeroGradients(long stepNumber) {
+        this.stepNumber = stepNumber;
+        batchesInStep = 0;
         accumulator.start();
         local = BatchLoss.NONE;
     }
@@ -156,7 +183,8 @@ public final class TrainingStep implements AutoCloseable {
     public BatchLoss accumulate(Batch batch, Mix mix) {
         BatchLoss[] result = new BatchLoss[1];
         accumulator.beforeMicroBatch(session.placed());
-        session.step(batch, (outputs, shape, b, dOutputs) -> {
+        long draw = stepNumber * MAX_BATCHES_PER_STEP + batchesInStep++;
+        session.step(batch, draw, (outputs, shape, b, dOutputs) -> {
             result[0] = loss.compute(outputs, shape, b, mix, dOutputs);
             return result[0].value();
         });
@@ -178,17 +206,33 @@ public final class TrainingStep implements AutoCloseable {
 
     /** Scales the gradients down to the configured global norm; returns the norm before, or NaN when clipping is off. */
     public double clipGradients() {
-        double maxNorm = config.optimizer().maxGradNorm();
-        if (maxNorm <= 0) {
+        if (config.optimizer().maxGradNorm() <= 0) {
             return Double.NaN;
         }
+        double norm = gradientNorm();
+        clip(norm);
+        return norm;
+    }
+
+    /** The global norm of the gradient: infinite or NaN when any entry is. */
+    public double gradientNorm() {
         PlacedParameters p = session.placed();
-        double norm = Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
-        if (norm > maxNorm) {
+        return Math.sqrt(kernels.sumOfSquares(p.gradients(), p.length()));
+    }
+
+    private void clip(double norm) {
+        double maxNorm = config.optimizer().maxGradNorm();
+        if (maxNorm > 0 && norm > maxNorm) {
+            PlacedParameters p = session.placed();
             kernels.scale(p.gradients(), p.length(), (float) (maxNorm / norm));
             p.changed();
         }
-        return norm;
+    }
+
+    /** Whether every parameter is a finite number (an update far too large can overflow them). */
+    public boolean parametersFinite() {
+        PlacedParameters p = session.placed();
+        return Double.isFinite(kernels.sumOfSquares(p.values(), p.length()));
     }
 
     /**
@@ -225,15 +269,16 @@ public final class TrainingStep implements AutoCloseable {
      */
     public StepResult run(Iterable<MicroBatch> window, double learningRate, double momentum, boolean statistics,
                           long stepNumber) {
-        zeroGradients();
+        zeroGradients(stepNumber);
         for (MicroBatch microBatch : window) {
             accumulate(microBatch.batch(), microBatch.mix());
         }
         BatchLoss batchLoss = reduceGradients();
-        if (!batchLoss.finite()) {
-            return new StepResult(batchLoss, 0, Double.NaN, null, false);
+        double norm = gradientNorm();
+        if (!batchLoss.finite() || !Double.isFinite(norm)) {
+            return new StepResult(batchLoss, 0, norm, null, false);
         }
-        double norm = clipGradients();
+        clip(norm);
         if (statistics) {
             snapshot().capture();
         }
@@ -283,6 +328,16 @@ public final class TrainingStep implements AutoCloseable {
     /** Puts optimizer state back; parameters it does not name start from zero state. */
     public void restoreOptimizerState(Map<String, GroupedOptimizer.ParameterState> state) {
         optimizer.importState(state);
+    }
+
+    /** The optimizer's memory in place, laid out like the parameter buffer: what a checkpoint writes. */
+    public GroupedOptimizer.Moments optimizerMoments() {
+        return optimizer.moments();
+    }
+
+    /** Puts back a checkpoint's optimizer memory, of the current layout. */
+    public void restoreOptimizerMoments(float[] first, float[] second, long[] stepCounts) {
+        optimizer.restoreMoments(first, second, stepCounts);
     }
 
     /** The model being trained. */

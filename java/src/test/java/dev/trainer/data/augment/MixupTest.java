@@ -72,7 +72,7 @@ class MixupTest {
             int[] labels = new int[N];
             batch.labels().data().asIntBuffer().get(0, labels);
 
-            Mix mix = new Mixup(0.4, 17).mix(batch);
+            Mix mix = new Mixup(0.4, 17).mix(batch, 1);
 
             int[] perm = mix.permutation();
             double lambda = mix.lambda();
@@ -99,27 +99,29 @@ class MixupTest {
         }
     }
 
+    /** A step's mix is a function of (seed, step) alone: a resumed run mixes step 3 as the uninterrupted run did. */
     @Test
-    void theSameSeedGivesTheSameMixesBatchAfterBatch() {
+    void eachStepsMixDependsOnTheSeedAndTheStepOnly() {
         try (Arena arena = Arena.ofConfined()) {
             BatchAssembler assembler = new BatchAssembler(data(), N, arena);
             Mixup first = new Mixup(0.2, 5);
-            Mixup second = new Mixup(0.2, 5);
             int[] indices = {0, 1, 2, 3, 4, 5};
-            for (int step = 0; step < 3; step++) {
+            Mix[] mixes = new Mix[4];
+            float[][] mixed = new float[4][];
+            for (int step = 1; step <= 3; step++) {
                 Batch batch = assembler.assemble(indices);
-                Mix a = first.mix(batch);
-                float[] mixedA = floats(batch.input("x").data());
-                batch = assembler.assemble(indices);
-                Mix b = second.mix(batch);
-                float[] mixedB = floats(batch.input("x").data());
-
-                assertEquals(a.lambda(), b.lambda());
-                assertArrayEquals(a.permutation(), b.permutation());
-                assertArrayEquals(mixedA, mixedB);
+                mixes[step] = first.mix(batch, step);
+                mixed[step] = floats(batch.input("x").data());
             }
-            assertNotEquals(new Mixup(0.2, 5).mix(assembler.assemble(indices)).lambda(),
-                    new Mixup(0.2, 6).mix(assembler.assemble(indices)).lambda());
+            Batch batch = assembler.assemble(indices);
+            Mix resumed = new Mixup(0.2, 5).mix(batch, 3);
+            assertEquals(mixes[3].lambda(), resumed.lambda());
+            assertArrayEquals(mixes[3].permutation(), resumed.permutation());
+            assertArrayEquals(mixed[3], floats(batch.input("x").data()));
+
+            assertNotEquals(mixes[1].lambda(), mixes[2].lambda(), "each step draws anew");
+            assertNotEquals(new Mixup(0.2, 5).mix(assembler.assemble(indices), 1).lambda(),
+                    new Mixup(0.2, 6).mix(assembler.assemble(indices), 1).lambda());
         }
     }
 

@@ -67,7 +67,6 @@ class LoopStateTest {
         for (int b = 0; b < 2; b++) {
             state.step++;
             state.record(1, 0.5 + b, 8, 5);
-            state.mixedBatches++;
         }
         state.lastTrainLoss = state.epochLoss();
         for (double loss : validationLosses) {

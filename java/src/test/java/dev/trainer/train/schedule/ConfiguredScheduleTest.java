@@ -104,7 +104,8 @@ class ConfiguredScheduleTest {
     @Test
     void warmUpAndRunLengthMustFit() {
         var tooLong = assertThrows(IllegalArgumentException.class, () -> parse("cosine", 0.1, 100, 100));
-        assertEquals("a warm-up of 100 steps does not fit a run of 100 steps; it must be from 0 to 99", tooLong.getMessage());
+        assertEquals("--warmup-steps 100: a warm-up of 100 steps does not fit a run of 100 steps (epochs × batches, or"
+                + " --max-steps); it must be from 0 to 99", tooLong.getMessage());
         assertThrows(IllegalArgumentException.class, () -> parse("cosine", 0.1, 100, -1));
         assertThrows(IllegalArgumentException.class, () -> parse("constant", 0.1, 0, 0));
     }

@@ -65,7 +65,7 @@ class TrainingStepTest {
             int batchSize = meta.get("batch_size").asInt();
             Batch first = new BatchAssembler(train, batchSize, arena).assemble(IntStream.range(0, batchSize).toArray());
 
-            step.zeroGradients();
+            step.zeroGradients(1);
             BatchLoss loss = step.accumulate(first, null);
 
             assertEquals(meta.get("losses").get(0).asDouble(), loss.value(), 1e-4 * Math.abs(loss.value()));
@@ -103,7 +103,7 @@ class TrainingStepTest {
                 int[] indices = IntStream.range(32 * s, 32 * s + 32).toArray();
                 StepResult result = whole.run(assembler.assemble(indices), null, 0.003, Double.NaN, false, s + 1);
 
-                phased.zeroGradients();
+                phased.zeroGradients(s + 1);
                 BatchLoss loss = phased.accumulate(assembler.assemble(indices), null);
                 assertEquals(loss, phased.reduceGradients(), "one process: the step's figures are its batch's");
                 double norm = phased.clipGradients();
