@@ -21,12 +21,15 @@ process's peak RSS (resource.getrusage, which includes import torch and the mode
 """
 import argparse
 import math
-import resource
-import time
+import os
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_baseline  # noqa: E402
 
 VOCAB, MAX_POS, TYPES = 30522, 512, 2
 HIDDEN, LAYERS, HEADS, FFN = 384, 6, 12, 1536
@@ -81,8 +84,10 @@ def main():
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--classes", type=int, default=5)
+    p.add_argument("--json", help="also write the figures to this file")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    blas = torch_baseline.require_openblas()
     torch.manual_seed(42)
     model = MiniLmClassifier(args.classes)
     model.train()
@@ -99,21 +104,10 @@ def main():
         optimizer.step()
         return loss.item()
 
-    for _ in range(args.warmup):
-        step()
-    times = []
-    for _ in range(args.steps):
-        t = time.perf_counter()
-        loss = step()
-        times.append((time.perf_counter() - t) * 1000)
-        if not math.isfinite(loss):
-            raise SystemExit("non-finite loss")
+    times = torch_baseline.time_steps(step, args.warmup, args.steps)
     params = sum(q.numel() for q in model.parameters())
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"torch {torch.__version__} threads {torch.get_num_threads()} params {params} "
-          f"batch {args.batch} seq {args.seq}: {sum(times) / len(times):.0f} ms/step mean, "
-          f"{min(times):.0f} min over {len(times)} steps; peak RSS {peak_mib:.0f} MiB")
-
+    torch_baseline.report(f"torch {torch.__version__} params {params} batch {args.batch} seq {args.seq}", times, blas,
+                          torch.get_num_threads(), args.json, model="minilm")
 
 if __name__ == "__main__":
     main()

@@ -41,6 +41,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_baseline  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIGITS_MODEL = os.path.join(ROOT, "models", "digits", "model.onnx")
 CNN_MODEL = os.path.join(ROOT, "java", "src", "test", "resources", "fixtures", "cnn", "model.onnx")
@@ -249,6 +252,7 @@ def main():
     job.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    torch_baseline.require_openblas()
     torch.set_default_dtype(torch.float32)
     if args.mode == "fine-tune":
         if not args.out:

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.onnx.Attributes;
 import dev.trainer.onnx.TensorTypes;
+import dev.trainer.onnx.ValueType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -16,13 +17,14 @@ import java.util.Map;
  * Collects the nodes of a backward graph and names their outputs itself, so that gradient rules
  * read as expressions over {@link Value}s. Also collects the few nodes a rule needs in the forward
  * graph (a {@code Shape} to stash instead of a whole tensor, a {@code MaxPool} that also emits its
- * indices).
+ * indices, a faster form of a forward node).
  */
 public final class GraphBuilder {
 
     private final List<NodeProto> nodes = new ArrayList<>();
     private final Map<String, NodeProto> forwardShapes = new LinkedHashMap<>();
-    private final Map<String, NodeProto> forwardReplacements = new LinkedHashMap<>();
+    private final Map<String, List<NodeProto>> forwardReplacements = new LinkedHashMap<>();
+    private final Map<String, ValueType> forwardTypes = new LinkedHashMap<>();
     private final String prefix;
     private int counter;
 
@@ -96,6 +98,15 @@ public final class GraphBuilder {
         return constant(TensorTypes.tensor("", elementType, dims, bytes.flip()), elementType);
     }
 
+    /** A constant tensor of the given element type, static shape and values (row-major). */
+    Value constant(int elementType, long[] dims, double[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * TensorTypes.elementBytes(elementType)).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            bytes.put(encode(v, elementType));
+        }
+        return constant(TensorTypes.tensor("", elementType, dims, bytes.flip()), elementType);
+    }
+
     private Value constant(TensorProto value, int elementType) {
         return op("Constant", elementType, List.of(), Attributes.ofTensor("value", value));
     }
@@ -123,7 +134,30 @@ public final class GraphBuilder {
 
     /** Replaces a forward node, e.g. to make it emit an extra output for its backward. */
     void replaceForwardNode(NodeProto original, NodeProto replacement) {
-        forwardReplacements.put(original.getOutput(0), replacement);
+        forwardReplacements.put(original.getOutput(0), List.of(replacement));
+    }
+
+    /** A builder for nodes that will replace {@code original} in the forward graph ({@link #rewriteForwardNode}). */
+    GraphBuilder forwardBuilder(NodeProto original) {
+        return new GraphBuilder("trainer::" + original.getOutput(0) + "/");
+    }
+
+    /**
+     * Replaces a single-output forward node by the nodes of {@code replacement} (from
+     * {@link #forwardBuilder}), {@code result} taking the node's output name: a rule's faster
+     * form of the forward computation, which may also give its backward other values to read.
+     */
+    void rewriteForwardNode(NodeProto original, GraphBuilder replacement, Value result) {
+        List<NodeProto> nodes = new ArrayList<>(replacement.nodes());
+        nodes.add(NodeProto.newBuilder().setOpType("Identity").setName(original.getOutput(0))
+                .addInput(result.name()).addOutput(original.getOutput(0)).build());
+        forwardReplacements.put(original.getOutput(0), nodes);
+    }
+
+    /** A value made in a forward rewrite, for this (backward) graph to read from the stash. */
+    Value fromForward(Value forwardValue, ValueType type) {
+        forwardTypes.put(forwardValue.name(), type);
+        return new Value(this, forwardValue.name(), forwardValue.elementType());
     }
 
     List<NodeProto> nodes() {
@@ -135,7 +169,12 @@ public final class GraphBuilder {
     }
 
     /** Replacement forward nodes, by the name of the original node's first output. */
-    Map<String, NodeProto> forwardReplacements() {
+    Map<String, List<NodeProto>> forwardReplacements() {
         return forwardReplacements;
+    }
+
+    /** Types of the values of forward rewrites that the backward graph reads. */
+    Map<String, ValueType> forwardTypes() {
+        return forwardTypes;
     }
 }

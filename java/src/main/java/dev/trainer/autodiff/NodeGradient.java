@@ -58,9 +58,9 @@ public final class NodeGradient {
     }
 
     /**
-     * The opset the backward graph is written in (17, or the model's when later). The vocabulary
-     * emits forms valid from 17 on (axes as inputs, Scatter* reductions); a rule that emits an op
-     * whose signature changed after 17 picks the form by this.
+     * The opset the backward graph is written in (18, or the model's when later). The vocabulary
+     * emits forms valid from 18 on (axes as inputs, Scatter* reductions, Col2Im); a rule that emits
+     * an op whose signature changed after 18 picks the form by this.
      */
     public long backwardOpset() {
         return backwardOpset;

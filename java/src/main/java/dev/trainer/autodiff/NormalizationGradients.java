@@ -21,10 +21,8 @@ final class NormalizationGradients {
             Value invStd = g.x(4).add(g.attr("epsilon", 1e-5f)).sqrt().reciprocal();
             Value perChannelInvStd = invStd.unsqueeze(spatialAxes);
             g.dx(0, () -> g.dy().mul(g.x(1).unsqueeze(spatialAxes).mul(perChannelInvStd)));
-            g.dx(1, () -> {
-                Value normalized = g.x(0).sub(g.x(3).unsqueeze(spatialAxes)).mul(perChannelInvStd);
-                return g.dy().mul(normalized).sum(reduceAxes, false);
-            });
+            // dscale = sum(dy * (x - mean)) * invStd: the per-channel scale after the sum, one pass fewer
+            g.dx(1, () -> g.dy().mul(g.x(0).sub(g.x(3).unsqueeze(spatialAxes))).sum(reduceAxes, false).mul(invStd));
             g.dx(2, () -> g.dy().sum(reduceAxes, false));
             for (int stat = 3; stat <= 4; stat++) {
                 if (g.needs(stat)) {

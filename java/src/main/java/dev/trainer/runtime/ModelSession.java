@@ -18,6 +18,14 @@ import java.util.Map;
  */
 public final class ModelSession implements AutoCloseable {
 
+    /**
+     * A diagnostic for performance work: with {@code -Dtrainer.ortProfile=PREFIX} every session of
+     * the Java API runtime writes ONNX Runtime's profile (per-node times and shapes) to
+     * {@code PREFIX-GRAPHNAME_TIMESTAMP.json} when it closes; {@code scripts/ort_profile.py}
+     * summarises them.
+     */
+    private static final String PROFILE_PROPERTY = "trainer.ortProfile";
+
     private final OrtSession session;
     private final List<OnnxTensor> initializerTensors;
 
@@ -56,6 +64,10 @@ public final class ModelSession implements AutoCloseable {
             options.setMemoryPatternOptimization(memoryPattern);
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
+            }
+            String profile = System.getProperty(PROFILE_PROPERTY);
+            if (profile != null) {
+                options.enableProfiling(profile + "-" + model.proto().getGraph().getName());
             }
             for (SessionModel.Initializer i : prepared.initializers()) {
                 OnnxTensor tensor = OnnxTensor.createTensor(env, i.data(), i.dims(), Tensors.javaType(i.elementType()));

@@ -49,6 +49,8 @@ final class GradientCheck {
     private double epsilon = 1e-6;
     private double tolerance = 1e-6;
     private String output = "y";
+    private TrainingGraphs graphs;
+    private OnnxModel model;
 
     GradientCheck(long seed) {
         random = new Random(seed);
@@ -138,6 +140,27 @@ final class GradientCheck {
         return elementType;
     }
 
+    /** The graphs the last {@link #run} checked. */
+    TrainingGraphs graphs() {
+        return graphs;
+    }
+
+    /** The model the last {@link #run} differentiated. */
+    OnnxModel model() {
+        return model;
+    }
+
+    /** The trainable tensors that {@code model} takes as inputs, at their current values; the caller closes them. */
+    Map<String, OnnxTensor> feeds(OnnxModel model) throws OrtException {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        for (ValueInfoProto input : model.proto().getGraph().getInputList()) {
+            if (values.containsKey(input.getName())) {
+                feeds.put(input.getName(), tensor(values.get(input.getName()), shapes.get(input.getName()), types.get(input.getName())));
+            }
+        }
+        return feeds;
+    }
+
     /** Runs the check; fails with the worst element when any gradient is off. */
     void run() throws OrtException {
         GraphProto.Builder graph = GraphProto.newBuilder().setName("check").addAllNode(nodes)
@@ -151,9 +174,9 @@ final class GradientCheck {
         }
         ModelProto proto = ModelProto.newBuilder().setIrVersion(8)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(graph).build();
-        OnnxModel model = OnnxModel.of(proto);
+        model = OnnxModel.of(proto);
         Map<String, ValueType> inferred = ShapeInference.infer(model);
-        TrainingGraphs graphs = ReverseMode.differentiate(model, trainable, List.of(output), inferred);
+        graphs = ReverseMode.differentiate(model, trainable, List.of(output), inferred);
         try (ModelSession forward = ModelSession.open(graphs.forward());
              ModelSession backward = ModelSession.open(graphs.backward())) {
             long[] yShape = outputShape(forward);
