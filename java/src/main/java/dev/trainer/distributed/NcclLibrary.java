@@ -6,14 +6,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.trainer.ffm.Downcalls;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -82,27 +80,14 @@ final class NcclLibrary {
      *                             library found is not NCCL
      */
     static NcclLibrary load(Map<String, String> environment) {
-        String chosen = environment.get(LIBRARY_VARIABLE);
-        return load(chosen != null && !chosen.isBlank() ? List.of(chosen) : DEFAULT_NAMES);
+        return load(CollectiveLibrary.candidates(environment, LIBRARY_VARIABLE, DEFAULT_NAMES));
     }
 
     static NcclLibrary load(List<String> candidates) {
-        List<String> failures = new ArrayList<>();
-        for (String name : candidates) {
-            SymbolLookup symbols;
-            try {
-                symbols = SymbolLookup.libraryLookup(name, Arena.global());
-            } catch (IllegalArgumentException e) {
-                failures.add(name);
-                continue;
-            }
-            if (symbols.find("ncclCommInitRank").isEmpty()) {
-                throw new CollectiveException(name + " is not NCCL (it has no ncclCommInitRank): " + INSTALL);
-            }
-            return new NcclLibrary(name, symbols);
-        }
-        throw new CollectiveException("cannot load NCCL for --device cuda in a job of several ranks (tried "
-                + String.join(", ", failures) + "): " + INSTALL);
+        CollectiveLibrary found = CollectiveLibrary.first(candidates, "ncclCommInitRank",
+                name -> name + " is not NCCL (it has no ncclCommInitRank): " + INSTALL,
+                tried -> "cannot load NCCL for --device cuda in a job of several ranks (tried " + tried + "): " + INSTALL);
+        return new NcclLibrary(found.name(), found.symbols());
     }
 
     private static MethodHandle bind(SymbolLookup symbols, String name, FunctionDescriptor descriptor) {
