@@ -9,7 +9,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -92,30 +91,16 @@ final class MpiLibrary {
      *                             the library found is not Open MPI's
      */
     static MpiLibrary load(Map<String, String> environment) {
-        String chosen = environment.get(LIBRARY_VARIABLE);
-        List<String> candidates = chosen != null && !chosen.isBlank() ? List.of(chosen) : DEFAULT_NAMES;
-        return load(candidates);
+        return load(CollectiveLibrary.candidates(environment, LIBRARY_VARIABLE, DEFAULT_NAMES));
     }
 
     static MpiLibrary load(List<String> candidates) {
-        List<String> failures = new ArrayList<>();
-        for (String name : candidates) {
-            SymbolLookup symbols;
-            try {
-                symbols = SymbolLookup.libraryLookup(name, Arena.global());
-            } catch (IllegalArgumentException e) {
-                failures.add(name);
-                continue;
-            }
-            if (symbols.find("ompi_mpi_comm_world").isEmpty()) {
-                throw new CollectiveException(name + " is not Open MPI's libmpi (it has no ompi_mpi_comm_world):"
-                        + " trainer's MPI support needs Open MPI (Debian/Ubuntu: apt-get install openmpi-bin libopenmpi-dev)");
-            }
-            return new MpiLibrary(name, symbols);
-        }
-        throw new CollectiveException("cannot load Open MPI (tried " + String.join(", ", failures)
-                + "): install it (Debian/Ubuntu: apt-get install openmpi-bin libopenmpi-dev) or set "
-                + LIBRARY_VARIABLE + " to its libmpi.so");
+        CollectiveLibrary found = CollectiveLibrary.first(candidates, "ompi_mpi_comm_world",
+                name -> name + " is not Open MPI's libmpi (it has no ompi_mpi_comm_world): trainer's MPI support needs"
+                        + " Open MPI (Debian/Ubuntu: apt-get install openmpi-bin libopenmpi-dev)",
+                tried -> "cannot load Open MPI (tried " + tried + "): install it (Debian/Ubuntu: apt-get install"
+                        + " openmpi-bin libopenmpi-dev) or set " + LIBRARY_VARIABLE + " to its libmpi.so");
+        return new MpiLibrary(found.name(), found.symbols());
     }
 
     /**

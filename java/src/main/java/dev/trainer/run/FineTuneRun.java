@@ -157,7 +157,7 @@ public final class FineTuneRun {
         try (Inputs inputs = agreedInputs(Instant.now()); Arena arena = Arena.ofConfined()) {
             TrainingStep step = inputs.step();
             // every rank starts from rank 0's parameters, whatever its setup drew
-            ranks.broadcast(step.parameters().values(), step.parameters().length());
+            step.broadcastParameters();
             // the loop checks the schedule against the run's steps and allocates the batch buffers: before the folder
             try (TrainingLoop loop = loop(step, inputs.data(), arena)) {
                 trainingBegan = true;

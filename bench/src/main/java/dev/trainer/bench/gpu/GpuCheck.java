@@ -41,7 +41,8 @@ import java.util.stream.IntStream;
  * through the {@link dev.trainer.train.step.TrainingStep} that {@code trainer fine-tune} runs:
  * CPU-against-CUDA parity of 3 SGD steps on the digits demo and on all-MiniLM-L6-v2 with a
  * {@code classify:5} head ({@link CudaParity}); {@code trainer fine-tune --device cuda} on the
- * digits demo end to end beside the same run on the CPU ({@link FineTuneParity}); then the MiniLM
+ * digits demo end to end beside the same run on the CPU ({@link FineTuneParity}); NCCL's calls on a
+ * communicator of one rank ({@link NcclCheck}, never yet run on a GPU); then the MiniLM
  * AdamW step at batch 32 and 128 of 128 tokens ({@link CudaStepTiming}), beside PyTorch's figures
  * on the same H200. Each part that fails records its error and the others still run: the device
  * time is scarce. Writes one JSON object; exits 0 when every parity check passed, 1 otherwise.
@@ -84,9 +85,10 @@ public final class GpuCheck {
         Path tokenizer = minilm.resolveSibling("all-minilm-l6-v2-tokenizer.json");
         section(summary, save, "minilm_sgd_parity", () -> minilmParity(minilm, tokenizer, models.resolve("text/train.jsonl")));
         section(summary, save, "digits_fine_tune", () -> FineTuneParity.run(models.resolve("digits")));
+        section(summary, save, "nccl_one_rank", NcclCheck::run);
         section(summary, save, "minilm_adamw_b32_s128", () -> timing(minilm, tokenizer, 32, PYTORCH_B32_MS));
         section(summary, save, "minilm_adamw_b128_s128", () -> timing(minilm, tokenizer, 128, PYTORCH_B128_MS));
-        boolean passed = List.of("digits_sgd_parity", "minilm_sgd_parity", "digits_fine_tune").stream()
+        boolean passed = List.of("digits_sgd_parity", "minilm_sgd_parity", "digits_fine_tune", "nccl_one_rank").stream()
                 .allMatch(part -> summary.path(part).path("passed").asBoolean(false));
         summary.put("parity_passed", passed);
         save.run();

@@ -1,7 +1,7 @@
 package dev.trainer.train.step;
 
 import dev.trainer.distributed.Collective;
-import dev.trainer.kernels.Kernels;
+import dev.trainer.runtime.Placement;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -20,11 +20,12 @@ import java.lang.foreign.MemorySegment;
 public final class GlobalGradient implements GradientReducer {
 
     private final Collective collective;
-    private final Kernels kernels;
+    private final Placement placement;
 
-    public GlobalGradient(Collective collective, Kernels kernels) {
+    /** Sums with {@code collective}, which must reach {@code placement}'s memory (MPI the host's, NCCL a GPU's). */
+    public GlobalGradient(Collective collective, Placement placement) {
         this.collective = collective;
-        this.kernels = kernels;
+        this.placement = placement;
     }
 
     /**
@@ -45,9 +46,9 @@ public final class GlobalGradient implements GradientReducer {
         collective.allReduceSum(sums);
         double total = sums[0];
         if (weight == 0) {
-            gradients.asSlice(0, count * Float.BYTES).fill((byte) 0);
+            placement.zero(gradients, count * Float.BYTES);
         } else if (weight != total) {
-            kernels.scale(gradients, count, (float) (weight / total));
+            placement.kernels().scale(gradients, count, (float) (weight / total));
         }
         collective.allReduceSum(gradients, count);
         // like the loss kernels, a batch without weight (every label ignored) has loss 0

@@ -56,6 +56,9 @@ public final class TrainingStep implements AutoCloseable {
     private final RunConfig config;
     private final Kernels kernels;
     private final TrainingRuntime runtime;
+    /** The job's ranks over the placement's memory: the job's own on the host, NCCL over them on a GPU. */
+    private final Collective placedRanks;
+    private final boolean ownsPlacedRanks;
     private final GradientReducer reducer;
     private final GradientAccumulator accumulator;
     private final long dropoutSeed;
@@ -69,12 +72,15 @@ public final class TrainingStep implements AutoCloseable {
     private long stepNumber;
     private int batchesInStep;
 
-    private TrainingStep(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks) {
+    private TrainingStep(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks,
+                         Collective placedRanks) {
         this.model = model;
         this.config = config;
         this.runtime = runtime;
         this.kernels = runtime.placement().kernels();
-        this.reducer = ranks.size() == 1 ? GradientReducer.LOCAL : new GlobalGradient(ranks, kernels);
+        this.placedRanks = placedRanks;
+        this.ownsPlacedRanks = placedRanks != ranks;
+        this.reducer = ranks.size() == 1 ? GradientReducer.LOCAL : new GlobalGradient(placedRanks, runtime.placement());
         this.accumulator = new GradientAccumulator(runtime.placement());
         // each rank draws its own Dropout masks for its own samples; rank 0 draws what a single process would
         this.dropoutSeed = config.loop().seed() + ranks.rank();
@@ -92,11 +98,13 @@ public final class TrainingStep implements AutoCloseable {
 
     /**
      * Opens the step as one rank of a data-parallel job: its gradients are summed over the ranks
-     * before clipping ({@link GlobalGradient}). The ranks must step together: every rank runs
+     * before clipping ({@link GlobalGradient}), by {@code ranks} on the host and by NCCL over them
+     * on a GPU. The ranks must step together: every rank opens the step, and runs
      * {@link #reduceGradients()} in every step, with or without samples of its own.
      *
-     * @throws IllegalArgumentException for a device this machine cannot train on, or a GPU in a
-     *                                  job of several ranks (the all-reduce runs on host memory)
+     * @throws IllegalArgumentException for a device this machine cannot train on
+     * @throws dev.trainer.distributed.CollectiveException in one line when a GPU in a job of
+     *                                                      several ranks finds no NCCL
      */
     public static TrainingStep open(TrainingModel model, RunConfig config, Kernels hostKernels, Collective ranks) {
         return open(model, config, hostKernels, ranks, 1);
@@ -118,13 +126,14 @@ public final class TrainingStep implements AutoCloseable {
 
     private static TrainingStep open(TrainingModel model, RunConfig config, TrainingRuntime runtime, Collective ranks,
                                      int epoch) {
-        if (ranks.size() > 1 && !runtime.placement().isHost()) {
+        Collective placedRanks;
+        try {
+            placedRanks = GradientCollectives.open(ranks, runtime.placement(), System.getenv());
+        } catch (RuntimeException e) {
             runtime.close();
-            throw new IllegalArgumentException("--device " + config.runtime().device().spec()
-                    + " trains in one process: data-parallel jobs train on the CPU (GPU all-reduce over NCCL is"
-                    + " designed in docs/distributed.md, not built)");
+            throw e;
         }
-        TrainingStep step = new TrainingStep(model, config, runtime, ranks);
+        TrainingStep step = new TrainingStep(model, config, runtime, ranks, placedRanks);
         try {
             step.loss = new Loss(config.loss(), runtime.placement(), null);
             step.session = runtime.open(step.plan(model.selection().trainableAt(epoch)), config.runtime().threads());
@@ -202,6 +211,16 @@ public final class TrainingStep implements AutoCloseable {
         PlacedParameters p = session.placed();
         accumulator.finish(p);
         return reducer.reduce(p.gradients(), p.length(), local);
+    }
+
+    /**
+     * Makes every rank's parameters rank 0's where the step keeps them, the start of a data-parallel
+     * run; every rank must call it. In one process it changes nothing.
+     */
+    public void broadcastParameters() {
+        PlacedParameters p = session.placed();
+        placedRanks.broadcast(p.values(), p.length());
+        p.changed();
     }
 
     /** Scales the gradients down to the configured global norm; returns the norm before, or NaN when clipping is off. */
@@ -377,6 +396,9 @@ public final class TrainingStep implements AutoCloseable {
         }
         if (loss != null) {
             loss.close();
+        }
+        if (ownsPlacedRanks) {
+            placedRanks.close();
         }
         runtime.close();
     }

@@ -19,6 +19,7 @@ import dev.trainer.distributed.Collective;
 import dev.trainer.distributed.InProcessRanks;
 import dev.trainer.distributed.SingleProcess;
 import dev.trainer.kernels.NativeKernels;
+import dev.trainer.runtime.HostPlacement;
 import dev.trainer.runtime.ParameterBuffer;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ class DataParallelGradientTest {
             step.zeroGradients();
             BatchLoss local = shard.length == 0 ? BatchLoss.NONE : step.accumulate(assembler.assemble(shard), null);
             if (byCount) {
-                new GlobalGradient(collective, NativeKernels.instance()).reduce(p.gradients(), p.length(),
+                new GlobalGradient(collective, new HostPlacement(NativeKernels.instance())).reduce(p.gradients(), p.length(),
                         new BatchLoss(local.value(), local.samples(), local.samples(), local.correct()));
             } else {
                 step.reduceGradients();

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.trainer.distributed.Collective;
 import dev.trainer.distributed.InProcessRanks;
 import dev.trainer.distributed.SingleProcess;
-import dev.trainer.kernels.Kernels;
 import dev.trainer.kernels.NativeKernels;
+import dev.trainer.runtime.HostPlacement;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class GlobalGradientTest {
 
     private static final int PARAMETERS = 37;
-    private static final Kernels KERNELS = NativeKernels.instance();
+    private static final HostPlacement HOST = new HostPlacement(NativeKernels.instance());
 
     /** Samples 0-1 on rank 0, none on rank 1, samples 2-6 on rank 2. */
     private static final int[][] SHARDS = {{0, 1}, {}, {2, 3, 4, 5, 6}};
@@ -97,7 +97,7 @@ class GlobalGradientTest {
                 gradients.setAtIndex(JAVA_FLOAT, p, weight == 0 ? Float.NaN : (float) (g / weight));
             }
             BatchLoss local = shard.length == 0 ? BatchLoss.NONE : new BatchLoss(loss / weight, weight, shard.length, hits);
-            BatchLoss reduced = new GlobalGradient(c, KERNELS).reduce(gradients, PARAMETERS, local);
+            BatchLoss reduced = new GlobalGradient(c, HOST).reduce(gradients, PARAMETERS, local);
             return new Result(gradients.toArray(JAVA_FLOAT), reduced);
         }
     }
@@ -108,7 +108,7 @@ class GlobalGradientTest {
         List<BatchLoss> reduced = InProcessRanks.run(2, c -> {
             try (Arena arena = Arena.ofConfined()) {
                 BatchLoss local = c.rank() == 0 ? new BatchLoss(0.5, 3, 3, -1) : BatchLoss.NONE;
-                return new GlobalGradient(c, KERNELS).reduce(arena.allocate(JAVA_FLOAT, 4), 4, local);
+                return new GlobalGradient(c, HOST).reduce(arena.allocate(JAVA_FLOAT, 4), 4, local);
             }
         });
         assertEquals(List.of(new BatchLoss(0.5, 3, 3, -1), new BatchLoss(0.5, 3, 3, -1)), reduced);
@@ -120,7 +120,7 @@ class GlobalGradientTest {
             float[] values = {0.1f, -3.7e-9f, 12345.678f, Float.MIN_VALUE};
             MemorySegment gradients = arena.allocateFrom(JAVA_FLOAT, values);
             BatchLoss local = new BatchLoss(0.625, 24.3, 7, 5);
-            BatchLoss reduced = new GlobalGradient(new SingleProcess(), KERNELS).reduce(gradients, values.length, local);
+            BatchLoss reduced = new GlobalGradient(new SingleProcess(), HOST).reduce(gradients, values.length, local);
             assertArrayEquals(values, gradients.toArray(JAVA_FLOAT), 0f);
             assertEquals(0.625, reduced.value(), 1e-15);
             assertEquals(new BatchLoss(reduced.value(), 24.3, 7, 5), reduced);
@@ -131,7 +131,7 @@ class GlobalGradientTest {
     void aNegativeOrNonFiniteWeightIsRefused() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment gradients = arena.allocate(JAVA_FLOAT, 4);
-            GlobalGradient g = new GlobalGradient(new SingleProcess(), KERNELS);
+            GlobalGradient g = new GlobalGradient(new SingleProcess(), HOST);
             assertThrows(IllegalArgumentException.class, () -> g.reduce(gradients, 4, new BatchLoss(1, -1, 1, 0)));
             assertThrows(IllegalArgumentException.class, () -> g.reduce(gradients, 4, new BatchLoss(1, Double.NaN, 1, 0)));
         }
