@@ -129,7 +129,7 @@ public final class FineTuning {
 
     /**
      * What the backward computes again rather than keeping from the forward: {@link RecomputeMode#SEGMENTS}
-     * (activation checkpointing) when memory is the limit, for about a third more step time.
+     * (activation checkpointing) when memory is the limit, for up to one more forward pass per step.
      */
     public FineTuning recompute(RecomputeMode mode) {
         return configure(c -> c.with(c.runtime().with(mode)));

@@ -62,8 +62,8 @@ final class LoopSection implements OptionSection {
     DistributedMode distributed = RuntimeConfig.DEFAULT.distributed();
 
     @Option(names = "--recompute", paramLabel = "none|segments", converter = Converters.Recompute.class,
-            description = "segments: activation checkpointing, less memory for about a third more step time"
-                    + " (default: none).")
+            description = "segments: activation checkpointing, less memory for up to one more forward pass per"
+                    + " step (default: none).")
     RecomputeMode recompute = RuntimeConfig.DEFAULT.recompute();
 
     @Override
