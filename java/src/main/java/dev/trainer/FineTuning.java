@@ -5,6 +5,7 @@ import dev.trainer.config.LoopConfig;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.LrSchedule;
 import dev.trainer.config.OptimizerConfig;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.ScheduleConfig;
 import dev.trainer.events.ConsoleListener;
@@ -124,6 +125,14 @@ public final class FineTuning {
     /** The learning-rate schedule, e.g. {@code new LrSchedule.Cosine(0)} or {@code LrSchedule.parse("cosine")}. */
     public FineTuning schedule(LrSchedule schedule) {
         return configure(c -> c.with(new ScheduleConfig(schedule, c.schedule().warmup())));
+    }
+
+    /**
+     * What the backward computes again rather than keeping from the forward: {@link RecomputeMode#SEGMENTS}
+     * (activation checkpointing) when memory is the limit, for up to one more forward pass per step.
+     */
+    public FineTuning recompute(RecomputeMode mode) {
+        return configure(c -> c.with(c.runtime().with(mode)));
     }
 
     /** Any other change to the configuration, e.g. {@code c -> c.with(new StoppingConfig(3, VAL_LOSS, 0))}. */

@@ -9,6 +9,7 @@ import dev.trainer.config.HeadSpec;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
@@ -97,6 +98,10 @@ public class MiniLmStepBenchmark {
         @Param({"capi"})
         public String runtime;
 
+        /** What the backward computes again ({@code --recompute}): {@code none} or {@code segments}. */
+        @Param({"none"})
+        public String recompute;
+
         Path work;
         Arena arena;
         TextTokenizer tokenizer;
@@ -115,7 +120,8 @@ public class MiniLmStepBenchmark {
             RunConfig config = RunConfig.defaults(model)
                     .with(new ModelConfig(model, null, HeadSpec.parse("classify:" + CLASSES), 0, false, GraphTraps.DEFAULT))
                     .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, LEARNING_RATE).withWeightDecay(WEIGHT_DECAY))
-                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), threads, DistributedMode.NONE));
+                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), threads, DistributedMode.NONE,
+                            RecomputeMode.parse(recompute)));
             step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
             tokenizer = TextTokenizer.load(tokenizerBeside(model), SEQUENCE);
             Path jsonl = writeRandomText(work.resolve("random.jsonl"), tokenizerBeside(model), BATCH, SEED);

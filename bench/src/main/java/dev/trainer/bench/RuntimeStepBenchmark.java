@@ -3,6 +3,7 @@ package dev.trainer.bench;
 import dev.trainer.config.DistributedMode;
 import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
@@ -86,7 +87,8 @@ public class RuntimeStepBenchmark {
                     : models.resolve("digits/train.csv");
             RunConfig config = RunConfig.defaults(TrainingStepBenchmark.ModelFiles.require(modelFile))
                     .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAM, LEARNING_RATE))
-                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), 1, DistributedMode.NONE));
+                    .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), 1, DistributedMode.NONE,
+                    RecomputeMode.NONE));
             step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
             Dataset train = Datasets.read(TrainingStepBenchmark.ModelFiles.require(trainFile), step.session().inputs(),
                     Task.CLASSIFICATION, "label");

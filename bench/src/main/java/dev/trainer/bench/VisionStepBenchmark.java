@@ -5,6 +5,7 @@ import dev.trainer.config.GraphTraps;
 import dev.trainer.config.ModelConfig;
 import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RegularizationConfig;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.RuntimeApi;
@@ -78,6 +79,10 @@ public class VisionStepBenchmark {
         @Param({"capi"})
         public String runtime;
 
+        /** What the backward computes again ({@code --recompute}): {@code none} or {@code segments}. */
+        @Param({"none"})
+        public String recompute;
+
         Arena arena;
         TrainingStep step;
         BatchAssembler assembler;
@@ -95,7 +100,7 @@ public class VisionStepBenchmark {
                     .with(OptimizerConfig.DEFAULT.with(OptimizerKind.ADAMW, LEARNING_RATE).withWeightDecay(WEIGHT_DECAY))
                     .with(new RegularizationConfig(List.of(), List.of(), true))
                     .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), RuntimeApi.parse(runtime), threads,
-                            DistributedMode.NONE));
+                            DistributedMode.NONE, RecomputeMode.parse(recompute)));
             step = TrainingStep.open(TrainingModel.of(config), config, NativeKernels.instance());
             Dataset train = Datasets.read(folder.resolve("train.npz"), step.session().inputs(), Task.CLASSIFICATION, "label");
             if (train.size() != BATCH) {

@@ -16,6 +16,7 @@ import dev.trainer.config.NormalizeMethod;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.SamplerKind;
 import dev.trainer.config.Sink;
@@ -193,6 +194,12 @@ final class Converters {
     static final class Api extends Parsed<RuntimeApi> {
         Api() {
             super(RuntimeApi::parse);
+        }
+    }
+
+    static final class Recompute extends Parsed<RecomputeMode> {
+        Recompute() {
+            super(RecomputeMode::parse);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.trainer.Gradients;
 import dev.trainer.config.DataConfig;
 import dev.trainer.config.LossConfig;
 import dev.trainer.config.ModelConfig;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.RuntimeConfig;
 import java.nio.file.Path;
@@ -41,6 +42,10 @@ final class GradientsCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime threads per op (0: one per core).")
     int threads;
 
+    @Option(names = "--recompute", paramLabel = "none|segments", converter = Converters.Recompute.class,
+            description = "As fine-tune's: segments computes the same gradients holding less memory.")
+    RecomputeMode recompute = RuntimeConfig.DEFAULT.recompute();
+
     @Mixin
     GraphTrapSection traps;
 
@@ -60,6 +65,6 @@ final class GradientsCommand implements Callable<Integer> {
                 .with(new DataConfig(data, null, 0, labels.labelColumn, null, null))
                 .with(text.toConfig())
                 .with(new LossConfig(loss.loss, 0))
-                .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads));
+                .with(new RuntimeConfig(RuntimeConfig.DEFAULT.device(), threads).with(recompute));
     }
 }

@@ -3,11 +3,12 @@ package dev.trainer.cli;
 import dev.trainer.config.Device;
 import dev.trainer.config.DistributedMode;
 import dev.trainer.config.LoopConfig;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.RuntimeConfig;
 import picocli.CommandLine.Option;
 
-/** The loop: epochs, batches, order, validation and statistics cadence, threads, data parallelism. */
+/** The loop: epochs, batches, order, validation and statistics cadence, threads, data parallelism, recomputation. */
 final class LoopSection implements OptionSection {
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
@@ -60,6 +61,11 @@ final class LoopSection implements OptionSection {
                     + " default), mpi always, none never.")
     DistributedMode distributed = RuntimeConfig.DEFAULT.distributed();
 
+    @Option(names = "--recompute", paramLabel = "none|segments", converter = Converters.Recompute.class,
+            description = "segments: activation checkpointing, less memory for up to one more forward pass per"
+                    + " step (default: none).")
+    RecomputeMode recompute = RuntimeConfig.DEFAULT.recompute();
+
     @Override
     public String heading() {
         return "Training loop";
@@ -70,6 +76,6 @@ final class LoopSection implements OptionSection {
     }
 
     RuntimeConfig runtime() {
-        return new RuntimeConfig(device, api, threads, distributed);
+        return new RuntimeConfig(device, api, threads, distributed, recompute);
     }
 }

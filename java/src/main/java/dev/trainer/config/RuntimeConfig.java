@@ -10,14 +10,18 @@ package dev.trainer.config;
  *                    core, or in a data-parallel job the node's cores shared among its ranks
  * @param distributed whether the run joins a data-parallel job ({@code --distributed}); null for
  *                    {@code auto} (also a run.json written before {@code --distributed} existed)
+ * @param recompute   what the backward computes again rather than keeping from the forward
+ *                    ({@code --recompute}); null for {@link RecomputeMode#NONE}
  */
-public record RuntimeConfig(Device device, RuntimeApi api, int threads, DistributedMode distributed) {
+public record RuntimeConfig(Device device, RuntimeApi api, int threads, DistributedMode distributed,
+                            RecomputeMode recompute) {
 
     /**
      * The CPU through the C API with ONNX Runtime's default threads, data-parallel when an MPI
-     * launcher started the process.
+     * launcher started the process, without activation checkpointing.
      */
-    public static final RuntimeConfig DEFAULT = new RuntimeConfig(Device.CPU, RuntimeApi.CAPI, 0, DistributedMode.AUTO);
+    public static final RuntimeConfig DEFAULT = new RuntimeConfig(Device.CPU, RuntimeApi.CAPI, 0, DistributedMode.AUTO,
+            RecomputeMode.NONE);
 
     /** @throws IllegalArgumentException for a missing device, a negative thread count, or a GPU with the Java API */
     public RuntimeConfig {
@@ -37,10 +41,21 @@ public record RuntimeConfig(Device device, RuntimeApi api, int threads, Distribu
         if (distributed == null) {
             distributed = DistributedMode.AUTO;
         }
+        if (recompute == null) {
+            recompute = RecomputeMode.NONE;
+        }
     }
 
-    /** On {@code device} with {@code threads} through the default API, data-parallel when an MPI launcher started the process. */
+    /**
+     * On {@code device} with {@code threads} through the default API, data-parallel when an MPI
+     * launcher started the process, without activation checkpointing.
+     */
     public RuntimeConfig(Device device, int threads) {
-        this(device, null, threads, null);
+        this(device, null, threads, null, null);
+    }
+
+    /** These settings with the backward recomputing as {@code recompute} says. */
+    public RuntimeConfig with(RecomputeMode recompute) {
+        return new RuntimeConfig(device, api, threads, distributed, recompute);
     }
 }

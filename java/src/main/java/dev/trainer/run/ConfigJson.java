@@ -30,6 +30,7 @@ import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.OptionValue;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RunConfig;
 import dev.trainer.config.RuntimeApi;
 import dev.trainer.config.SamplerKind;
@@ -130,6 +131,7 @@ public final class ConfigJson {
         parsed(module, ImageNormalization.class, ImageNormalization::parse);
         parsed(module, DistributedMode.class, DistributedMode::parse);
         parsed(module, RuntimeApi.class, RuntimeApi::parse);
+        parsed(module, RecomputeMode.class, RecomputeMode::parse);
         return module;
     }
 

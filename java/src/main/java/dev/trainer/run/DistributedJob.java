@@ -86,6 +86,7 @@ public final class DistributedJob {
         RuntimeConfig runtime = config.runtime();
         int threads = runtime.threads() > 0 ? runtime.threads()
                 : CoreShare.threadsPerRank(System.getenv(), Runtime.getRuntime().availableProcessors());
-        return config.with(new RuntimeConfig(runtime.device(), runtime.api(), threads, runtime.distributed()));
+        return config.with(new RuntimeConfig(runtime.device(), runtime.api(), threads, runtime.distributed(),
+                runtime.recompute()));
     }
 }

@@ -84,7 +84,8 @@ final class CapiTrainingSession implements TrainingSession {
             this.forwardBinding = opened(opened, new NativeIoBinding(forward.session()));
             this.backwardBinding = opened(opened, new NativeIoBinding(backward.session()));
             stepOutputs.add(plan.output());
-            graphs.stash().stream().filter(s -> !isInput(s) && !s.equals(plan.output())).forEach(stepOutputs::add);
+            graphs.stash().stream().filter(s -> !isInput(s) && dropoutInput(s) == null && !s.equals(plan.output()))
+                    .forEach(stepOutputs::add);
             parametersInBackward = graphs.trainable().stream().filter(graphInputs(graphs.backward())::contains).toList();
             bindOnce();
         } catch (RuntimeException e) {
@@ -124,6 +125,19 @@ final class CapiTrainingSession implements TrainingSession {
 
     private boolean isInput(String name) {
         return plan.inputs().stream().anyMatch(i -> i.name().equals(name));
+    }
+
+    /**
+     * The training flag or the Dropout keys a training forward reads, when {@code name} is one of
+     * them, else null: a backward that computes Dropout masks again ({@code --recompute segments})
+     * reads them too.
+     */
+    private NativeValue dropoutInput(String name) {
+        if (trainingFlags == null) {
+            return null;
+        }
+        return name.equals(DropoutActivation.TRAINING_FLAG) ? trainingFlags[1]
+                : name.equals(DropoutActivation.KEYS) ? dropoutKeysValue : null;
     }
 
     @Override
@@ -207,6 +221,7 @@ final class CapiTrainingSession implements TrainingSession {
         backwardBinding.input(graphs.outputGradientInputs().get(plan.output()), pair.gradient());
         for (String s : graphs.stash()) {
             NativeValue value = batchValues.containsKey(s) ? batchValues.get(s)
+                    : dropoutInput(s) != null ? dropoutInput(s)
                     : s.equals(plan.output()) ? pair.output() : produced.get(stepOutputs.indexOf(s));
             backwardBinding.input(s, value);
         }

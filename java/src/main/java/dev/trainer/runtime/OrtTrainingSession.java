@@ -72,6 +72,10 @@ final class OrtTrainingSession implements TrainingSession {
                 ? Tensors.over(dropoutKeys, new long[] {2L * plan.dropoutNodes()}, OnnxJavaType.INT32) : null;
         Set<String> graphInputs = new HashSet<>();
         plan.inputs().forEach(i -> graphInputs.add(i.name()));
+        if (plan.dropoutActive()) {
+            // a backward that computes Dropout masks again (--recompute segments) reads them from the feeds
+            graphInputs.addAll(List.of(DropoutActivation.TRAINING_FLAG, DropoutActivation.KEYS));
+        }
         forwardOutputsForStep = new LinkedHashSet<>();
         forwardOutputsForStep.add(plan.output());
         graphs.stash().stream().filter(s -> !graphInputs.contains(s)).forEach(forwardOutputsForStep::add);
@@ -120,7 +124,7 @@ final class OrtTrainingSession implements TrainingSession {
                 Map<String, OnnxTensor> backwardFeeds = new HashMap<>();
                 backwardFeeds.put(graphs.outputGradientInputs().get(output), pair.gradient());
                 for (String s : graphs.stash()) {
-                    OnnxTensor t = batchTensors.containsKey(s) ? batchTensors.get(s)
+                    OnnxTensor t = feeds.containsKey(s) ? feeds.get(s)
                             : s.equals(output) ? pair.output() : (OnnxTensor) result.get(s).orElseThrow();
                     backwardFeeds.put(s, t);
                 }

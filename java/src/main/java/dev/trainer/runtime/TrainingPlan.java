@@ -2,8 +2,10 @@ package dev.trainer.runtime;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trainer.ModelException;
+import dev.trainer.autodiff.Recompute;
 import dev.trainer.autodiff.ReverseMode;
 import dev.trainer.autodiff.TrainingGraphs;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.data.InputSpec;
 import dev.trainer.edit.DropoutActivation;
 import dev.trainer.edit.DropoutKeys;
@@ -49,10 +51,12 @@ public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output
      * Differentiates the model with respect to the trainable initializers.
      *
      * @param output  the model output the loss reads; it must be float32
-     * @param dropout whether the model's Dropout nodes are active in training steps, seeded from {@code seed}
+     * @param dropout   whether the model's Dropout nodes are active in training steps, seeded from {@code seed}
+     * @param recompute what the backward graph computes again rather than reading from the forward's stash
      * @throws ModelException for a missing or non-float output or parameter, or an op without a gradient rule
      */
-    public static TrainingPlan of(OnnxModel model, List<String> trainable, String output, boolean dropout, long seed) {
+    public static TrainingPlan of(OnnxModel model, List<String> trainable, String output, boolean dropout, long seed,
+                                  RecomputeMode recompute) {
         DropoutActivation.Activated activated = dropout && DropoutActivation.applies(model)
                 ? DropoutActivation.activate(model) : new DropoutActivation.Activated(model, 0);
         OnnxModel training = activated.model();
@@ -70,7 +74,10 @@ public record TrainingPlan(OnnxModel model, TrainingGraphs graphs, String output
                 throw new ModelException("parameter " + p + " is " + t + "; trainer trains float32 parameters");
             }
         }
-        TrainingGraphs graphs = ReverseMode.differentiate(training, trainable, List.of(output), types);
+        TrainingGraphs graphs = ReverseMode.differentiate(training, trainable, List.of(output), types, switch (recompute) {
+            case NONE -> Recompute.CHEAP_CHAINS;
+            case SEGMENTS -> Recompute.SEGMENTS;
+        });
         return new TrainingPlan(training, graphs, output, outputType, ModelInputs.of(model, types), activated.nodes(), seed);
     }
 

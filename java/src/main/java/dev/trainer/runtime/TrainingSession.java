@@ -30,7 +30,8 @@ public interface TrainingSession extends Predictor, AutoCloseable {
      */
     static TrainingSession open(OnnxModel model, List<String> trainable, String output, SessionOptions options) {
         return TrainingRuntime.of(RuntimeConfig.DEFAULT, Kernels.defaultKernels()).open(
-                TrainingPlan.of(model, trainable, output, options.dropout(), options.seed()), options.threads());
+                TrainingPlan.of(model, trainable, output, options.dropout(), options.seed(), RuntimeConfig.DEFAULT.recompute()),
+                options.threads());
     }
 
     /** What the session was opened from. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trainer.config.DistributedMode;
 import dev.trainer.config.LrSchedule;
 import dev.trainer.config.OptimizerKind;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.RunConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,6 +57,19 @@ class OptionParsingTest {
         assertEquals(List.of("fc1=x0.1", "fc2=0.001"), config.optimizer().lrGroups().stream().map(g -> g.spec()).toList());
         assertEquals(1, config.regularization().l2().size());
         assertEquals(2, config.freezing().freeze().size());
+    }
+
+    @Test
+    void recomputeIsARuntimeSettingOffByDefault() {
+        assertEquals(RecomputeMode.NONE, fineTune("--model", "m.onnx", "--train", "t.csv").runtime().recompute());
+        assertEquals(RecomputeMode.SEGMENTS,
+                fineTune("--model", "m.onnx", "--train", "t.csv", "--recompute", "segments").runtime().recompute());
+
+        Cli.Outcome o = Cli.run("fine-tune", "--model", "no/such/model.onnx", "--train", "no/such.csv", "--out", "/tmp/none",
+                "--recompute", "all");
+        assertEquals(ExitCode.BAD_INPUT, o.code());
+        assertEquals("trainer: error: --recompute 'all': unknown value; use none or segments"
+                + " (see `trainer fine-tune --help`)", o.err().strip());
     }
 
     @Test

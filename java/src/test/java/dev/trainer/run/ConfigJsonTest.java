@@ -33,6 +33,7 @@ import dev.trainer.config.OptimizerConfig;
 import dev.trainer.config.OptimizerKind;
 import dev.trainer.config.ParameterPattern;
 import dev.trainer.config.Penalty;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.config.Pooling;
 import dev.trainer.config.NonFinitePolicy;
 import dev.trainer.config.RecoveryConfig;
@@ -77,7 +78,7 @@ class ConfigJsonTest {
                 new FreezingConfig(List.of(ParameterPattern.parse("embeddings")), List.of(ParameterPattern.parse("**")), 1, 2),
                 new LoraConfig(new LoraSpec(8, 16, 0.1), List.of(ParameterPattern.parse("**.query")),
                         List.of(ParameterPattern.parse("pooler")), true),
-                new RuntimeConfig(new Device("cuda", 1), RuntimeApi.CAPI, 2, DistributedMode.NONE),
+                new RuntimeConfig(new Device("cuda", 1), RuntimeApi.CAPI, 2, DistributedMode.NONE, RecomputeMode.SEGMENTS),
                 new RecoveryConfig(50, 3, NonFinitePolicy.STOP));
     }
 
@@ -112,6 +113,7 @@ class ConfigJsonTest {
         assertEquals(3, tree.path("reporting").path("top_k").asInt());
         assertEquals("cuda:1", tree.path("runtime").path("device").asText());
         assertEquals("none", tree.path("runtime").path("distributed").asText());
+        assertEquals("segments", tree.path("runtime").path("recompute").asText());
         assertEquals(16, tree.path("loop").path("batch_size").asInt());
         assertEquals(2, tree.path("loop").path("grad_accum").asInt());
         assertEquals("8:16:0.1", tree.path("lora").path("adapter").asText());

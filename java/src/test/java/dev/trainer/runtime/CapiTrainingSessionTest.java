@@ -17,6 +17,7 @@ import dev.trainer.data.Task;
 import dev.trainer.kernels.Kernels;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.config.LossKind;
+import dev.trainer.config.RecomputeMode;
 import dev.trainer.train.step.Losses;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -53,7 +54,7 @@ class CapiTrainingSessionTest {
         OnnxModel model = OnnxModel.load(folder.resolve("model.onnx"));
         String output = model.proto().getGraph().getOutput(0).getName();
         TrainingPlan plan = TrainingPlan.of(model, model.graph().trainableCandidates(), output,
-                meta.path("dropout_nodes").asInt() > 0, 7);
+                meta.path("dropout_nodes").asInt() > 0, 7, RecomputeMode.NONE);
         try (TrainingRuntime javaRuntime = new OrtRuntime(new HostPlacement(Kernels.defaultKernels()));
              TrainingRuntime capiRuntime = new CapiRuntime(new HostPlacement(Kernels.defaultKernels()));
              TrainingSession java = javaRuntime.open(plan, 1);
@@ -89,7 +90,7 @@ class CapiTrainingSessionTest {
         Dataset data = new Dataset("inline", Map.of("x", Feature.ofFloats(ElementType.FLOAT, new long[] {3},
                 new float[] {1, 2, 3, -1, 0.5f, 4})), Labels.ofTargets(new long[] {3}, new float[] {1, 1, 1, 0, 0, 0}));
         OnnxModel model = TrainingSessionTest.scaleModel(0.5f);
-        TrainingPlan plan = TrainingPlan.of(model, List.of("w"), "y", false, 0);
+        TrainingPlan plan = TrainingPlan.of(model, List.of("w"), "y", false, 0, RecomputeMode.NONE);
         try (TrainingRuntime javaRuntime = new OrtRuntime(new HostPlacement(Kernels.defaultKernels()));
              TrainingRuntime capiRuntime = new CapiRuntime(new HostPlacement(Kernels.defaultKernels()));
              TrainingSession java = javaRuntime.open(plan, 0);

@@ -146,7 +146,8 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     private TrainingPlan plan(List<String> trainable) {
-        return TrainingPlan.of(model.trained(), trainable, model.output(), config.model().dropout(), dropoutSeed);
+        return TrainingPlan.of(model.trained(), trainable, model.output(), config.model().dropout(), dropoutSeed,
+                config.runtime().recompute());
     }
 
     private GroupedOptimizer newOptimizer() {
