@@ -192,7 +192,7 @@ public final class FineTuneRun {
                  ReportSinks sinks = ReportSinks.attach(config, folder, listeners)) {
                 List<TrainingEvent> earlier = MetricsFile.read(folder.metrics());
                 listeners.precede(earlier);
-                sinks.replay(earlier);
+                sinks.replay(earlier, loop.step());
                 listeners.attach(metrics);
                 listeners.note(String.format("resumed from %s (epoch %d, step %d)", resumption.file(), loop.epoch(),
                         loop.step()));

@@ -20,6 +20,7 @@ final class ReportSinks implements AutoCloseable {
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private MetricsCsv csv;
+    private TensorBoardListener tensorBoard;
 
     /** Opens each configured sink in {@code folder} (which must exist) and attaches it to {@code listeners}. */
     static ReportSinks attach(RunConfig config, RunFolder folder, Listeners listeners) {
@@ -30,6 +31,7 @@ final class ReportSinks implements AutoCloseable {
                     case TENSORBOARD -> {
                         TensorBoardListener tensorBoard = new TensorBoardListener(folder.dir(), settings(config));
                         sinks.open.add(tensorBoard);
+                        sinks.tensorBoard = tensorBoard;
                         listeners.attach(tensorBoard);
                     }
                     case CSV -> {
@@ -48,13 +50,17 @@ final class ReportSinks implements AutoCloseable {
     }
 
     /**
-     * A resumed run's earlier events, up to its checkpoint: {@code metrics.csv} is written anew, so
-     * it is given them again. TensorBoard's event file is a new one beside the earlier run's, whose
-     * steps after the checkpoint the resumed run takes again with the same values.
+     * A resumed run's earlier events, up to its checkpoint at step {@code checkpointStep}:
+     * {@code metrics.csv} is written anew, so it is given them again. TensorBoard's event file is a
+     * new one beside the earlier run's, starting with a restart marker that hides the earlier
+     * files' steps after the checkpoint, which the resumed run takes again.
      */
-    void replay(List<TrainingEvent> earlier) {
+    void replay(List<TrainingEvent> earlier, long checkpointStep) {
         if (csv != null) {
             earlier.forEach(e -> csv.onEvent(e, null));
+        }
+        if (tensorBoard != null) {
+            tensorBoard.resumedAt(checkpointStep + 1);
         }
     }
 

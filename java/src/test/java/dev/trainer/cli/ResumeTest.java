@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Message;
 import dev.trainer.checkpoint.Checkpoint;
 import dev.trainer.checkpoint.CheckpointFolder;
+import dev.trainer.sinks.tensorboard.EventFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,17 +150,32 @@ class ResumeTest {
         assertSameRun(whole, split);
     }
 
-    /** {@code --report-to csv}: the resumed run's metrics.csv holds every step, as the uninterrupted run's does. */
+    /**
+     * {@code --report-to csv,tensorboard}: the resumed run's metrics.csv holds every step, as the
+     * uninterrupted run's does, and its TensorBoard file starts by hiding the earlier file's steps
+     * after the checkpoint.
+     */
     @Test
-    void aResumedRunsMetricsCsvHoldsTheWholeRun() throws IOException {
+    void aResumedRunsReportsHoldTheWholeRunOnce() throws IOException {
         Path whole = uninterrupted(digits("--report-to", "csv"));
         Path split = tmp.resolve("split");
         Cli.Outcome first = Cli.run(concat(new String[] {"fine-tune", "--out", split.toString()},
-                digits("--report-to", "csv", "--max-steps", "40")));
+                digits("--report-to", "csv,tensorboard", "--max-steps", "40")));
         assertEquals(0, first.code(), first.err());
         Cli.Outcome resumed = Cli.run("resume", split.toString(), "--max-steps", "0");
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(csvWithoutTimes(whole), csvWithoutTimes(split));
+        List<Path> eventFiles;
+        try (Stream<Path> files = Files.list(split.resolve("tb"))) {
+            eventFiles = files.sorted().toList();
+        }
+        assertEquals(2, eventFiles.size(), eventFiles.toString());
+        List<Message> restarts = EventFiles.events(eventFiles.get(1)).stream()
+                .filter(e -> e.getAllFields().keySet().stream().anyMatch(f -> f.getName().equals("session_log"))).toList();
+        assertEquals(1, restarts.size());
+        Message restart = restarts.getFirst();
+        assertEquals(41L, EventFiles.get(restart, "step"), "the step after the checkpoint of step 40");
+        assertEquals("START", EventFiles.get((Message) EventFiles.get(restart, "session_log"), "status").toString());
     }
 
     /** metrics.csv's rows but the step times, which differ from run to run. */

@@ -30,6 +30,9 @@ final class EventMessages {
     /** TensorFlow's {@code DT_STRING}. */
     private static final int DT_STRING = 7;
 
+    /** {@code SessionLog.START}: TensorBoard drops what earlier files hold from the event's step on. */
+    private static final int SESSION_START = 1;
+
     private EventMessages() {
     }
 
@@ -38,6 +41,16 @@ final class EventMessages {
         return message(out -> {
             out.writeDouble(1, wallTime);
             out.writeString(3, FILE_VERSION);
+        });
+    }
+
+    /** A {@code SessionLog} START event at {@code step}: the run restarted from there. */
+    static byte[] sessionStart(double wallTime, long step) {
+        byte[] log = message(out -> out.writeEnum(1, SESSION_START));
+        return message(out -> {
+            out.writeDouble(1, wallTime);
+            out.writeInt64(2, step);
+            out.writeByteArray(7, log);
         });
     }
 

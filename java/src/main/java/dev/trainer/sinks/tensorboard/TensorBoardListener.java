@@ -40,6 +40,11 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
         return writer.file();
     }
 
+    /** A resumed run goes on from {@code step}: the earlier files' events from there on are dropped. */
+    public void resumedAt(long step) {
+        writer.restart(step);
+    }
+
     @Override
     public void onEvent(TrainingEvent event, RunControl control) {
         EventScalars scalars = EventScalars.of(event);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,16 +37,25 @@ public final class TensorBoardWriter implements AutoCloseable {
 
     /**
      * Creates {@code runDir/tb/} if needed and a new event file in it, named as TensorFlow
-     * names them (TensorBoard reads every {@code *tfevents*} file in the folder).
+     * names them (TensorBoard reads every {@code *tfevents*} file in the folder, in name order).
+     * A file of the same second (a run resumed at once) is never overwritten: the new one takes
+     * the next free suffix, which sorts after it.
      *
      * @throws UncheckedIOException when the folder or file cannot be written
      */
     public static TensorBoardWriter create(Path runDir) {
         Path dir = runDir.resolve("tb");
-        Path file = dir.resolve("events.out.tfevents." + System.currentTimeMillis() / 1000 + "." + hostName());
+        String name = "events.out.tfevents." + System.currentTimeMillis() / 1000 + "." + hostName();
+        Path file = dir.resolve(name);
         try {
             Files.createDirectories(dir);
-            return new TensorBoardWriter(file);
+            for (int suffix = 1; ; suffix++) {
+                try {
+                    return new TensorBoardWriter(file);
+                } catch (FileAlreadyExistsException taken) {
+                    file = dir.resolve(name + "." + suffix);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the TensorBoard file " + file, e);
         }
@@ -83,6 +93,14 @@ public final class TensorBoardWriter implements AutoCloseable {
         int channels = image.getColorModel().getNumComponents();
         write(EventMessages.summary(now(), step, List.of(EventMessages.image(tag, png.toByteArray(),
                 image.getHeight(), image.getWidth(), channels))));
+    }
+
+    /**
+     * Marks a resumed run: TensorBoard drops the events of earlier files from {@code step} on (the
+     * steps the run takes again), so that each step shows once.
+     */
+    public void restart(long step) {
+        write(EventMessages.sessionStart(now(), step));
     }
 
     /** Markdown text, shown by TensorBoard's text dashboard. */

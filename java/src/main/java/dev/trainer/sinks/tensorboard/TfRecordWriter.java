@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -22,9 +23,14 @@ final class TfRecordWriter implements AutoCloseable {
 
     private final OutputStream out;
 
-    /** Creates (or truncates) {@code file}. */
+    /**
+     * Creates {@code file}, which must not exist.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when it does
+     */
     TfRecordWriter(Path file) throws IOException {
-        this.out = new BufferedOutputStream(Files.newOutputStream(file));
+        this.out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE));
     }
 
     /** Appends one record and flushes it. */

@@ -87,4 +87,34 @@ class TensorBoardWriterTest {
                 .findFirst().orElseThrow();
         assertTrue(markdown.contains("| lr | 0.001 |") && markdown.contains("| optimizer | adam \\| w |"), markdown);
     }
+
+    @Test
+    void aRestartIsTheSessionLogStartThatTensorBoardPurgesLaterStepsBy() throws IOException {
+        Path file;
+        try (TensorBoardWriter tb = TensorBoardWriter.create(dir)) {
+            tb.restart(65);
+            file = tb.file();
+        }
+
+        Message restart = EventFiles.events(file).get(1);
+        assertEquals(65L, EventFiles.get(restart, "step"));
+        assertEquals("START", EventFiles.get((Message) EventFiles.get(restart, "session_log"), "status").toString());
+    }
+
+    @Test
+    void aSecondFileOfTheSameSecondIsNewAndSortsAfterTheFirst() throws IOException {
+        Path first;
+        Path second;
+        try (TensorBoardWriter a = TensorBoardWriter.create(dir)) {
+            a.scalars(1, Map.of("train/loss", 1.0));
+            first = a.file();
+        }
+        try (TensorBoardWriter b = TensorBoardWriter.create(dir)) {
+            second = b.file();
+        }
+
+        assertTrue(!first.equals(second) && first.toString().compareTo(second.toString()) < 0, first + " " + second);
+        assertEquals(2, EventFiles.events(first).size(), "the first file is whole");
+    }
 }
+
