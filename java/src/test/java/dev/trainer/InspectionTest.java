@@ -33,6 +33,9 @@ class InspectionTest {
         Inspection dropout = inspect(TrapModels.trainingModeDropout());
         assertEquals(List.of("/dropout/RandomUniformLike"), dropout.randomOps());
         assertTrue(dropout.report().contains("--allow-random-ops"), dropout.report());
+        assertTrue(dropout.report().contains(") with --allow-random-ops\n"), "the readiness line names the flag:\n"
+                + dropout.report());
+        assertTrue(!merged.report().contains("with --allow-random-ops"), merged.report());
     }
 
     @Test

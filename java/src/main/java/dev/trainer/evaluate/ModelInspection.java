@@ -61,7 +61,8 @@ public record ModelInspection(String report, boolean ready, List<String> sharedI
             ReverseMode.differentiate(untied, untied.graph().trainableCandidates(), List.of(output),
                     untied == model ? types : ShapeInference.infer(untied));
             s.append("ready (all ").append(trainable.size()).append(" parameter tensors differentiable w.r.t. ")
-                    .append(output).append(")\n");
+                    .append(output).append(")").append(random.isEmpty() ? "" : " with --allow-random-ops")
+                    .append('\n');
             return new ModelInspection(s.toString(), true, sharedNames, randomNames);
         } catch (ModelException e) {
             s.append("blocked: ").append(e.getMessage()).append('\n');
