@@ -85,6 +85,7 @@ class ResumeTest {
     }
 
     @Test
+    @Tag("slow")
     void sigtermExits143() throws Exception {
         Path run = tmp.resolve("terminated");
         try (ChildTrainer child = ChildTrainer.start(tmp.resolve("logs"), "term", concat(new String[] {"fine-tune",
@@ -96,6 +97,7 @@ class ResumeTest {
 
     /** The second Ctrl-C exits at once; every file is whole (the atomic writes), and the run still resumes exactly. */
     @Test
+    @Tag("slow")
     void aSecondSigintExitsAtOnceAndCorruptsNothing() throws Exception {
         Path run = tmp.resolve("twice");
         try (ChildTrainer child = ChildTrainer.start(tmp.resolve("logs"), "twice", concat(new String[] {"fine-tune",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ class MpiCollectiveTest {
     }
 
     @Test
+    @Tag("slow")
     void aKilledRankEndsTheJobAndTheLauncherNamesIt() throws Exception {
         Mpirun.Outcome job = Mpirun.run(List.of(), 2, MpiCheck.class, TIMEOUT_SECONDS, "kill");
         assertNotEquals(0, job.exitCode(), job.toString());
