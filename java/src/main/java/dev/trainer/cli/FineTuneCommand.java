@@ -1,6 +1,8 @@
 package dev.trainer.cli;
 
 import dev.trainer.FineTuning;
+import dev.trainer.config.RunConfig;
+import dev.trainer.distributed.Collectives;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +23,10 @@ final class FineTuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Interruptions interruptions = new Interruptions()) {
-            return RunEnding.exitCode(FineTuning.of(options.toConfig()).console().listener(interruptions).run(out),
+        RunConfig config = options.toConfig();
+        try (Interruptions interruptions = new Interruptions(
+                Collectives.joinsSeveralRanks(config.runtime().distributed(), System.getenv()))) {
+            return RunEnding.exitCode(FineTuning.of(config).console().listener(interruptions).run(out),
                     interruptions, out);
         }
     }

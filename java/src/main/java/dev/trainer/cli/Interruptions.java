@@ -15,17 +15,27 @@ import sun.misc.SignalHandler;
  * removes). Either way the exit code is the shell's convention, 128 + the signal's number: 130
  * for SIGINT, 143 for SIGTERM. The JVM's own handlers, which would run the shutdown hooks and
  * exit, are put back when the run ends.
+ *
+ * <p>One rank of a data-parallel job cannot finish a step alone: the other ranks' launcher sends
+ * them the same signal, or ends them when one rank exits. A rank exits at once on the first signal,
+ * with the same code and without the resume advice (rank 0's last checkpoint stays as it was).
  */
 final class Interruptions implements TrainingListener, AutoCloseable {
 
     private static final Map<String, Integer> SIGNALS = Map.of("INT", 2, "TERM", 15);
 
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private final boolean oneOfSeveralRanks;
     private volatile RunControl control;
     private volatile String received;
 
-    /** Handles both signals from now until {@link #close()}. */
-    Interruptions() {
+    /**
+     * Handles both signals from now until {@link #close()}.
+     *
+     * @param oneOfSeveralRanks whether this process is one rank of a data-parallel job of several
+     */
+    Interruptions(boolean oneOfSeveralRanks) {
+        this.oneOfSeveralRanks = oneOfSeveralRanks;
         for (String name : SIGNALS.keySet()) {
             Signal signal = new Signal(name);
             previous.put(signal, Signal.handle(signal, this::handle));
@@ -35,7 +45,7 @@ final class Interruptions implements TrainingListener, AutoCloseable {
     private void handle(Signal signal) {
         int code = 128 + SIGNALS.get(signal.getName());
         RunControl run = control;
-        if (received != null || run == null) {
+        if (received != null || run == null || oneOfSeveralRanks) {
             Runtime.getRuntime().halt(code);
         }
         received = "SIG" + signal.getName();

@@ -44,7 +44,8 @@ final class ResumeCommand implements Callable<Integer> {
         if (maxSteps != null) {
             resume.maxSteps(maxSteps);
         }
-        try (Interruptions interruptions = new Interruptions()) {
+        // a data-parallel run's folder is refused, so a resumed run trains alone
+        try (Interruptions interruptions = new Interruptions(false)) {
             return RunEnding.exitCode(resume.console().listener(interruptions).run(), interruptions, dir);
         }
     }

@@ -32,4 +32,12 @@ public final class Collectives {
             throw e;
         }
     }
+
+    /**
+     * Whether {@link #open} would make this process one rank of several (a launcher started more
+     * than one process and the mode does not keep it alone).
+     */
+    public static boolean joinsSeveralRanks(DistributedMode mode, Map<String, String> environment) {
+        return mode != DistributedMode.NONE && Launch.detect(environment).map(l -> l.size() != 1).orElse(false);
+    }
 }
