@@ -63,4 +63,13 @@ public final class Batch {
     public HostTensor sampleWeights() {
         return weights;
     }
+
+    /** The bytes of the inputs and the labels (if any): what a step on a device must send it. */
+    public long inputAndLabelBytes() {
+        long bytes = labels == null ? 0 : labels.data().remaining();
+        for (HostTensor tensor : inputs.values()) {
+            bytes += tensor.data().remaining();
+        }
+        return bytes;
+    }
 }

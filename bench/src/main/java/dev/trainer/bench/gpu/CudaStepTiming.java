@@ -11,7 +11,6 @@ import dev.trainer.cuda.CudaPrerequisites;
 import dev.trainer.cuda.CudaRuntime;
 import dev.trainer.cuda.CudaStream;
 import dev.trainer.data.Batch;
-import dev.trainer.data.HostTensor;
 import dev.trainer.kernels.NativeKernels;
 import dev.trainer.runtime.CudaPlacement;
 import dev.trainer.train.step.TrainingModel;
@@ -84,21 +83,12 @@ final class CudaStepTiming {
                         .put("device_bytes_total", memoryAfter[1])
                         .put("host_to_device_bytes_per_step", (stream.hostToDeviceBytes() - sentBefore) / TIMED)
                         .put("device_to_host_bytes_per_step", (stream.deviceToHostBytes() - receivedBefore) / TIMED)
-                        .put("batch_bytes", batchBytes(batch)).put("first_loss", firstLoss).put("last_loss", lastLoss);
+                        .put("batch_bytes", batch.inputAndLabelBytes()).put("first_loss", firstLoss).put("last_loss", lastLoss);
             }
         }
         return report;
     }
 
-    /** The inputs' and labels' bytes: all a step should send. */
-    private static long batchBytes(Batch batch) {
-        long bytes = batch.labels().data().remaining();
-        for (String name : batch.inputNames()) {
-            HostTensor t = batch.input(name);
-            bytes += t.data().remaining();
-        }
-        return bytes;
-    }
 
     private static double median(double[] values) {
         double[] sorted = values.clone();

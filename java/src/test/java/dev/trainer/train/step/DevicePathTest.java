@@ -26,7 +26,6 @@ import dev.trainer.data.Batch;
 import dev.trainer.data.BatchAssembler;
 import dev.trainer.data.Dataset;
 import dev.trainer.data.Datasets;
-import dev.trainer.data.HostTensor;
 import dev.trainer.data.Task;
 import dev.trainer.data.augment.Mix;
 import dev.trainer.distributed.SingleProcess;
@@ -167,7 +166,7 @@ class DevicePathTest {
                 StepResult expected = host.run(batch, mix, 0.003, Double.NaN, true, s + 1);
                 StepResult actual = placed.run(batch, mix, 0.003, Double.NaN, true, s + 1);
                 assertEquals(expected, actual, "step " + s);
-                assertEquals(batchBytes(batch) * (mix == null ? 1 : 2) - inputBytesIfMixed(batch, mix),
+                assertEquals(batch.inputAndLabelBytes() * (mix == null ? 1 : 2) - inputBytesIfMixed(batch, mix),
                         device.bytesIn() - in, "step " + s + " sends its batch and nothing else");
                 assertEquals(0, device.bytesOut() - out, "step " + s + " reads nothing back");
             }
@@ -205,19 +204,10 @@ class DevicePathTest {
         assertTrue(host.parameterCount() > 0);
     }
 
-    /** Inputs and labels: what a step must send. */
-    private static long batchBytes(Batch batch) {
-        long bytes = batch.labels().data().remaining();
-        for (String name : batch.inputNames()) {
-            HostTensor t = batch.input(name);
-            bytes += t.data().remaining();
-        }
-        return bytes;
-    }
 
     /** A mixed batch sends its labels twice (its own and its partners'), its inputs once. */
     private static long inputBytesIfMixed(Batch batch, Mix mix) {
-        return mix == null ? 0 : batchBytes(batch) - batch.labels().data().remaining();
+        return mix == null ? 0 : batch.inputAndLabelBytes() - batch.labels().data().remaining();
     }
 
     private static RunConfig withoutDropout(RunConfig config) {
