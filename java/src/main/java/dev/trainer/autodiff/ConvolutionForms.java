@@ -77,9 +77,7 @@ final class ConvolutionForms {
         if (g.hasInput(2)) {
             operands.add(inForward(forward, g.x(2)).reshape(wDims[0], 1));
         }
-        Value y = forward.op("Gemm", operands)
-                .reshape(ConvolutionGradients.concat(new long[] {wDims[0], -1}, geometry.outputSize()))
-                .transpose(channelsFirst());
+        Value y = LeadingAxesSwap.swap(forward.op("Gemm", operands), wDims[0], -1, geometry.outputSize());
         g.builder().rewriteForwardNode(g.node(), forward, y);
         forwardPatches = g.builder().fromForward(patches,
                 new ValueType(g.xType(0).elementType(), new long[] {wDims[1] * taps(), -1}));
@@ -102,7 +100,23 @@ final class ConvolutionForms {
         if (depthwiseByMatrices()) {
             return depthwise().weightGradient(g.x(0), g.dy(), wDims);
         }
+        if (groups > 1 && wDims[0] == groups && wDims[1] == 1 && taps() < MANY_TAPS) {
+            return depthwiseWeightGradientByTaps();
+        }
         return groups == 1 && taps() < MANY_TAPS ? weightGradientByPatches() : correlation();
+    }
+
+    /**
+     * Depthwise dW, one kernel tap at a time: the sum over the batch and the output positions of
+     * dy times the tap's window of x. ORT's grouped correlation runs one small product per
+     * channel, 1.7-2x slower at MobileNetV3's 3x3 depthwise Convs on 8x8 to 16x16 outputs.
+     */
+    private Value depthwiseWeightGradientByTaps() {
+        long[] sumAxes = ConvolutionGradients.allButChannelAxis(g.xType(0).rank());
+        List<Value> taps = Im2Col.windows(g.x(0), geometry, 0).stream()
+                .map(window -> g.dy().mul(window).sum(sumAxes, false).unsqueeze(1))
+                .toList();
+        return taps.getFirst().concat(1, taps.subList(1, taps.size()).toArray(Value[]::new)).reshape(wDims);
     }
 
     private Value inputGradientByColumns() {
@@ -110,10 +124,9 @@ final class ConvolutionForms {
         Value columns = g.builder().op("Gemm", List.of(g.x(1).reshape(wDims[0], -1), dyColumns()),
                 Attributes.ofInt("transA", 1));
         if (pointwise()) {
-            return columns.reshape(ConvolutionGradients.concat(new long[] {inChannels, -1}, geometry.inputSize()))
-                    .transpose(channelsFirst());
+            return LeadingAxesSwap.swap(columns, inChannels, -1, geometry.inputSize());
         }
-        Value perImage = columns.reshape(inChannels * taps(), -1, outputPositions()).transpose(1, 0, 2);
+        Value perImage = LeadingAxesSwap.swap(columns, inChannels * taps(), -1, new long[] {outputPositions()});
         return Im2Col.col2im(perImage, geometry);
     }
 
@@ -124,7 +137,7 @@ final class ConvolutionForms {
 
     /** The window positions of x as [Ci · taps, N · out]: channel and tap as rows, the batch's output positions as columns. */
     private Value patches(Value x) {
-        Value channelsMajor = x.transpose(channelsFirst());
+        Value channelsMajor = LeadingAxesSwap.swap(x, -1, wDims[1], geometry.inputSize());
         Value stacked = pointwise() ? channelsMajor : Im2Col.stacked(Im2Col.windows(channelsMajor, geometry, 0), 1);
         return stacked.reshape(wDims[1] * taps(), -1);
     }
@@ -136,7 +149,7 @@ final class ConvolutionForms {
     /** dy as [Co, N · out]: channels first, the batch's output positions as columns. */
     private Value dyColumns() {
         if (dyColumns == null) {
-            dyColumns = g.dy().transpose(channelsFirst()).reshape(wDims[0], -1);
+            dyColumns = LeadingAxesSwap.swap(g.dy(), -1, wDims[0], geometry.outputSize()).reshape(wDims[0], -1);
         }
         return dyColumns;
     }

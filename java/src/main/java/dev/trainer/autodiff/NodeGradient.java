@@ -7,6 +7,7 @@ import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.ValueType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,6 +29,9 @@ public final class NodeGradient {
     private final boolean[] needed;
     private final Value[] outputGradients;
     private final Value[] inputGradients;
+    /** Axes kept by the flat view ({@link #withoutTrailingOnes}); -1 without the view. */
+    private final int keptRank;
+    private final Map<String, Value> flatViews = new HashMap<>();
 
     NodeGradient(NodeProto node, GraphBuilder b, Map<String, ValueType> types, long opset, long backwardOpset,
                  boolean[] needed, Value[] outputGradients, Function<String, long[]> constants,
@@ -42,6 +46,31 @@ public final class NodeGradient {
         this.needed = needed;
         this.outputGradients = outputGradients;
         this.inputGradients = new Value[node.getInputCount()];
+        this.keptRank = -1;
+    }
+
+    private NodeGradient(NodeGradient full, int keptRank) {
+        this.node = full.node;
+        this.b = full.b;
+        this.types = full.types;
+        this.opset = full.opset;
+        this.backwardOpset = full.backwardOpset;
+        this.constants = full.constants;
+        this.numbers = full.numbers;
+        this.needed = full.needed;
+        this.outputGradients = full.outputGradients;
+        this.inputGradients = full.inputGradients;
+        this.keptRank = keptRank;
+    }
+
+    /**
+     * The same node seen through a view without its output's trailing axes of size 1 ({@code [N, C, 1, 1]}
+     * read as {@code [N, C]}): inputs, outputs and output gradients of the output's rank come
+     * reshaped to the first {@code keptRank} axes, and input gradients go back to the full shape.
+     * For pointwise rules only.
+     */
+    NodeGradient withoutTrailingOnes(int keptRank) {
+        return new NodeGradient(this, keptRank);
     }
 
     public NodeProto node() {
@@ -111,11 +140,18 @@ public final class NodeGradient {
     }
 
     public Value x(int i) {
-        return forward(node.getInput(i));
+        return flat(forward(node.getInput(i)), xType(i).rank());
     }
 
     public Value y(int i) {
-        return forward(node.getOutput(i));
+        return flat(forward(node.getOutput(i)), yType(i).rank());
+    }
+
+    private Value flat(Value v, int rank) {
+        if (keptRank < 0 || rank != yType(0).rank()) {
+            return v;
+        }
+        return flatViews.computeIfAbsent(v.name(), k -> v.reshape(new long[keptRank]));
     }
 
     private Value forward(String name) {
@@ -124,7 +160,8 @@ public final class NodeGradient {
 
     /** The gradient of output {@code i}, or {@code null} when nothing downstream depends on it. */
     public Value dy(int i) {
-        return i < outputGradients.length ? outputGradients[i] : null;
+        Value dy = i < outputGradients.length ? outputGradients[i] : null;
+        return dy == null ? null : flat(dy, yType(i).rank());
     }
 
     public Value dy() {
@@ -166,7 +203,14 @@ public final class NodeGradient {
     /** Sets the gradient of input {@code i}, computing it only when that input needs one. */
     public void dx(int i, Supplier<Value> gradient) {
         if (needs(i)) {
-            inputGradients[i] = gradient.get();
+            Value dx = gradient.get();
+            int rank = xType(i).rank();
+            if (keptRank >= 0 && rank == yType(0).rank()) {
+                long[] full = new long[rank];
+                Arrays.fill(full, keptRank, rank, 1);
+                dx = dx.reshape(full);
+            }
+            inputGradients[i] = dx;
         }
     }
 

@@ -10,6 +10,9 @@ import java.util.Map;
 /** Max and average pooling, windowed and global. */
 final class PoolingGradients {
 
+    /** Windows of up to this many positions spread a global average's gradient by a product (up to 16x16). */
+    private static final long SMALL_WINDOW = 256;
+
     private PoolingGradients() {
     }
 
@@ -43,8 +46,22 @@ final class PoolingGradients {
                     Attributes.ofInts("output_padding", geometry.outputPadding()));
         }));
         // y = mean over the spatial axes: dx = dy / (spatial size), broadcast back
+        // dx = dy / (window size), spread over the window. With a small static window, as one product
+        // [N * C, 1] x [1, window] of 1 / window: ORT's Expand from [N, C, 1, 1] (and Div on it)
+        // goes one element at a time, 4-6x slower at a CNN's 2x2 and 4x4 maps.
         rules.put("GlobalAveragePool", g -> g.dx(0, () -> {
             Value shape = g.shapeOf(g.x(0));
+            long[] dims = g.xType(0).dims();
+            long window = 1;
+            for (int a = 2; a < dims.length && window > 0; a++) {
+                window = dims[a] < 0 ? -1 : window * dims[a];
+            }
+            if (window > 0 && window <= SMALL_WINDOW) {
+                double[] share = new double[(int) window];
+                Arrays.fill(share, 1.0 / window);
+                Value spread = g.builder().constant(g.dy().elementType(), new long[] {1, window}, share);
+                return g.dy().reshape(-1, 1).matmul(spread).reshape(shape);
+            }
             Value count = shape.slice(0, 2, Long.MAX_VALUE).product().cast(g.dy().elementType());
             return g.dy().div(count).expand(shape);
         }));

@@ -174,7 +174,8 @@ public final class ReverseMode {
         }
         NodeGradient g = new NodeGradient(node, b, types, model.opset(), backwardOpset(model.opset()), needed, dys,
                 this::constantInts, this::constantNumbers);
-        rule.backward(g);
+        int keptRank = TrailingUnitAxes.keptRank(node, types);
+        rule.backward(keptRank < 0 ? g : g.withoutTrailingOnes(keptRank));
         for (int i = 0; i < needed.length; i++) {
             if (!needed[i]) {
                 continue;

@@ -147,10 +147,19 @@ class ConvolutionFormsTest {
     }
 
     @Test
-    void depthwiseConvOfManyPositionsAndGroupedConvsKeepOrtsKernels() throws Exception {
+    void depthwiseConvOfManyPositionsTakesItsWeightGradientTapByTap() throws Exception {
         Set<String> depthwise = check(407, new long[] {2, 3, 9, 9}, new long[] {3, 1, 3, 3},
                 conv(Attributes.ofInt("group", 3), Attributes.ofInts("pads", 1, 1, 1, 1)));
-        assertTrue(depthwise.contains("ConvTranspose") && depthwise.contains("Conv"), depthwise::toString);
+        assertTrue(depthwise.contains("ConvTranspose") && !depthwise.contains("Conv") && depthwise.contains("Slice"),
+                depthwise::toString);
+        Set<String> strided = check(412, new long[] {2, 4, 11, 10}, new long[] {4, 1, 3, 2},
+                conv(Attributes.ofInt("group", 4), Attributes.ofInts("pads", 1, 0, 2, 1), Attributes.ofInts("strides", 2, 1),
+                        Attributes.ofInts("dilations", 1, 2)));
+        assertTrue(!strided.contains("Conv"), strided::toString);
+    }
+
+    @Test
+    void groupedConvsKeepOrtsKernels() throws Exception {
         Set<String> grouped = check(411, new long[] {2, 4, 5, 5}, new long[] {6, 2, 3, 3}, conv(Attributes.ofInt("group", 2)));
         assertTrue(grouped.contains("ConvTranspose") && grouped.contains("Conv"), grouped::toString);
     }

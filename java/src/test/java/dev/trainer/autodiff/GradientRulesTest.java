@@ -233,6 +233,17 @@ class GradientRulesTest {
     }
 
     @Test
+    void batchNormalizationOverFeaturesAndSequences() throws Exception {
+        // BatchNorm1d exports: [N, C] and [N, C, L]
+        for (long[] dims : new long[][] {{4, 3}, {2, 3, 5}}) {
+            new GradientCheck(81).param("x", dims).param("scale", 3).param("bias", 3)
+                    .constant("mean", s(3), new double[] {0.1, -0.2, 0.3})
+                    .constant("var", s(3), new double[] {0.5, 1.5, 0.8})
+                    .node(node("BatchNormalization", in("x", "scale", "bias", "mean", "var"), "y")).run();
+        }
+    }
+
+    @Test
     void gradientsSumOverValuesUsedTwice() throws Exception {
         new GradientCheck(90).param("x", 3, 4).param("w", 4, 4)
                 .node(node("MatMul", in("x", "w"), "h")).node(node("Tanh", in("h"), "t"))

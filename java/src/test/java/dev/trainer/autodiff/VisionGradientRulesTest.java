@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Finite-difference checks of the rules torchvision's exports need beyond the classic CNN ops:
  * Pad (DenseNet's pooling, Swin's windows), Einsum (MaxViT's attention), Mod, ScatterND and
- * ScatterElements, GatherND over batch axes.
+ * ScatterElements, GatherND over batch axes; MobileNetV3's squeeze-and-excitation block.
  */
 class VisionGradientRulesTest {
 
@@ -62,6 +62,19 @@ class VisionGradientRulesTest {
                     .node(node("Concat", in("head", "sizes", "tail"), "pads", Attributes.ofInt("axis", 0)))
                     .node(node("Pad", in("x", "pads"), "y", Attributes.ofString("mode", mode))).run();
         }
+    }
+
+    @Test
+    void squeezeAndExcitationOnValuesWithTrailingUnitAxes() throws Exception {
+        // MobileNetV3's block: pointwise rules on [N, C, 1, 1] run on a flat [N, C] view
+        new GradientCheck(313).opset(14).float32().param("x", 2, 3, 2, 2).param("w", 1, 3, 1, 1).param("c", 1, 3, 1, 1)
+                .node(node("GlobalAveragePool", in("x"), "p"))
+                .node(node("Mul", in("p", "w"), "q"))
+                .node(node("HardSwish", in("q"), "h"))
+                .node(node("Add", in("h", "c"), "r"))
+                .node(node("Relu", in("r"), "u"))
+                .node(node("HardSigmoid", in("u"), "t", Attributes.ofFloat("alpha", 0.4f)))
+                .node(node("Mul", in("x", "t"), "y")).run();
     }
 
     @Test
