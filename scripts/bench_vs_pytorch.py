@@ -8,7 +8,9 @@ For each model, each side runs in its own process under /usr/bin/time, so that e
 that side's alone: trainer's JMH step benchmark (VisionStepBenchmark or MiniLmStepBenchmark, one
 fork, single-shot steps) and the matching PyTorch script (pytorch_vision_step.py,
 pytorch_minilm_step.py: 2 threads, OpenBLAS checked). Both time the same number of steps after
-the same warm-up; the table gives the median step of each side, the ratio PyTorch / trainer
+the same warm-up (10 steps for the CNNs, 4 for MiniLM: the JIT compiles trainer's per-step Java
+code, batch assembly and the runtime's native calls, over the first steps, and a fine-tune's
+thousands of steps run compiled); the table gives the median step of each side, the ratio PyTorch / trainer
 (above 1: trainer is faster) and both peak RSS figures. With --rounds R the two sides alternate R
 times per model and each keeps its best median (the least disturbed on a shared machine). With
 --before JAR, the benchmarks jar of an earlier build (e.g. `git worktree add /tmp/before COMMIT`
@@ -33,10 +35,10 @@ TORCH_PYTHON = "/usr/bin/python3"
 # model -> (JMH benchmark and parameters, PyTorch command, warm-up steps, timed steps)
 MODELS = {
     "mobilenetv3": ("VisionStepBenchmark", ["-p", "model=mobilenetv3", "-p", "threads=0"],
-                    ["pytorch_vision_step.py", "--model", "mobilenetv3"], 3, 10),
+                    ["pytorch_vision_step.py", "--model", "mobilenetv3"], 10, 20),
     "resnet18": ("VisionStepBenchmark", ["-p", "model=resnet18", "-p", "threads=0"],
-                 ["pytorch_vision_step.py", "--model", "resnet18"], 3, 10),
-    "minilm": ("MiniLmStepBenchmark", ["-p", "threads=0"], ["pytorch_minilm_step.py"], 2, 5),
+                 ["pytorch_vision_step.py", "--model", "resnet18"], 10, 20),
+    "minilm": ("MiniLmStepBenchmark", ["-p", "threads=0"], ["pytorch_minilm_step.py"], 4, 8),
 }
 
 
@@ -80,7 +82,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", default="mobilenetv3,resnet18,minilm")
     p.add_argument("--rounds", type=int, default=1)
-    p.add_argument("--steps", type=int, help="timed steps per side (default: 10 for the CNNs, 5 for MiniLM)")
+    p.add_argument("--steps", type=int, help="timed steps per side (default: 20 for the CNNs, 8 for MiniLM)")
     p.add_argument("--json", default=os.path.join(ROOT, "bench", "vs-pytorch.json"))
     p.add_argument("--before", help="benchmarks.jar of an earlier build to run beside this one")
     p.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"),

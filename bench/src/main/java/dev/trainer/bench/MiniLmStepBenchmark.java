@@ -68,14 +68,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>What would make it wrong: samples shorter than 128 tokens (the texts are 200 words, the
  * tokenizer truncates to 128; setup checks), a different thread count than the comparison
  * ({@code threads} 0 is ONNX Runtime's default, one per core; pass {@code -p threads=1,2}), the
- * first steps' allocations (two warm-up steps), or the parameters diverging (a non-finite loss
- * fails the iteration). A step takes seconds, so each iteration is one step
+ * first steps' allocations and JIT compilation (four warm-up steps), or the parameters diverging
+ * (a non-finite loss fails the iteration). A step takes seconds, so each iteration is one step
  * ({@link Mode#SingleShotTime}) and the timer's overhead is nothing.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2)
-@Measurement(iterations = 5)
+@Warmup(iterations = 4)
+@Measurement(iterations = 8)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class MiniLmStepBenchmark {
 

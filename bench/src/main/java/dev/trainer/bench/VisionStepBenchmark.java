@@ -52,13 +52,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>What would make it wrong: a different thread count than PyTorch's ({@code threads} 0 is ONNX
  * Runtime's default, one per core, as PyTorch's 2 threads on the 2-core machine), the first steps'
- * allocations (three warm-up steps), or the parameters diverging (a non-finite loss fails the
- * iteration). Steps take 0.1-1 s, so each iteration is one step ({@link Mode#SingleShotTime}).
+ * allocations and the JIT's compiling of the per-step Java code (ten warm-up steps), or the
+ * parameters diverging (a non-finite loss fails the iteration). Steps take 0.1-1 s, so each
+ * iteration is one step ({@link Mode#SingleShotTime}).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
-@Measurement(iterations = 10)
+@Warmup(iterations = 10)
+@Measurement(iterations = 20)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class VisionStepBenchmark {
 
