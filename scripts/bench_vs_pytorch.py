@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """trainer's training step beside PyTorch's, model by model, in one go: `scripts/bench --vs-pytorch`.
 
-  scripts/bench --vs-pytorch [--models mobilenetv3,resnet18,minilm] [--rounds 1] [--steps N]
+  scripts/bench --vs-pytorch [--models mobilenetv3,resnet18,minilm] [--rounds 1] [--steps N] [--threads N]
                 [--json bench/vs-pytorch.json] [--before OTHER/benchmarks.jar]
 
 For each model, each side runs in its own process under /usr/bin/time, so that each peak RSS is
@@ -34,11 +34,11 @@ SCRIPTS = os.path.join(ROOT, "scripts")
 TORCH_PYTHON = "/usr/bin/python3"
 # model -> (JMH benchmark and parameters, PyTorch command, warm-up steps, timed steps)
 MODELS = {
-    "mobilenetv3": ("VisionStepBenchmark", ["-p", "model=mobilenetv3", "-p", "threads=0"],
+    "mobilenetv3": ("VisionStepBenchmark", ["-p", "model=mobilenetv3"],
                     ["pytorch_vision_step.py", "--model", "mobilenetv3"], 10, 20),
-    "resnet18": ("VisionStepBenchmark", ["-p", "model=resnet18", "-p", "threads=0"],
+    "resnet18": ("VisionStepBenchmark", ["-p", "model=resnet18"],
                  ["pytorch_vision_step.py", "--model", "resnet18"], 10, 20),
-    "minilm": ("MiniLmStepBenchmark", ["-p", "threads=0"], ["pytorch_minilm_step.py"], 4, 8),
+    "minilm": ("MiniLmStepBenchmark", [], ["pytorch_minilm_step.py"], 4, 8),
 }
 
 
@@ -52,10 +52,11 @@ def timed(command, cwd=ROOT):
         return int(rss.read().split()[-1]) / 1024
 
 
-def trainer_side(java, jar, model, warmup, steps):
+def trainer_side(java, jar, model, warmup, steps, threads):
     benchmark, params, _, _, _ = MODELS[model]
     with tempfile.NamedTemporaryFile("r", suffix=".json") as results:
         rss = timed([java, "--enable-native-access=ALL-UNNAMED", "-jar", jar, benchmark + ".step", *params,
+                     "-p", "threads=%d" % threads,
                      "-f", "1", "-wi", str(warmup), "-i", str(steps), "-rf", "json", "-rff", results.name])
         runs = json.load(results)
     if len(runs) != 1:
@@ -83,6 +84,8 @@ def main():
     p.add_argument("--models", default="mobilenetv3,resnet18,minilm")
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--steps", type=int, help="timed steps per side (default: 20 for the CNNs, 8 for MiniLM)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="trainer's ONNX Runtime intra-op threads (--threads; default 0: ORT's, one per core)")
     p.add_argument("--json", default=os.path.join(ROOT, "bench", "vs-pytorch.json"))
     p.add_argument("--before", help="benchmarks.jar of an earlier build to run beside this one")
     p.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"),
@@ -102,16 +105,17 @@ def main():
         for r in range(args.rounds):
             if args.before:
                 print("%s round %d/%d: trainer (before)..." % (model, r + 1, args.rounds), flush=True)
-                before = best(before, trainer_side(args.java, args.before, model, warmup, steps))
+                before = best(before, trainer_side(args.java, args.before, model, warmup, steps, args.threads))
             print("%s round %d/%d: trainer..." % (model, r + 1, args.rounds), flush=True)
-            ours = best(ours, trainer_side(args.java, jar, model, warmup, steps))
+            ours = best(ours, trainer_side(args.java, jar, model, warmup, steps, args.threads))
             print("%s round %d/%d: PyTorch..." % (model, r + 1, args.rounds), flush=True)
             theirs = best(theirs, pytorch_side(model, warmup, steps))
         table.append({"model": model, "trainer": ours, "pytorch": theirs, "before": before,
                       "ratio": theirs["median_ms"] / ours["median_ms"]})
     with open(args.json, "w") as f:
-        json.dump({"load_average": os.getloadavg(), "rows": table}, f, indent=1)
-    print("\nload average at the end: %.1f %.1f %.1f (2 cores); median step of each side" % os.getloadavg())
+        json.dump({"load_average": os.getloadavg(), "trainer_threads": args.threads, "rows": table}, f, indent=1)
+    print("\nload average at the end: %.1f %.1f %.1f (2 cores); median step of each side; trainer's threads: %s"
+          % (*os.getloadavg(), args.threads or "ORT's default"))
     print("| model | trainer ms/step | PyTorch ms/step | ratio PyTorch/trainer | peak RSS trainer | peak RSS PyTorch |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for row in table:
