@@ -27,6 +27,8 @@ public final class NativeSessionOptions extends OrtHandle {
         static final MethodHandle INTRA_OP_THREADS = API.slot(OrtApi.SET_INTRA_OP_NUM_THREADS,
                 OrtApi.status(ADDRESS, JAVA_INT));
         static final MethodHandle DISABLE_MEM_PATTERN = API.slot(OrtApi.DISABLE_MEM_PATTERN, OrtApi.status(ADDRESS));
+        static final MethodHandle DISABLE_PER_SESSION_THREADS = API.slot(OrtApi.DISABLE_PER_SESSION_THREADS,
+                OrtApi.status(ADDRESS));
         static final MethodHandle EXTERNAL_INITIALIZERS = API.slot(OrtApi.ADD_EXTERNAL_INITIALIZERS,
                 OrtApi.status(ADDRESS, ADDRESS, ADDRESS, OrtApi.SIZE_T));
         static final MethodHandle APPEND_CUDA = API.slot(OrtApi.SESSION_OPTIONS_APPEND_EXECUTION_PROVIDER_CUDA_V2,
@@ -42,9 +44,23 @@ public final class NativeSessionOptions extends OrtHandle {
         return call("SetSessionGraphOptimizationLevel", Calls.OPTIMIZATION, level);
     }
 
-    /** Intra-op threads; 0 keeps ORT's default (one per core). */
+    /**
+     * Intra-op threads: a pool of its own with {@code threads}; 0, the process's shared pool of
+     * ORT's default size, one per core ({@link ProcessEnvironment}), or a default pool of its own
+     * where the environment has none.
+     */
     public NativeSessionOptions intraOpThreads(int threads) {
-        return threads > 0 ? call("SetIntraOpNumThreads", Calls.INTRA_OP_THREADS, threads) : this;
+        if (threads > 0) {
+            return call("SetIntraOpNumThreads", Calls.INTRA_OP_THREADS, threads);
+        }
+        if (ProcessEnvironment.sharedThreads()) {
+            try {
+                Calls.API.check("DisablePerSessionThreads", (MemorySegment) Calls.DISABLE_PER_SESSION_THREADS.invokeExact(handle()));
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+        }
+        return this;
     }
 
     /** Turns off ORT's memory pattern planning (see ModelSession on why training graphs run without it). */

@@ -55,6 +55,7 @@ public final class OrtApi {
     static final int ALLOCATOR_FREE = 76;
     static final int GET_ALLOCATOR_WITH_DEFAULT_OPTIONS = 78;
     static final int RELEASE_STATUS = 93;
+    static final int DISABLE_PER_SESSION_THREADS = 120;
     static final int RELEASE_MEMORY_INFO = 94;
     static final int RELEASE_SESSION = 95;
     static final int RELEASE_VALUE = 96;
@@ -126,8 +127,8 @@ public final class OrtApi {
     /** The C API of the ONNX Runtime that ORT Java loaded, initializing ORT Java first when needed. */
     public static synchronized OrtApi get() {
         if (instance == null) {
-            OrtEnvironment.getEnvironment(verbose ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
-                    : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, OrtEnvironment.DEFAULT_NAME);
+            ProcessEnvironment.get(verbose ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
+                    : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             instance = new OrtApi(apiBase());
         }
         return instance;

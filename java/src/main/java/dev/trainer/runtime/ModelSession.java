@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trainer.ModelException;
 import dev.trainer.onnx.OnnxModel;
+import dev.trainer.ort.ProcessEnvironment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +65,8 @@ public final class ModelSession implements AutoCloseable {
             options.setMemoryPatternOptimization(memoryPattern);
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
+            } else if (ProcessEnvironment.sharedThreads()) {
+                options.disablePerSessionThreads();
             }
             String profile = System.getProperty(PROFILE_PROPERTY);
             if (profile != null) {

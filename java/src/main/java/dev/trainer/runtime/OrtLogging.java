@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.trainer.ort.OrtApi;
+import dev.trainer.ort.ProcessEnvironment;
 
 /**
  * How much ONNX Runtime prints. ORT logs to stderr by itself, in ANSI colour, for things trainer
@@ -30,9 +31,9 @@ public final class OrtLogging {
         OrtApi.verbose(verbose);
     }
 
-    /** ORT's one environment, made at the current level if it is the first. */
+    /** ORT's one environment, made at the current level if it is the first ({@link ProcessEnvironment}). */
     public static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment(level, OrtEnvironment.DEFAULT_NAME);
+        return ProcessEnvironment.get(level);
     }
 
     /** Sets a session's own log level, which applies whatever level the environment was made with. */
