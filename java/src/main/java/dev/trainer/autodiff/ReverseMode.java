@@ -98,10 +98,26 @@ public final class ReverseMode {
                     .add(new Value(b, name, types.get(output).elementType()));
         }
         List<NodeProto> nodes = graph.getNodeList();
+        Set<String> graphOutputs = new HashSet<>();
+        graph.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
+        Map<NodeProto, LayerNormPattern> layerNorms = LayerNormPattern.find(nodes, producers, graphOutputs, types,
+                this::constantNumbers);
+        Set<NodeProto> insideLayerNorms = new HashSet<>();
+        layerNorms.values().forEach(p -> insideLayerNorms.addAll(p.inner()));
         for (int n = nodes.size() - 1; n >= 0; n--) {
             NodeProto node = nodes.get(n);
             boolean active = node.getOutputList().stream().anyMatch(o -> requiresGrad.contains(o) && reachesOutputs.contains(o));
-            if (active) {
+            LayerNormPattern layerNorm = layerNorms.get(node);
+            if (!active || insideLayerNorms.contains(node)) {
+                continue;
+            }
+            if (layerNorm != null && requiresGrad.contains(layerNorm.input())) {
+                Value dn = sum(contributions.get(layerNorm.output()));
+                if (dn != null) {
+                    contributions.computeIfAbsent(layerNorm.input(), k -> new ArrayList<>())
+                            .add(layerNorm.gradient(dn, b, types.get(layerNorm.input()).elementType()));
+                }
+            } else {
                 differentiateNode(node, b, requiresGrad, contributions);
             }
         }

@@ -365,4 +365,54 @@ class TransformerGradientRulesTest {
                 .node(node("Mul", in("he", "half"), "y"))
                 .run();
     }
+
+    @Test
+    void decomposedLayerNormTakesTheFusedRuleInBothExporterStyles() throws Exception {
+        // opset 11: axes as attribute, Pow; opset 18: axes as input, Mul
+        for (int opset : new int[] {11, 18}) {
+            GradientCheck check = affine(normalization(new GradientCheck(192).opset(opset), opset), "n");
+            check.run();
+            assertTrue(backwardOps(check).stream().noneMatch(op -> op.equals("Expand") || op.equals("Pow")),
+                    () -> "opset " + opset + ": the op-by-op rules ran: " + backwardOps(check));
+        }
+    }
+
+    @Test
+    void layerNormWhoseMeanIsReadElsewhereKeepsTheOpByOpRules() throws Exception {
+        GradientCheck check = affine(normalization(new GradientCheck(193).opset(11), 11)
+                .node(node("Add", in("n", "mean"), "shifted")), "shifted");
+        check.run();
+        assertTrue(backwardOps(check).contains("Expand"), () -> backwardOps(check).toString());
+    }
+
+    /** x [2, 3, 5] normalized over the last axis as exporters write it: n. */
+    private static GradientCheck normalization(GradientCheck check, int opset) {
+        check.param("x", 2, 3, 5).param("gamma", 5).param("beta", 5)
+                .constant("two", s(), new double[] {2}).constant("eps", s(), new double[] {1e-5});
+        if (opset >= 18) {
+            check.ints("axes", -1)
+                    .node(node("ReduceMean", in("x", "axes"), "mean"))
+                    .node(node("Sub", in("x", "mean"), "d"))
+                    .node(node("Mul", in("d", "d"), "d2"))
+                    .node(node("ReduceMean", in("d2", "axes"), "var"));
+        } else {
+            check.node(node("ReduceMean", in("x"), "mean", Attributes.ofInts("axes", -1)))
+                    .node(node("Sub", in("x", "mean"), "d"))
+                    .node(node("Pow", in("d", "two"), "d2"))
+                    .node(node("ReduceMean", in("d2"), "var", Attributes.ofInts("axes", -1)));
+        }
+        return check.node(node("Add", in("eps", "var"), "ve"))
+                .node(node("Sqrt", in("ve"), "std"))
+                .node(node("Div", in("d", "std"), "n"));
+    }
+
+    /** y = normalized * gamma + beta. */
+    private static GradientCheck affine(GradientCheck check, String normalized) {
+        return check.node(node("Mul", in(normalized, "gamma"), "g")).node(node("Add", in("g", "beta"), "y"));
+    }
+
+    private static java.util.Set<String> backwardOps(GradientCheck check) {
+        return check.graphs().backward().proto().getGraph().getNodeList().stream().map(NodeProto::getOpType)
+                .collect(java.util.stream.Collectors.toSet());
+    }
 }
