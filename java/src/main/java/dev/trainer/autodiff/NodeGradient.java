@@ -151,6 +151,7 @@ public final class NodeGradient {
         if (keptRank < 0 || rank != yType(0).rank()) {
             return v;
         }
+        // Reshape's 0 keeps the input's size at that axis: the same target serves any batch size
         return flatViews.computeIfAbsent(v.name(), k -> v.reshape(new long[keptRank]));
     }
 
