@@ -19,7 +19,7 @@ final class NormalizationGradients {
         // y = scale * (x - mean) / sqrt(var + eps) + bias, per channel (axis 1): dx = dy * scale / sqrt(var + eps),
         // dscale = sum(dy * xhat), dbias = sum(dy). The per-channel products are BatchNormalization
         // nodes themselves: ORT's broadcasting Mul and Sub against [C, 1, 1] go one window row at a
-        // time, 3-4x slower at the 2x2 and 4x4 maps of a CNN's last stages.
+        // time, about 3x slower at the 2x2 and 4x4 maps of a CNN's last stages (OpFormsBenchmark).
         rules.put("BatchNormalization", g -> {
             long[] reduceAxes = ConvolutionGradients.allButChannelAxis(g.xType(0).rank());
             int channels = (int) g.staticDims(1, 0)[0];

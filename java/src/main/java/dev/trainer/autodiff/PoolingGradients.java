@@ -48,7 +48,7 @@ final class PoolingGradients {
         // y = mean over the spatial axes: dx = dy / (spatial size), broadcast back
         // dx = dy / (window size), spread over the window. With a small static window, as one product
         // [N * C, 1] x [1, window] of 1 / window: ORT's Expand from [N, C, 1, 1] (and Div on it)
-        // goes one element at a time, 4-6x slower at a CNN's 2x2 and 4x4 maps.
+        // goes one element at a time, 4-6x slower at a CNN's 2x2 and 4x4 maps (OpFormsBenchmark).
         rules.put("GlobalAveragePool", g -> g.dx(0, () -> {
             Value shape = g.shapeOf(g.x(0));
             long[] dims = g.xType(0).dims();

@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * Where a pointwise gradient is computed on a flat view of its values. ONNX Runtime's CPU kernels
  * broadcast a scalar against a tensor whose last axes are 1 (the {@code [N, C, 1, 1]} of a
- * squeeze-and-excitation block) one element at a time: 25 ns an element, ten times a comparison
- * or a product over the same values read as {@code [N, C]} (docs/performance.md, MobileNetV3).
+ * squeeze-and-excitation block) one element at a time: 25 ns an element, twenty times a
+ * comparison or a product over the same values read as {@code [N, C]} (OpFormsBenchmark;
+ * docs/performance.md, "Small maps").
  */
 final class TrailingUnitAxes {
 

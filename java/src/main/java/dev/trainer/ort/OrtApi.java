@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 import dev.trainer.ffm.Downcalls;
 import java.io.IOException;
@@ -55,12 +54,12 @@ public final class OrtApi {
     static final int ALLOCATOR_FREE = 76;
     static final int GET_ALLOCATOR_WITH_DEFAULT_OPTIONS = 78;
     static final int RELEASE_STATUS = 93;
-    static final int DISABLE_PER_SESSION_THREADS = 120;
     static final int RELEASE_MEMORY_INFO = 94;
     static final int RELEASE_SESSION = 95;
     static final int RELEASE_VALUE = 96;
     static final int RELEASE_TENSOR_TYPE_AND_SHAPE_INFO = 99;
     static final int RELEASE_SESSION_OPTIONS = 100;
+    static final int DISABLE_PER_SESSION_THREADS = 120;
     static final int RUN_WITH_BINDING = 133;
     static final int CREATE_IO_BINDING = 134;
     static final int RELEASE_IO_BINDING = 135;
