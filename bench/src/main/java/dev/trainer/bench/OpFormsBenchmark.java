@@ -6,17 +6,16 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trainer.onnx.Attributes;
+import dev.trainer.onnx.TensorTypes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +88,7 @@ public class OpFormsBenchmark {
                 session = env.createSession(model.toByteArray(), options);
             }
             long[] inputDims = forms.inputDims(form);
-            int count = Math.toIntExact(Arrays.stream(inputDims).reduce(1, Math::multiplyExact));
+            int count = Math.toIntExact(TensorTypes.elementCount(inputDims));
             FloatBuffer values = ByteBuffer.allocateDirect(4 * count).order(ByteOrder.nativeOrder()).asFloatBuffer();
             SplittableRandom random = new SplittableRandom(1);
             for (int i = 0; i < count; i++) {
@@ -130,7 +129,7 @@ public class OpFormsBenchmark {
 
         ModelProto build(String form) {
             GraphProto.Builder g = GraphProto.newBuilder().setName(form)
-                    .addInput(value("x", inputDims(form))).addOutput(ValueInfoProto.newBuilder().setName("y"));
+                    .addInput(SmallCnn.value("x", inputDims(form))).addOutput(ValueInfoProto.newBuilder().setName("y"));
             int c = Math.toIntExact(channels());
             switch (form) {
                 case "channel_mul" -> {
@@ -142,7 +141,7 @@ public class OpFormsBenchmark {
                     g.addInitializer(floats("zeros", new long[] {c}, 0f));
                     g.addInitializer(floats("ones", new long[] {c}, 1f));
                     g.addNode(node("BatchNormalization", List.of("x", "factor", "zeros", "zeros", "ones"), "y",
-                            AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT).setF(0f).build()));
+                            Attributes.ofFloat("epsilon", 0f)));
                 }
                 case "spread_expand" -> {
                     g.addInitializer(longs("shape", dims));
@@ -168,15 +167,15 @@ public class OpFormsBenchmark {
                     g.addNode(node("Div", List.of("flattened", "divisor"), "quotient"));
                     g.addNode(node("Reshape", List.of("quotient", "back"), "y"));
                 }
-                case "swap_transpose" -> g.addNode(node("Transpose", List.of("x"), "y", ints("perm", 1, 0, 2, 3)));
+                case "swap_transpose" -> g.addNode(node("Transpose", List.of("x"), "y", Attributes.ofInts("perm", 1, 0, 2, 3)));
                 case "swap_rows" -> {
                     g.addInitializer(longs("rows", new long[] {dims[0], c * positions()}));
                     g.addInitializer(longs("blocks", new long[] {c, positions(), dims[0]}));
                     g.addInitializer(longs("swapped", new long[] {c, dims[0], dims[2], dims[3]}));
                     g.addNode(node("Reshape", List.of("x", "rows"), "r"));
-                    g.addNode(node("Transpose", List.of("r"), "rt", ints("perm", 1, 0)));
+                    g.addNode(node("Transpose", List.of("r"), "rt", Attributes.ofInts("perm", 1, 0)));
                     g.addNode(node("Reshape", List.of("rt", "blocks"), "b"));
-                    g.addNode(node("Transpose", List.of("b"), "bt", ints("perm", 0, 2, 1)));
+                    g.addNode(node("Transpose", List.of("b"), "bt", Attributes.ofInts("perm", 0, 2, 1)));
                     g.addNode(node("Reshape", List.of("bt", "swapped"), "y"));
                 }
                 default -> throw new IllegalArgumentException("unknown form " + form);
@@ -190,36 +189,19 @@ public class OpFormsBenchmark {
                     .addAllAttribute(List.of(attributes)).build();
         }
 
-        private static AttributeProto ints(String name, long... values) {
-            AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-            Arrays.stream(values).forEach(a::addInts);
-            return a.build();
-        }
-
         private static TensorProto floats(String name, long[] dims, float fill) {
-            int count = Math.toIntExact(Arrays.stream(dims).reduce(1, Math::multiplyExact));
-            List<Float> values = new ArrayList<>(count);
+            int count = Math.toIntExact(TensorTypes.elementCount(dims));
+            ByteBuffer bytes = ByteBuffer.allocate(count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < count; i++) {
-                values.add(fill);
+                bytes.putFloat(fill);
             }
-            TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                    .addAllFloatData(values);
-            Arrays.stream(dims).forEach(t::addDims);
-            return t.build();
+            return TensorTypes.tensor(name, TensorProto.DataType.FLOAT_VALUE, dims, bytes.flip());
         }
 
         private static TensorProto longs(String name, long[] values) {
-            TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-                    .addDims(values.length);
-            Arrays.stream(values).forEach(t::addInt64Data);
-            return t.build();
-        }
-
-        private static ValueInfoProto value(String name, long[] dims) {
-            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-            Arrays.stream(dims).forEach(d -> shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d)));
-            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                    TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+            ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            Arrays.stream(values).forEach(bytes::putLong);
+            return TensorTypes.tensor(name, TensorProto.DataType.INT64_VALUE, new long[] {values.length}, bytes.flip());
         }
     }
 }

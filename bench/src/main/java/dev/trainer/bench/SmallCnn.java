@@ -1,6 +1,5 @@
 package dev.trainer.bench;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -9,6 +8,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trainer.onnx.Attributes;
 import dev.trainer.onnx.OnnxModel;
 import dev.trainer.onnx.TensorTypes;
 import java.nio.ByteBuffer;
@@ -40,8 +40,8 @@ final class SmallCnn {
             g.addInitializer(uniform(name + ".bias", new long[] {out}, in * 9, random));
             g.addNode(NodeProto.newBuilder().setOpType("Conv").setName(name).addInput(x).addInput(name + ".weight")
                     .addInput(name + ".bias").addOutput(name + ".out")
-                    .addAttribute(ints("kernel_shape", 3, 3)).addAttribute(ints("strides", 2, 2))
-                    .addAttribute(ints("pads", 1, 1, 1, 1)));
+                    .addAttribute(Attributes.ofInts("kernel_shape", 3, 3)).addAttribute(Attributes.ofInts("strides", 2, 2))
+                    .addAttribute(Attributes.ofInts("pads", 1, 1, 1, 1)));
             g.addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu" + layer).addInput(name + ".out")
                     .addOutput("relu" + layer));
             x = "relu" + layer;
@@ -53,13 +53,14 @@ final class SmallCnn {
         g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flatten").addInput("pooled").addOutput("flat"));
         g.addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc").addInput("flat").addInput("fc.weight")
                 .addInput("fc.bias").addOutput("logits")
-                .addAttribute(AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT).setI(1)));
+                .addAttribute(Attributes.ofInt("transB", 1)));
         ModelProto model = ModelProto.newBuilder().setIrVersion(8).setProducerName("trainer-bench")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(14)).setGraph(g).build();
         return OnnxModel.of(model);
     }
 
-    private static ValueInfoProto value(String name, long[] dims) {
+    /** A float tensor value of these dimensions, -1 for a symbolic one. */
+    static ValueInfoProto value(String name, long[] dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : dims) {
             shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("d" + shape.getDimCount())
@@ -77,13 +78,5 @@ final class SmallCnn {
             bytes.putFloat((float) random.nextDouble(-bound, bound));
         }
         return TensorTypes.tensor(name, TensorProto.DataType.FLOAT_VALUE, shape, bytes.flip());
-    }
-
-    private static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
     }
 }

@@ -2,14 +2,14 @@ package dev.trainer.autodiff;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trainer.onnx.Attributes;
+import dev.trainer.onnx.ModelGraph;
 import dev.trainer.onnx.ValueType;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * The normalization of a LayerNorm as exporters before opset 17 write it out, op by op, over the
@@ -31,16 +31,13 @@ record LayerNormPattern(String input, String output, String std, long width, Set
      *
      * @param constantNumbers the values of a constant input, {@code null} when it is not one
      */
-    static Map<NodeProto, LayerNormPattern> find(List<NodeProto> nodes, Map<String, NodeProto> producers,
-                                                  Set<String> graphOutputs, Map<String, ValueType> types,
+    static Map<NodeProto, LayerNormPattern> find(ModelGraph graph, Map<String, ValueType> types,
                                                   Function<String, double[]> constantNumbers) {
-        Map<String, Integer> readers = new HashMap<>();
-        nodes.forEach(n -> n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
         Map<NodeProto, LayerNormPattern> found = new HashMap<>();
-        for (NodeProto div : nodes) {
+        for (NodeProto div : graph.nodes()) {
             LayerNormPattern p = div.getOpType().equals("Div") && div.getInputCount() == 2
-                    ? match(div, producers, types, constantNumbers) : null;
-            if (p != null && p.innerValuesStayInside(div, readers, graphOutputs)) {
+                    ? match(div, graph.producersByValue(), types, constantNumbers) : null;
+            if (p != null && p.innerValuesStayInside(div, graph)) {
                 found.put(div, p);
             }
         }
@@ -115,17 +112,11 @@ record LayerNormPattern(String input, String output, String std, long width, Set
     }
 
     /** Whether every value the inner nodes make is read only by the pattern's nodes and is no graph output. */
-    private boolean innerValuesStayInside(NodeProto div, Map<String, Integer> readers, Set<String> graphOutputs) {
-        Map<String, Integer> insideReads = new HashMap<>();
-        Stream.concat(inner.stream(), Stream.of(div))
-                .forEach(n -> n.getInputList().forEach(i -> insideReads.merge(i, 1, Integer::sum)));
-        for (NodeProto n : inner) {
-            String out = n.getOutput(0);
-            if (graphOutputs.contains(out) || !readers.getOrDefault(out, 0).equals(insideReads.getOrDefault(out, 0))) {
-                return false;
-            }
-        }
-        return true;
+    private boolean innerValuesStayInside(NodeProto div, ModelGraph graph) {
+        Set<NodeProto> pattern = new HashSet<>(inner);
+        pattern.add(div);
+        return inner.stream().map(n -> n.getOutput(0))
+                .allMatch(v -> !graph.hasOutput(v) && pattern.containsAll(graph.consumers(v)));
     }
 
     /** dx from dn. */

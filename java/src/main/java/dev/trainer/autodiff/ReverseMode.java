@@ -98,10 +98,7 @@ public final class ReverseMode {
                     .add(new Value(b, name, types.get(output).elementType()));
         }
         List<NodeProto> nodes = graph.getNodeList();
-        Set<String> graphOutputs = new HashSet<>();
-        graph.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
-        Map<NodeProto, LayerNormPattern> layerNorms = LayerNormPattern.find(nodes, producers, graphOutputs, types,
-                this::constantNumbers);
+        Map<NodeProto, LayerNormPattern> layerNorms = LayerNormPattern.find(model.graph(), types, this::constantNumbers);
         Set<NodeProto> insideLayerNorms = new HashSet<>();
         layerNorms.values().forEach(p -> insideLayerNorms.addAll(p.inner()));
         for (int n = nodes.size() - 1; n >= 0; n--) {

@@ -53,24 +53,12 @@ public final class NativeSessionOptions extends OrtHandle {
         if (threads > 0) {
             return call("SetIntraOpNumThreads", Calls.INTRA_OP_THREADS, threads);
         }
-        if (ProcessEnvironment.sharedThreads()) {
-            try {
-                Calls.API.check("DisablePerSessionThreads", (MemorySegment) Calls.DISABLE_PER_SESSION_THREADS.invokeExact(handle()));
-            } catch (Throwable t) {
-                throw Downcalls.rethrow(t);
-            }
-        }
-        return this;
+        return ProcessEnvironment.sharedThreads() ? call("DisablePerSessionThreads", Calls.DISABLE_PER_SESSION_THREADS) : this;
     }
 
     /** Turns off ORT's memory pattern planning (see ModelSession on why training graphs run without it). */
     public NativeSessionOptions disableMemoryPattern() {
-        try {
-            Calls.API.check("DisableMemPattern", (MemorySegment) Calls.DISABLE_MEM_PATTERN.invokeExact(handle()));
-            return this;
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return call("DisableMemPattern", Calls.DISABLE_MEM_PATTERN);
     }
 
     /** Initializers the model declares as external, supplied as values over memory the caller keeps alive. */
@@ -98,6 +86,15 @@ public final class NativeSessionOptions extends OrtHandle {
         try {
             Calls.API.check("SessionOptionsAppendExecutionProvider_CUDA_V2", (MemorySegment) Calls.APPEND_CUDA
                     .invokeExact(handle(), cuda.handle()));
+            return this;
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    private NativeSessionOptions call(String name, MethodHandle function) {
+        try {
+            Calls.API.check(name, (MemorySegment) function.invokeExact(handle()));
             return this;
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
